@@ -1,0 +1,91 @@
+# Outreach — the two commands a newcomer needs: `make run` and `make test`.
+HOST ?= 127.0.0.1
+PORT ?= 5000
+N ?= 10000
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+FLASK := $(BIN)/flask --app outreach
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard outreach/translations/*/LC_MESSAGES/messages.po))
+export OUTREACH_DEMO_PASSWORD ?= demo-outreach
+
+.PHONY: run test install install-dev assets translations system-deps instance db demo lint typecheck bench wheel clean
+
+run: install assets translations instance db demo ## serve the app with demo data on $(HOST):$(PORT)
+	@echo ""
+	@echo "  Outreach is running at http://$(HOST):$(PORT)/"
+	@echo "  Demo logins (password: $$OUTREACH_DEMO_PASSWORD):"
+	@echo "    staf.blora   staff of Polres Blora (records activities)"
+	@echo "    kasat.blora  commander, Kasat Binmas Polres Blora (verifies, dashboard)"
+	@echo "    humas.blora  public relations of Polres Blora (reports, exports)"
+	@echo "    admin        administrator (everything)"
+	@echo ""
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - "outreach:create_app()"
+
+test: install-dev assets translations system-deps ## the whole suite (set OUTREACH_TEST_DATABASE_URL for PostgreSQL)
+	$(BIN)/pytest
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet uv
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(UV) pip install --quiet --python $(BIN)/python -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(UV) pip install --quiet --python $(BIN)/python -e ".[dev]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+
+outreach/static/vendor/.stamp: node_modules/.package-lock.json scripts/vendor.mjs
+	npm run --silent vendor
+	touch $@
+
+assets: outreach/static/vendor/.stamp ## Chart.js, Leaflet, htmx from npm into outreach/static/vendor
+
+%.mo: %.po | $(BIN)/python
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ 2>/dev/null || $(BIN)/pybabel compile -i $< -o $@
+
+translations: $(CATALOGUES) ## compile the message catalogues (.po → .mo)
+
+messages: install-dev ## extract strings and update the catalogues (then translate the .po files)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o outreach/translations/messages.pot .
+	$(BIN)/pybabel update -i outreach/translations/messages.pot -d outreach/translations --no-fuzzy-matching
+
+system-deps: ## Debian packages the tests need: chromium (browser tests), poppler-utils, DejaVu fonts
+	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-dejavu-core >/dev/null; \
+	fi
+
+instance: ## instance/config.py with a random secret key (only when missing)
+	@mkdir -p instance
+	@if [ ! -f instance/config.py ] && [ -z "$$OUTREACH_SECRET_KEY" ]; then \
+		echo "SECRET_KEY = \"$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(32))')\"" > instance/config.py; \
+		echo "wrote instance/config.py with a new secret key"; \
+	fi
+
+db: install instance ## apply migrations
+	$(FLASK) db upgrade
+
+demo: db ## load the demo data (does nothing when it is already there)
+	$(FLASK) demo load
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: install-dev ## benchmark at size N (default 10000); results in bench/results.json and docs/BENCHMARKS.md
+	$(BIN)/python -m bench --n $(N)
+
+wheel: install-dev assets translations
+	$(BIN)/python -m build --wheel --outdir dist .
+
+clean:
+	rm -rf $(VENV) node_modules outreach/static/vendor dist build .pytest_cache

@@ -1,0 +1,7 @@
+"""Blueprint "admin"."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from outreach.admin import views  # noqa: E402,F401  (routes register on import)

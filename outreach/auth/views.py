@@ -1,0 +1,94 @@
+"""Login, logout, password change and the language switch."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from outreach.auth import bp
+from outreach.auth.forms import LanguageForm, LoginForm, PasswordForm
+from outreach.extensions import db
+from outreach.i18n import LANG_COOKIE
+from outreach.security import is_safe_next
+from outreach.services import audit, users
+from outreach.services.errors import Invalid
+
+
+@bp.route("/")
+def home() -> Response:
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("activities.index"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | str:
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.home"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = users.authenticate(
+            form.username.data or "",
+            form.password.data or "",
+            request.remote_addr or "",
+            max_failures=current_app.config["OUTREACH_LOGIN_MAX_FAILURES"],
+            window=current_app.config["OUTREACH_LOGIN_WINDOW"],
+        )
+        db.session.commit()
+        if user is None:
+            # One message whatever went wrong: unknown user, wrong password, locked or throttled.
+            flash(_("Wrong username or password, or too many attempts. Wait a few minutes and try again."), "danger")
+            return render_template("auth/login.html", form=form), 200
+        session.clear()  # a fresh session on login (no fixation)
+        login_user(user)
+        session.permanent = True
+        target = form.next.data
+        return redirect(target if is_safe_next(target) else url_for("auth.home"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Response:
+    if current_user.is_authenticated:
+        # Ending every session of the account server-side: a copied cookie dies with this one.
+        users.end_sessions(current_user)
+        audit.record(current_user, "logout", "user", current_user.id, unit_id=current_user.unit_id)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password() -> Response | str:
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            users.change_password(current_user, form.current_password.data or "", form.new_password.data or "")
+        except Invalid as exc:
+            for name, message in exc.fields.items():
+                target = form.current_password if name == "current_password" else form.new_password
+                target.errors = [*target.errors, message]
+        else:
+            db.session.commit()
+            login_user(current_user)  # re-issue this session with the new epoch; all others are ended
+            flash(_("Your password has been changed. Other sessions were logged out."), "success")
+            return redirect(url_for("auth.home"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.route("/language", methods=["POST"])
+def language() -> Response:
+    form = LanguageForm()
+    target = form.next.data if is_safe_next(form.next.data) else url_for("auth.home")
+    response = redirect(target)
+    if form.validate_on_submit() and form.lang.data in current_app.config["OUTREACH_LANGUAGES"]:
+        if current_user.is_authenticated:
+            current_user.locale = form.lang.data
+            db.session.commit()
+        response.set_cookie(LANG_COOKIE, form.lang.data, max_age=365 * 86400, samesite="Lax", httponly=True)
+    return response

@@ -1,0 +1,62 @@
+"""Default settings. Load order: these defaults → instance/config.py → OUTREACH_* environment → overrides."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from typing import Any
+
+
+class Defaults:
+    # Flask and extensions
+    SECRET_KEY: str | None = None
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # set True (and the __Host- name) when served over HTTPS
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_DURATION = timedelta(hours=12)
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
+    WTF_CSRF_TIME_LIMIT = 8 * 3600  # a long form on a phone must not lose its token mid-way
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    BOOTSTRAP_SERVE_LOCAL = True
+    BOOTSTRAP_BTN_SIZE = "md"
+
+    # Outreach
+    OUTREACH_LANGUAGES = ("id", "en")
+    OUTREACH_PAGE_SIZE = 25
+    OUTREACH_SQLITE_BUSY_TIMEOUT_MS = 10_000
+    OUTREACH_SQLITE_SYNCHRONOUS = "FULL"
+    OUTREACH_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    OUTREACH_PHOTO_MAX_PIXELS = 40_000_000
+    OUTREACH_DEMO_PASSWORD = "demo-outreach"
+    OUTREACH_LOGIN_MAX_FAILURES = 5
+    OUTREACH_LOGIN_WINDOW = timedelta(minutes=15)
+    OUTREACH_IDLE_TIMEOUT = timedelta(minutes=30)
+    OUTREACH_MAP_TILE_URL = ""  # e.g. "https://tiles.example/{z}/{x}/{y}.png"; empty = plain background
+    OUTREACH_MAP_TILE_ATTRIBUTION = ""
+    OUTREACH_AGENCY_NAME = "KEPOLISIAN NEGARA REPUBLIK INDONESIA"
+    OUTREACH_REPORT_PAGE_SIZE = "A4"
+    OUTREACH_API_RATE_LIMIT = 600  # requests per token per minute
+
+
+#: Environment variables read on top of the instance config (name → config key).
+ENV_KEYS = {
+    "OUTREACH_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "OUTREACH_SECRET_KEY": "SECRET_KEY",
+    "OUTREACH_DEMO_PASSWORD": "OUTREACH_DEMO_PASSWORD",
+    "OUTREACH_MAP_TILE_URL": "OUTREACH_MAP_TILE_URL",
+    "OUTREACH_SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
+}
+
+
+def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    """The config keys set by ``OUTREACH_*`` environment variables."""
+    found: dict[str, Any] = {}
+    for env_name, key in ENV_KEYS.items():
+        value = environ.get(env_name)
+        if value:
+            found[key] = value.lower() in ("1", "true", "yes") if key == "SESSION_COOKIE_SECURE" else value
+    return found

@@ -1,0 +1,292 @@
+"""CSV and XLSX writers (and an XLSX reader for the importer): columns + rows in, text/bytes out.
+
+Rows are mappings keyed by :attr:`Column.key` (or plain sequences in column order) and may come from any
+iterable, including a generator over a large query: both writers stream, so memory stays flat.
+
+Formula-injection guard (OWASP "CSV injection"): a text value starting with ``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return could be run as a formula by a spreadsheet. The two formats neutralise it differently,
+each in the way that keeps the data exact for that format:
+
+* **CSV** has no cell types, so such a value is written with a leading single quote (``'=1+2``), which
+  spreadsheets show but do not evaluate. :func:`strip_guard` removes it again on import.
+* **XLSX** stores the *original* text in a string cell (``data_type = "s"``, never ``"f"``) that also carries
+  the ``quotePrefix`` style flag, exactly what Excel does when a user types ``'=1+2``. The cell can never be a
+  formula, and the importer reads back the text unchanged.
+
+Numbers in ``int``/``float`` columns are written as numbers (a negative number is not text and is not
+guarded); any non-numeric value found in such a column is treated as text and guarded.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import IO, Any, BinaryIO, Literal
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+__all__ = [
+    "FORMULA_TRIGGERS",
+    "Column",
+    "SheetData",
+    "guard_text",
+    "read_xlsx",
+    "strip_guard",
+    "write_csv",
+    "write_xlsx",
+    "xlsx_bytes",
+]
+
+ColumnKind = Literal["text", "int", "date", "time", "float"]
+Row = Mapping[str, Any] | Sequence[Any]
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet treat a cell as a formula (or that hide one)."""
+
+_XLSX_FORMATS: dict[str, str] = {"int": "#,##0", "float": "#,##0.00", "time": "hh:mm"}
+_XLSX_WIDTHS: dict[str, float] = {"int": 12, "float": 14, "date": 12, "time": 8}
+_CSV_CHUNK_ROWS = 500
+
+
+@dataclass(frozen=True)
+class Column:
+    """One exported column: machine ``key`` (row mapping key and the ``"keys"`` header), human ``label``
+    (the ``"labels"`` header) and a ``kind`` that decides how values are written."""
+
+    key: str
+    label: str
+    kind: ColumnKind = "text"
+
+
+def guard_text(value: str) -> str:
+    """Prefix ``'`` to text that a spreadsheet would read as a formula (the CSV guard)."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def strip_guard(value: str) -> str:
+    """Undo :func:`guard_text` on imported CSV text: ``'=1+2`` -> ``=1+2``; other text is unchanged."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
+def _values(columns: Sequence[Column], row: Row) -> list[Any]:
+    if isinstance(row, Mapping):
+        return [row.get(c.key) for c in columns]
+    values = list(row)
+    return [values[i] if i < len(values) else None for i in range(len(columns))]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+# ----------------------------------------------------------------------------------------------------
+# CSV
+# ----------------------------------------------------------------------------------------------------
+
+
+def _csv_value(column: Column, value: Any) -> str:
+    """Machine-friendly CSV text: ISO dates and times, plain numbers, guarded text."""
+    if value is None:
+        return ""
+    if column.kind in ("int", "float") and _is_number(value):
+        return str(value)
+    if column.kind == "date" and isinstance(value, date):
+        return (value.date() if isinstance(value, datetime) else value).isoformat()
+    if column.kind == "time" and isinstance(value, time | datetime):
+        t = value.time() if isinstance(value, datetime) else value
+        return t.isoformat(timespec="minutes" if t.second == 0 and t.microsecond == 0 else "seconds")
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return guard_text(str(value))
+
+
+def write_csv(
+    columns: Sequence[Column],
+    rows: Iterable[Row],
+    *,
+    header: Literal["labels", "keys"] = "labels",
+    delimiter: str = ",",
+    bom: bool = False,
+) -> Iterator[str]:
+    """Stream CSV text in chunks: one header line (``labels`` or machine ``keys``), then one line per row.
+
+    Dates are ISO (``2023-11-30``), times ``HH:MM``, numbers plain; text is guarded against formulas (see the
+    module docstring). ``bom=True`` starts with a UTF-8 byte-order mark so that Excel detects the encoding;
+    ``delimiter=";"`` suits spreadsheets in locales with a decimal comma. Feed the chunks to a streaming
+    response, or ``"".join(...)`` them.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([guard_text(c.label if header == "labels" else c.key) for c in columns])
+    prefix = "\ufeff" if bom else ""
+    pending = 0
+    for row in rows:
+        writer.writerow([_csv_value(c, v) for c, v in zip(columns, _values(columns, row), strict=True)])
+        pending += 1
+        if pending >= _CSV_CHUNK_ROWS:
+            yield prefix + buffer.getvalue()
+            prefix = ""
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    yield prefix + buffer.getvalue()
+
+
+# ----------------------------------------------------------------------------------------------------
+# XLSX
+# ----------------------------------------------------------------------------------------------------
+
+
+def _text_cell(ws: Any, value: str) -> Any:
+    cell = WriteOnlyCell(ws, value=value)
+    if value.startswith(FORMULA_TRIGGERS):
+        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+        cell.quotePrefix = True
+    return cell
+
+
+def _xlsx_cell(ws: Any, column: Column, value: Any, date_format: str) -> Any:
+    if value is None:
+        return None
+    if column.kind in ("int", "float") and _is_number(value):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = _XLSX_FORMATS[column.kind]
+        return cell
+    if column.kind == "date" and isinstance(value, date):
+        cell = WriteOnlyCell(ws, value=value.date() if isinstance(value, datetime) else value)
+        cell.number_format = date_format
+        return cell
+    if column.kind == "time" and isinstance(value, time | datetime):
+        cell = WriteOnlyCell(ws, value=value.time() if isinstance(value, datetime) else value)
+        cell.number_format = _XLSX_FORMATS["time"]
+        return cell
+    if isinstance(value, datetime | date | time):
+        return _text_cell(ws, value.isoformat())
+    if isinstance(value, bool):
+        return WriteOnlyCell(ws, value=value)
+    return _text_cell(ws, str(value))
+
+
+def _sheet_title(title: str) -> str:
+    for ch in "[]:*?/\\":
+        title = title.replace(ch, " ")
+    title = title.strip().strip("'") or "Sheet1"
+    return title[:31]
+
+
+def write_xlsx(
+    columns: Sequence[Column],
+    rows: Iterable[Row],
+    sheet_title: str,
+    to: BinaryIO | IO[bytes],
+    *,
+    header: Literal["labels", "keys"] = "labels",
+    date_format: str = "dd/mm/yyyy",
+) -> None:
+    """Write one worksheet to the binary file ``to`` with openpyxl's write-only mode (streams, flat memory).
+
+    The header row is bold, shaded and frozen; ints and floats are numbers (``#,##0``), dates real dates
+    (``date_format``, default ``dd/mm/yyyy``), times real times (``hh:mm``); text that looks like a formula
+    is stored as a plain string (see the module docstring).
+    """
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_sheet_title(sheet_title))
+    for i, column in enumerate(columns, 1):
+        label_width = len(column.label if header == "labels" else column.key) + 2
+        base = _XLSX_WIDTHS.get(column.kind, 24)
+        ws.column_dimensions[get_column_letter(i)].width = max(base, min(label_width, 40))
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="D9D9D9")
+    align = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    head = []
+    for column in columns:
+        cell = _text_cell(ws, column.label if header == "labels" else column.key)
+        cell.font, cell.fill, cell.alignment = bold, fill, align
+        head.append(cell)
+    ws.append(head)
+    for row in rows:
+        ws.append(
+            [_xlsx_cell(ws, c, v, date_format) for c, v in zip(columns, _values(columns, row), strict=True)]
+        )
+    wb.save(to)
+
+
+def xlsx_bytes(columns: Sequence[Column], rows: Iterable[Row], sheet_title: str, **kwargs: Any) -> bytes:
+    """Convenience wrapper around :func:`write_xlsx` returning the workbook as bytes."""
+    out = io.BytesIO()
+    write_xlsx(columns, rows, sheet_title, out, **kwargs)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class SheetData:
+    """What :func:`read_xlsx` returns: the header labels and the data rows as Python values."""
+
+    header: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+
+def _has_time_part(number_format: str) -> bool:
+    fmt = number_format.lower()
+    return "h" in fmt or "s" in fmt.replace("dd", "")
+
+
+def read_xlsx(
+    source: bytes | BinaryIO | IO[bytes] | str | Path,
+    *,
+    sheet: str | None = None,
+    max_rows: int | None = 100_000,
+) -> SheetData:
+    """Read the first (or the named) worksheet: the first non-empty row is the header, the rest are data.
+
+    Values come back as Python types: ``str``, ``int``/``float``, ``datetime.date`` for date-only cells
+    (openpyxl gives a midnight ``datetime``), ``datetime.datetime``, ``datetime.time``, ``bool`` or ``None``.
+    Formulas are read as their cached values (``data_only``), never as formula text. Trailing empty columns
+    and fully empty rows are dropped. More than ``max_rows`` data rows raise ``ValueError`` (an upload limit).
+    """
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
+    wb = load_workbook(source, read_only=True, data_only=True)
+    try:
+        ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+        header: tuple[str, ...] | None = None
+        rows: list[tuple[Any, ...]] = []
+        for raw in ws.iter_rows():
+            values = []
+            for cell in raw:
+                value = getattr(cell, "value", None)
+                if (
+                    isinstance(value, datetime)
+                    and value.time() == time(0)
+                    and not _has_time_part(str(getattr(cell, "number_format", "") or ""))
+                ):
+                    value = value.date()
+                values.append(value)
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            if header is None:
+                labels = ["" if v is None else str(v).strip() for v in values]
+                while labels and not labels[-1]:
+                    labels.pop()
+                header = tuple(labels)
+                continue
+            width = len(header)
+            padded = (values + [None] * width)[:width] if width else values
+            rows.append(tuple(padded))
+            if max_rows is not None and len(rows) > max_rows:
+                raise ValueError(f"more than {max_rows} rows")
+        return SheetData(header=header or (), rows=rows)
+    finally:
+        wb.close()

@@ -1,0 +1,940 @@
+"""Activities: the rules for creating, editing, the submit–verify workflow, deletion and listing.
+
+Both the browser forms and the JSON API build an :class:`ActivityInput` and call these functions, so every rule
+(scope, role, dates, duplicates, counts) exists once. Field paths in :class:`~outreach.services.errors.Invalid`
+use the API's names (``date``, ``leader.rank``, ``visits.2.parcels``); the form edge maps them onto its fields.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from outreach.extensions import db
+from outreach.models import (
+    Activity,
+    ActivityKind,
+    ActivityMessage,
+    ActivityOfficer,
+    ActivityPartner,
+    ActivityStatus,
+    ItemKind,
+    KamtibmasMessage,
+    Location,
+    LocationKind,
+    MediaCoverage,
+    PartnerKind,
+    Person,
+    Programme,
+    Role,
+    Unit,
+    User,
+    Visit,
+    VisitItem,
+    normalize_rank,
+    utcnow,
+)
+from outreach.services import audit
+from outreach.services.errors import Conflict, Forbidden, Invalid, NotFound
+from outreach.services.scope import get_unit_in_scope, is_within, subtree_ids_query
+
+#: Upper bound for any count: far above any real activity, far below integer overflow.
+MAX_COUNT = 1_000_000
+LOCAL_TZ = ZoneInfo("Asia/Jakarta")
+WRITER_ROLES = frozenset({Role.STAFF, Role.COMMANDER, Role.ADMIN})
+VERIFIER_ROLES = frozenset({Role.COMMANDER, Role.ADMIN})
+EDITABLE = frozenset({ActivityStatus.DRAFT, ActivityStatus.RETURNED})
+_NRP = re.compile(r"^(\d{8}|\d{18})$")
+
+
+# --------------------------------------------------------------------------------------------- input
+
+
+@dataclass
+class LocationInput:
+    name: str
+    kind: str
+    village: str = ""
+    district: str = ""
+    regency: str = ""
+    province: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    contact_name: str = ""
+
+
+@dataclass
+class ItemInput:
+    name: str
+    quantity: int
+    kind: str | None = None
+    measure: str = ""
+
+
+@dataclass
+class VisitInput:
+    location_id: int | None = None
+    location: LocationInput | None = None
+    parcels: int = 0
+    beneficiaries: int = 0
+    beneficiary_group: str = ""
+    contact_name: str = ""
+    contact_role: str = ""
+    notes: str = ""
+    items: list[ItemInput] = field(default_factory=list)
+
+
+@dataclass
+class PersonInput:
+    rank: str
+    name: str
+    degrees: str = ""
+    nrp: str = ""
+    position: str = ""
+    person_id: int | None = None
+
+
+@dataclass
+class PartnerInput:
+    name: str
+    role: str = ""
+    kind: str | None = None
+
+
+@dataclass
+class CoverageInput:
+    outlet: str
+    url: str = ""
+    published_on: date | None = None
+    headline: str = ""
+
+
+@dataclass
+class ActivityInput:
+    programme_id: int | None
+    unit_code: str
+    kind: str
+    occurred_on: date | None
+    leader: PersonInput
+    visits: list[VisitInput]
+    title: str = ""
+    summary: str = ""
+    start_time: time | None = None
+    end_time: time | None = None
+    officers: list[PersonInput] = field(default_factory=list)
+    message_ids: list[int] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    partners: list[PartnerInput] = field(default_factory=list)
+    coverage: list[CoverageInput] = field(default_factory=list)
+
+
+@dataclass
+class ActivityFilter:
+    programme_id: int | None = None
+    unit_code: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    statuses: list[ActivityStatus] = field(default_factory=list)
+    kind: str | None = None
+    location_kind: str | None = None
+    q: str = ""
+    created_by_id: int | None = None
+    deleted: bool = False
+    sort: str = "-date"
+
+
+# --------------------------------------------------------------------------------------------- rules
+
+
+def local_today() -> date:
+    """Today in Western Indonesia (the app's reference zone for "a date in the future")."""
+    return datetime.now(LOCAL_TZ).date()
+
+
+def can_view(user: User, activity: Activity) -> bool:
+    if not is_within(activity.unit, user.unit):
+        return False
+    if activity.deleted_at is not None and user.role is not Role.ADMIN:
+        return False
+    return not (user.role is Role.PR and activity.status is not ActivityStatus.VERIFIED)
+
+
+def can_edit(user: User, activity: Activity) -> bool:
+    return user.role in WRITER_ROLES and activity.status in EDITABLE and activity.deleted_at is None
+
+
+def can_submit(user: User, activity: Activity) -> bool:
+    return can_edit(user, activity)
+
+
+def can_verify(user: User, activity: Activity) -> bool:
+    return (
+        user.role in VERIFIER_ROLES
+        and activity.status is ActivityStatus.SUBMITTED
+        and activity.deleted_at is None
+    )
+
+
+def can_reopen(user: User, activity: Activity) -> bool:
+    return (
+        user.role in VERIFIER_ROLES
+        and activity.status is ActivityStatus.VERIFIED
+        and activity.deleted_at is None
+    )
+
+
+def can_delete(user: User, activity: Activity) -> bool:
+    if activity.deleted_at is not None:
+        return False
+    if user.role is Role.ADMIN:
+        return True
+    return user.role in WRITER_ROLES and activity.status in EDITABLE
+
+
+def can_restore(user: User, activity: Activity) -> bool:
+    return user.role is Role.ADMIN and activity.deleted_at is not None
+
+
+# --------------------------------------------------------------------------------------------- queries
+
+
+def _detail_options() -> list[Any]:
+    return [
+        selectinload(Activity.visits).selectinload(Visit.location).selectinload(Location.kind),
+        selectinload(Activity.visits).selectinload(Visit.items),
+        selectinload(Activity.messages),
+        selectinload(Activity.officers),
+        selectinload(Activity.partners),
+        selectinload(Activity.photos),
+        selectinload(Activity.coverage),
+        selectinload(Activity.unit),
+        selectinload(Activity.kind),
+        selectinload(Activity.programme),
+    ]
+
+
+def get_activity(user: User, activity_id: int) -> Activity:
+    """The activity if the user may see it; NotFound otherwise (unknown and out-of-scope look the same)."""
+    activity = db.session.scalar(
+        select(Activity).where(Activity.id == activity_id).options(*_detail_options())
+    )
+    if activity is None or not can_view(user, activity):
+        raise NotFound(_("Activity not found."))
+    return activity
+
+
+def list_activities_query(user: User, filters: ActivityFilter) -> Select[tuple[Activity]]:
+    """Activities the user may see, filtered and sorted, as an unexecuted select (the edge paginates)."""
+    root = user.unit
+    if filters.unit_code:
+        chosen = get_unit_in_scope(user, filters.unit_code)
+        root = chosen if chosen is not None else None  # type: ignore[assignment]
+    query = select(Activity).options(selectinload(Activity.unit), selectinload(Activity.kind))
+    if root is None:
+        return query.where(False)  # noqa: FBT003 - a foreign unit filter shows nothing
+    query = query.where(Activity.unit_id.in_(subtree_ids_query(root)))
+    if filters.deleted and user.role is Role.ADMIN:
+        query = query.where(Activity.deleted_at.is_not(None))
+    else:
+        query = query.where(Activity.deleted_at.is_(None))
+    statuses = list(filters.statuses)
+    if user.role is Role.PR:
+        statuses = [ActivityStatus.VERIFIED]
+    if statuses:
+        query = query.where(Activity.status.in_(statuses))
+    if filters.programme_id:
+        query = query.where(Activity.programme_id == filters.programme_id)
+    if filters.date_from:
+        query = query.where(Activity.occurred_on >= filters.date_from)
+    if filters.date_to:
+        query = query.where(Activity.occurred_on <= filters.date_to)
+    if filters.kind:
+        query = query.where(Activity.kind_id.in_(select(ActivityKind.id).where(ActivityKind.code == filters.kind)))
+    if filters.created_by_id:
+        query = query.where(Activity.created_by_id == filters.created_by_id)
+    if filters.location_kind:
+        visited = (
+            select(Visit.activity_id)
+            .join(Location, Location.id == Visit.location_id)
+            .join(LocationKind, LocationKind.id == Location.kind_id)
+            .where(LocationKind.code == filters.location_kind)
+        )
+        query = query.where(Activity.id.in_(visited))
+    if filters.q.strip():
+        pattern = f"%{filters.q.strip().lower()}%"
+        at_location = (
+            select(Visit.activity_id)
+            .join(Location, Location.id == Visit.location_id)
+            .where(or_(func.lower(Location.name).like(pattern), func.lower(Location.village).like(pattern)))
+        )
+        query = query.where(
+            or_(
+                func.lower(Activity.title).like(pattern),
+                func.lower(Activity.leader_name).like(pattern),
+                func.lower(Activity.summary).like(pattern),
+                Activity.id.in_(at_location),
+            )
+        )
+    return query.order_by(*_ordering(filters.sort))
+
+
+SORTS = {
+    "date": Activity.occurred_on,
+    "parcels": Activity.parcel_count,
+    "visits": Activity.visit_count,
+    "beneficiaries": Activity.beneficiary_count,
+    "status": Activity.status,
+    "updated": Activity.updated_at,
+}
+
+
+def _ordering(sort: str) -> list[Any]:
+    descending = sort.startswith("-")
+    column = SORTS.get(sort.lstrip("-"), Activity.occurred_on)
+    primary = column.desc() if descending else column.asc()
+    return [primary, Activity.id.desc() if descending else Activity.id.asc()]
+
+
+def count_waiting_for(user: User) -> int:
+    """Submitted activities in the user's subtree that this user could verify (0 for other roles)."""
+    if user.role not in VERIFIER_ROLES:
+        return 0
+    query = select(func.count()).where(
+        Activity.unit_id.in_(subtree_ids_query(user.unit)),
+        Activity.status == ActivityStatus.SUBMITTED,
+        Activity.deleted_at.is_(None),
+    )
+    return int(db.session.scalar(query) or 0)
+
+
+def count_drafts_of(user: User) -> int:
+    query = select(func.count()).where(
+        Activity.created_by_id == user.id,
+        Activity.status.in_([ActivityStatus.DRAFT, ActivityStatus.RETURNED]),
+        Activity.deleted_at.is_(None),
+    )
+    return int(db.session.scalar(query) or 0)
+
+
+# --------------------------------------------------------------------------------------------- writes
+
+
+def create_activity(actor: User, data: ActivityInput) -> Activity:
+    """Validate everything, then store the activity as a draft with its visits, messages and partners."""
+    if actor.role not in WRITER_ROLES:
+        raise Forbidden(_("Your role cannot record activities."))
+    resolved = _validate(actor, data, existing=None)
+    activity = Activity(created_by_id=actor.id, status=ActivityStatus.DRAFT)
+    _apply(activity, data, resolved)
+    db.session.add(activity)
+    db.session.flush()
+    audit.record(
+        actor, "create", "activity", activity.id, unit_id=activity.unit_id, changes=snapshot(activity)
+    )
+    return activity
+
+
+def update_activity(actor: User, activity: Activity, data: ActivityInput, *, version: int | None = None) -> Activity:
+    """Replace the activity's content; ``version`` (when given) must match or the edit is a Conflict."""
+    if not can_view(actor, activity):
+        raise NotFound(_("Activity not found."))
+    if not can_edit(actor, activity):
+        raise Conflict(_("This activity can no longer be edited."))
+    if version is not None and version != activity.version:
+        raise Conflict(_("Someone else changed this activity meanwhile. Reload it and edit again."))
+    resolved = _validate(actor, data, existing=activity)
+    before = snapshot(activity)
+    _apply(activity, data, resolved)
+    activity.updated_by_id = actor.id
+    _flush_versioned()
+    changes = audit.diff(before, snapshot(activity))
+    audit.record(actor, "update", "activity", activity.id, unit_id=activity.unit_id, changes=changes)
+    return activity
+
+
+def submit_activity(actor: User, activity: Activity) -> Activity:
+    _require_visible(actor, activity)
+    if not can_submit(actor, activity):
+        raise Conflict(_("Only a draft or returned activity can be submitted."))
+    _transition(actor, activity, ActivityStatus.SUBMITTED, "submit")
+    activity.submitted_at = utcnow()
+    activity.submitted_by_id = actor.id
+    _flush_versioned()
+    return activity
+
+
+def verify_activity(actor: User, activity: Activity) -> Activity:
+    _require_visible(actor, activity)
+    if actor.role not in VERIFIER_ROLES:
+        raise Forbidden(_("Only a commander can verify activities."))
+    if not can_verify(actor, activity):
+        raise Conflict(_("Only a submitted activity can be verified."))
+    _transition(actor, activity, ActivityStatus.VERIFIED, "verify")
+    activity.verified_at = utcnow()
+    activity.verified_by_id = actor.id
+    _flush_versioned()
+    return activity
+
+
+def return_activity(actor: User, activity: Activity, comment: str) -> Activity:
+    """Send a submitted activity back to its author with the commander's comment (required)."""
+    _require_visible(actor, activity)
+    if actor.role not in VERIFIER_ROLES:
+        raise Forbidden(_("Only a commander can return activities."))
+    if not can_verify(actor, activity):
+        raise Conflict(_("Only a submitted activity can be returned."))
+    comment = comment.strip()
+    if not comment:
+        raise Invalid({"comment": _("Say what needs fixing.")})
+    _transition(actor, activity, ActivityStatus.RETURNED, "return", comment=comment)
+    activity.returned_at = utcnow()
+    activity.return_comment = comment[:2000]
+    _flush_versioned()
+    return activity
+
+
+def reopen_activity(actor: User, activity: Activity, reason: str) -> Activity:
+    """Make a verified activity editable again; the reason is kept as the return comment and in the audit."""
+    _require_visible(actor, activity)
+    if actor.role not in VERIFIER_ROLES:
+        raise Forbidden(_("Only a commander can reopen activities."))
+    if not can_reopen(actor, activity):
+        raise Conflict(_("Only a verified activity can be reopened."))
+    reason = reason.strip()
+    if not reason:
+        raise Invalid({"reason": _("Give the reason for reopening.")})
+    _transition(actor, activity, ActivityStatus.RETURNED, "reopen", comment=reason)
+    activity.returned_at = utcnow()
+    activity.return_comment = reason[:2000]
+    activity.verified_at = None
+    activity.verified_by_id = None
+    _flush_versioned()
+    return activity
+
+
+def delete_activity(actor: User, activity: Activity) -> Activity:
+    """Soft delete: the row stays for the audit trail and an admin can restore it."""
+    _require_visible(actor, activity)
+    if actor.role not in WRITER_ROLES:
+        raise Forbidden(_("Your role cannot delete activities."))
+    if not can_delete(actor, activity):
+        raise Conflict(_("A submitted or verified activity cannot be deleted."))
+    activity.deleted_at = utcnow()
+    activity.deleted_by_id = actor.id
+    _flush_versioned()
+    audit.record(actor, "delete", "activity", activity.id, unit_id=activity.unit_id)
+    return activity
+
+
+def restore_activity(actor: User, activity: Activity) -> Activity:
+    if actor.role is not Role.ADMIN:
+        raise Forbidden(_("Only an administrator can restore activities."))
+    if not is_within(activity.unit, actor.unit):
+        raise NotFound(_("Activity not found."))
+    if not can_restore(actor, activity):
+        raise Conflict(_("This activity is not deleted."))
+    activity.deleted_at = None
+    activity.deleted_by_id = None
+    _flush_versioned()
+    audit.record(actor, "restore", "activity", activity.id, unit_id=activity.unit_id)
+    return activity
+
+
+def _require_visible(actor: User, activity: Activity) -> None:
+    if not can_view(actor, activity):
+        raise NotFound(_("Activity not found."))
+
+
+def _transition(actor: User, activity: Activity, status: ActivityStatus, action: str, comment: str = "") -> None:
+    before = activity.status
+    activity.status = status
+    activity.updated_by_id = actor.id
+    audit.record(
+        actor,
+        action,
+        "activity",
+        activity.id,
+        unit_id=activity.unit_id,
+        changes={"status": [before.value, status.value]},
+        comment=comment,
+    )
+
+
+def _flush_versioned() -> None:
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise Conflict(_("Someone else changed this activity meanwhile. Reload it and try again.")) from exc
+
+
+# --------------------------------------------------------------------------------------------- validation
+
+
+@dataclass
+class _Resolved:
+    programme: Programme
+    unit: Unit
+    kind: ActivityKind
+    leader_rank: str
+    officer_ranks: list[str]
+    locations: list[Location]
+    message_links: list[tuple[int | None, str]]
+    item_kinds: dict[str, int]
+    partner_kinds: dict[str, int]
+
+
+_LIMITS = {
+    "title": 250,
+    "summary": 20_000,
+    "leader.name": 160,
+    "leader.degrees": 80,
+    "leader.position": 160,
+}
+
+
+def _validate(actor: User, data: ActivityInput, existing: Activity | None) -> _Resolved:
+    errors: dict[str, str] = {}
+
+    def too_long(path: str, value: str, limit: int) -> None:
+        if len(value) > limit:
+            errors.setdefault(path, _("At most %(n)d characters.", n=limit))
+
+    programme = db.session.get(Programme, data.programme_id) if data.programme_id else None
+    if programme is None:
+        errors["programme_id"] = _("Choose a programme.") if not data.programme_id else _("Unknown programme.")
+    unit = get_unit_in_scope(actor, data.unit_code) if data.unit_code else None
+    if unit is None:
+        errors["unit_code"] = (
+            _("Choose the unit.") if not data.unit_code else _("Unknown unit, or a unit outside your area.")
+        )
+    kind = db.session.scalar(select(ActivityKind).where(ActivityKind.code == data.kind)) if data.kind else None
+    if kind is None:
+        errors["kind"] = _("Choose the kind of activity.") if not data.kind else _("Unknown kind of activity.")
+
+    if data.occurred_on is None:
+        errors["date"] = _("Enter the date of the activity.")
+    elif data.occurred_on > local_today():
+        errors["date"] = _("The date is in the future.")
+    elif programme is not None and not (programme.start_on <= data.occurred_on <= programme.end_on):
+        errors["date"] = _(
+            "The date lies outside the programme period (%(start)s – %(end)s).",
+            start=programme.start_on.isoformat(),
+            end=programme.end_on.isoformat(),
+        )
+    if data.start_time and data.end_time and data.end_time < data.start_time:
+        errors["end_time"] = _("The end time is before the start time.")
+    too_long("title", data.title, _LIMITS["title"])
+    too_long("summary", data.summary, _LIMITS["summary"])
+
+    leader_rank = _check_person(data.leader, "leader", errors)
+    officer_ranks = [_check_person(o, f"officers.{i}", errors) for i, o in enumerate(data.officers)]
+
+    locations = _check_visits(actor, data.visits, errors)
+    message_links = _check_messages(data, errors)
+    item_kinds = _catalogue_ids(ItemKind, {i.kind for v in data.visits for i in v.items if i.kind})
+    for vi, visit in enumerate(data.visits):
+        for ii, item in enumerate(visit.items):
+            if item.kind and item.kind not in item_kinds:
+                errors[f"visits.{vi}.items.{ii}.kind"] = _("Unknown kind of item.")
+    partner_kinds = _catalogue_ids(PartnerKind, {p.kind for p in data.partners if p.kind})
+    for i, partner in enumerate(data.partners):
+        if not partner.name.strip():
+            errors[f"partners.{i}.name"] = _("Enter the partner's name.")
+        too_long(f"partners.{i}.name", partner.name, 200)
+        too_long(f"partners.{i}.role", partner.role, 200)
+        if partner.kind and partner.kind not in partner_kinds:
+            errors[f"partners.{i}.kind"] = _("Unknown kind of partner.")
+    for i, cov in enumerate(data.coverage):
+        if not cov.outlet.strip():
+            errors[f"coverage.{i}.outlet"] = _("Enter the outlet's name.")
+        too_long(f"coverage.{i}.outlet", cov.outlet, 160)
+        too_long(f"coverage.{i}.headline", cov.headline, 300)
+        too_long(f"coverage.{i}.url", cov.url, 500)
+        if cov.url and not re.match(r"^https?://[^\s]+$", cov.url):
+            errors[f"coverage.{i}.url"] = _("Enter a web address starting with http:// or https://.")
+
+    if errors:
+        raise Invalid(errors)
+    assert programme is not None and unit is not None and kind is not None and leader_rank is not None
+    return _Resolved(
+        programme=programme,
+        unit=unit,
+        kind=kind,
+        leader_rank=leader_rank,
+        officer_ranks=[r or "" for r in officer_ranks],
+        locations=locations,
+        message_links=message_links,
+        item_kinds=item_kinds,
+        partner_kinds=partner_kinds,
+    )
+
+
+def _catalogue_ids(model: Any, codes: set[str]) -> dict[str, int]:
+    if not codes:
+        return {}
+    rows = db.session.execute(select(model.code, model.id).where(model.code.in_(codes))).all()
+    return {code: id_ for code, id_ in rows}
+
+
+def _check_person(person: PersonInput, path: str, errors: dict[str, str]) -> str | None:
+    rank = normalize_rank(person.rank) if person.rank.strip() else None
+    if not person.rank.strip():
+        errors[f"{path}.rank"] = _("Enter the rank.")
+    elif rank is None:
+        errors[f"{path}.rank"] = _("Unknown rank: write it as Polri does (AKP, Bripka, Kombes Pol …).")
+    if not person.name.strip():
+        errors[f"{path}.name"] = _("Enter the name.")
+    elif len(person.name) > 160:
+        errors[f"{path}.name"] = _("At most %(n)d characters.", n=160)
+    if person.nrp.strip() and not _NRP.match(person.nrp.strip()):
+        errors[f"{path}.nrp"] = _("An NRP has 8 digits (an NIP 18).")
+    if len(person.degrees) > 80:
+        errors[f"{path}.degrees"] = _("At most %(n)d characters.", n=80)
+    if len(person.position) > 160:
+        errors[f"{path}.position"] = _("At most %(n)d characters.", n=160)
+    return rank
+
+
+def _check_count(value: Any, path: str, errors: dict[str, str]) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        errors[path] = _("Enter a whole number.")
+    elif value < 0:
+        errors[path] = _("Cannot be negative.")
+    elif value > MAX_COUNT:
+        errors[path] = _("That is more than %(n)s.", n=f"{MAX_COUNT:,}".replace(",", "."))
+
+
+def _check_visits(actor: User, visits: list[VisitInput], errors: dict[str, str]) -> list[Location]:
+    """Resolve each visit's location (registered, reused by name+regency, or new) and check its counts."""
+    if not visits:
+        errors["visits"] = _("Add at least one location visited.")
+        return []
+    resolved: list[Location] = []
+    seen: dict[int | tuple[str, str], int] = {}
+    location_kinds: dict[str, LocationKind] = {
+        k.code: k for k in db.session.scalars(select(LocationKind).where(LocationKind.is_active.is_(True)))
+    }
+    for i, visit in enumerate(visits):
+        path = f"visits.{i}"
+        location: Location | None = None
+        key: int | tuple[str, str] | None = None
+        if visit.location_id is not None:
+            location = db.session.get(Location, visit.location_id)
+            if location is None or (location.unit is not None and not _location_visible(actor, location)):
+                errors[f"{path}.location_id"] = _("Unknown location.")
+                location = None
+            else:
+                key = location.id
+        elif visit.location is not None:
+            new = visit.location
+            location = _resolve_inline_location(new, location_kinds, path, errors, actor)
+            if location is not None:
+                key = location.id if location.id is not None else (new.name.strip().lower(), new.regency.strip().lower())
+        else:
+            errors[f"{path}.location_id"] = _("Choose a location or describe a new one.")
+        if key is not None:
+            if key in seen:
+                errors[f"{path}.location_id"] = _(
+                    "This location is already in this activity (visit %(n)d).", n=seen[key] + 1
+                )
+            else:
+                seen[key] = i
+        _check_count(visit.parcels, f"{path}.parcels", errors)
+        _check_count(visit.beneficiaries, f"{path}.beneficiaries", errors)
+        for field_name, limit in (("beneficiary_group", 200), ("contact_name", 160), ("contact_role", 160)):
+            if len(getattr(visit, field_name)) > limit:
+                errors[f"{path}.{field_name}"] = _("At most %(n)d characters.", n=limit)
+        if len(visit.notes) > 5000:
+            errors[f"{path}.notes"] = _("At most %(n)d characters.", n=5000)
+        for j, item in enumerate(visit.items):
+            if not item.name.strip():
+                errors[f"{path}.items.{j}.name"] = _("Name the item.")
+            elif len(item.name) > 200:
+                errors[f"{path}.items.{j}.name"] = _("At most %(n)d characters.", n=200)
+            if len(item.measure) > 20:
+                errors[f"{path}.items.{j}.measure"] = _("At most %(n)d characters.", n=20)
+            _check_count(item.quantity, f"{path}.items.{j}.quantity", errors)
+        if location is not None:
+            resolved.append(location)
+    return resolved
+
+
+def _location_visible(actor: User, location: Location) -> bool:
+    """A registered place may be used by any unit whose area overlaps: its own subtree or an ancestor's."""
+    assert location.unit is not None
+    return is_within(location.unit, actor.unit) or is_within(actor.unit, location.unit)
+
+
+def _resolve_inline_location(
+    new: LocationInput,
+    kinds: dict[str, LocationKind],
+    path: str,
+    errors: dict[str, str],
+    actor: User,
+) -> Location | None:
+    ok = True
+    name = " ".join(new.name.split())
+    if not name:
+        errors[f"{path}.location.name"] = _("Enter the name of the place.")
+        ok = False
+    elif len(name) > 200:
+        errors[f"{path}.location.name"] = _("At most %(n)d characters.", n=200)
+        ok = False
+    kind = kinds.get(new.kind)
+    if kind is None:
+        errors[f"{path}.location.kind"] = _("Choose the kind of place.") if not new.kind else _("Unknown kind of place.")
+        ok = False
+    for attr in ("village", "district", "regency", "province"):
+        if len(getattr(new, attr)) > 120:
+            errors[f"{path}.location.{attr}"] = _("At most %(n)d characters.", n=120)
+            ok = False
+    if len(new.contact_name) > 160:
+        errors[f"{path}.location.contact_name"] = _("At most %(n)d characters.", n=160)
+        ok = False
+    for attr, bound in (("latitude", 90), ("longitude", 180)):
+        value = getattr(new, attr)
+        if value is not None and (not isinstance(value, int | float) or isinstance(value, bool) or not -bound <= value <= bound):
+            errors[f"{path}.location.{attr}"] = _("Must lie between -%(b)d and %(b)d.", b=bound)
+            ok = False
+    if not ok:
+        return None
+    assert kind is not None
+    existing = find_location(name, new.regency)
+    if existing is not None:
+        return existing
+    return Location(
+        name=name,
+        kind=kind,
+        village=new.village.strip() or None,
+        district=new.district.strip() or None,
+        regency=new.regency.strip() or None,
+        province=new.province.strip() or None,
+        latitude=new.latitude,
+        longitude=new.longitude,
+        contact_name=new.contact_name.strip() or None,
+        unit_id=actor.unit_id,
+    )
+
+
+def find_location(name: str, regency: str) -> Location | None:
+    """A registered location with the same name and regency (case-insensitive), used to avoid duplicates."""
+    query = select(Location).where(func.lower(Location.name) == " ".join(name.split()).lower())
+    if regency.strip():
+        query = query.where(func.lower(Location.regency) == regency.strip().lower())
+    else:
+        query = query.where(Location.regency.is_(None))
+    return db.session.scalars(query.order_by(Location.id).limit(1)).first()
+
+
+def _check_messages(data: ActivityInput, errors: dict[str, str]) -> list[tuple[int | None, str]]:
+    """Catalogue ids and texts → ``(message_id, text)``; a text equal to a catalogue entry links to it."""
+    links: list[tuple[int | None, str]] = []
+    if data.message_ids:
+        catalogue = {
+            m.id: m for m in db.session.scalars(select(KamtibmasMessage).where(KamtibmasMessage.id.in_(data.message_ids)))
+        }
+        for i, mid in enumerate(data.message_ids):
+            if mid not in catalogue:
+                errors[f"message_ids.{i}"] = _("Unknown message.")
+            elif mid not in {m for m, _t in links}:
+                links.append((mid, catalogue[mid].label_id))
+    texts = [" ".join(t.split()) for t in data.messages]
+    by_text: dict[str, KamtibmasMessage] = {}
+    if texts:
+        lowered = {t.lower() for t in texts if t}
+        for m in db.session.scalars(select(KamtibmasMessage)):
+            for label in (m.label_id, m.label_en):
+                if label.lower() in lowered:
+                    by_text[label.lower()] = m
+    for i, text in enumerate(texts):
+        if not text:
+            errors[f"messages.{i}"] = _("A message cannot be empty.")
+            continue
+        if len(text) > 1000:
+            errors[f"messages.{i}"] = _("At most %(n)d characters.", n=1000)
+            continue
+        match = by_text.get(text.lower())
+        link = (match.id, match.label_id) if match else (None, text)
+        if link not in links and not (match and match.id in {m for m, _t in links}):
+            links.append(link)
+    return links
+
+
+# --------------------------------------------------------------------------------------------- apply
+
+
+def _apply(activity: Activity, data: ActivityInput, resolved: _Resolved) -> None:
+    """Copy validated input onto the activity, replacing its children, and refresh the counters."""
+    activity.programme = resolved.programme
+    activity.unit = resolved.unit
+    activity.kind = resolved.kind
+    assert data.occurred_on is not None
+    activity.occurred_on = data.occurred_on
+    activity.start_time = data.start_time
+    activity.end_time = data.end_time
+    activity.title = data.title.strip()
+    activity.summary = data.summary.strip()
+    leader = data.leader
+    activity.leader_person_id = leader.person_id if _person_exists(leader.person_id) else None
+    activity.leader_rank = resolved.leader_rank
+    activity.leader_name = " ".join(leader.name.split())
+    activity.leader_degrees = leader.degrees.strip() or None
+    activity.leader_nrp = leader.nrp.strip() or None
+    activity.leader_position = leader.position.strip()
+
+    activity.officers = [
+        ActivityOfficer(
+            person_id=o.person_id if _person_exists(o.person_id) else None,
+            rank=rank,
+            name=" ".join(o.name.split()),
+            nrp=o.nrp.strip() or None,
+            position=o.position.strip(),
+        )
+        for o, rank in zip(data.officers, resolved.officer_ranks, strict=True)
+    ]
+    _replace_visits(activity, data.visits, resolved)
+    activity.messages = [ActivityMessage(message_id=mid, text=text) for mid, text in resolved.message_links]
+    activity.partners = [
+        ActivityPartner(
+            name=" ".join(p.name.split()),
+            role=p.role.strip(),
+            kind_id=resolved.partner_kinds.get(p.kind) if p.kind else None,
+        )
+        for p in data.partners
+    ]
+    activity.coverage = [
+        MediaCoverage(outlet=c.outlet.strip(), url=c.url.strip(), published_on=c.published_on, headline=c.headline.strip())
+        for c in data.coverage
+    ]
+    activity.visit_count = len(activity.visits)
+    activity.parcel_count = sum(v.parcel_count for v in activity.visits)
+    activity.beneficiary_count = sum(v.beneficiary_count for v in activity.visits)
+    activity.message_count = len(activity.messages)
+
+
+def _replace_visits(activity: Activity, visits: list[VisitInput], resolved: _Resolved) -> None:
+    """Keep the visit rows of locations still present (photos may point at them), replace the rest."""
+    current = {v.location_id: v for v in activity.visits if v.location_id is not None}
+    kept: list[Visit] = []
+    for position, (data, location) in enumerate(zip(visits, resolved.locations, strict=True)):
+        visit = current.get(location.id) if location.id is not None else None
+        if visit is None:
+            visit = Visit(location=location)
+        visit.position = position
+        visit.parcel_count = data.parcels
+        visit.beneficiary_count = data.beneficiaries
+        visit.beneficiary_group = data.beneficiary_group.strip()
+        visit.contact_name = data.contact_name.strip()
+        visit.contact_role = data.contact_role.strip()
+        visit.notes = data.notes.strip()
+        visit.items = [
+            VisitItem(
+                name=" ".join(i.name.split()),
+                quantity=i.quantity,
+                measure=i.measure.strip(),
+                item_kind_id=resolved.item_kinds.get(i.kind) if i.kind else None,
+            )
+            for i in data.items
+        ]
+        kept.append(visit)
+    activity.visits = kept
+
+
+def _person_exists(person_id: int | None) -> bool:
+    return person_id is not None and db.session.get(Person, person_id) is not None
+
+
+# --------------------------------------------------------------------------------------------- snapshots
+
+
+def snapshot(activity: Activity) -> dict[str, Any]:
+    """The audited view of an activity: its scalar fields plus a compact form of each child list."""
+    data: dict[str, Any] = {
+        "programme_id": activity.programme_id if activity.programme_id else activity.programme.id,
+        "unit": activity.unit.code,
+        "kind": activity.kind.code,
+        "date": activity.occurred_on,
+        "start_time": activity.start_time,
+        "end_time": activity.end_time,
+        "title": activity.title,
+        "summary": activity.summary,
+        "leader": activity.leader_display,
+        "leader_nrp": activity.leader_nrp,
+        "leader_position": activity.leader_position,
+        "status": activity.status,
+        "officers": [f"{o.rank} {o.name}".strip() for o in activity.officers],
+        "visits": [
+            f"{v.location.name}: {v.parcel_count} / {v.beneficiary_count} {v.beneficiary_group}".strip()
+            + "".join(f"; {i.quantity} {i.measure} {i.name}".replace("  ", " ") for i in v.items)
+            for v in activity.visits
+        ],
+        "messages": [m.text for m in activity.messages],
+        "partners": [f"{p.name} ({p.role})" if p.role else p.name for p in activity.partners],
+        "coverage": [f"{c.outlet} {c.url}".strip() for c in activity.coverage],
+    }
+    return {k: (v.value if isinstance(v, enum.Enum) else v) for k, v in data.items()}
+
+
+def to_input(activity: Activity) -> ActivityInput:
+    """The input that would recreate ``activity`` (used to pre-fill the edit form and by the API's PATCH)."""
+    return ActivityInput(
+        programme_id=activity.programme_id,
+        unit_code=activity.unit.code,
+        kind=activity.kind.code,
+        occurred_on=activity.occurred_on,
+        start_time=activity.start_time,
+        end_time=activity.end_time,
+        title=activity.title,
+        summary=activity.summary,
+        leader=PersonInput(
+            rank=activity.leader_rank,
+            name=activity.leader_name,
+            degrees=activity.leader_degrees or "",
+            nrp=activity.leader_nrp or "",
+            position=activity.leader_position,
+            person_id=activity.leader_person_id,
+        ),
+        officers=[
+            PersonInput(rank=o.rank, name=o.name, nrp=o.nrp or "", position=o.position, person_id=o.person_id)
+            for o in activity.officers
+        ],
+        visits=[
+            VisitInput(
+                location_id=v.location_id,
+                parcels=v.parcel_count,
+                beneficiaries=v.beneficiary_count,
+                beneficiary_group=v.beneficiary_group,
+                contact_name=v.contact_name,
+                contact_role=v.contact_role,
+                notes=v.notes,
+                items=[
+                    ItemInput(
+                        name=i.name,
+                        quantity=i.quantity,
+                        measure=i.measure,
+                        kind=i.item_kind.code if i.item_kind else None,
+                    )
+                    for i in v.items
+                ],
+            )
+            for v in activity.visits
+        ],
+        message_ids=[m.message_id for m in activity.messages if m.message_id],
+        messages=[m.text for m in activity.messages if not m.message_id],
+        partners=[
+            PartnerInput(name=p.name, role=p.role, kind=p.kind.code if p.kind else None) for p in activity.partners
+        ],
+        coverage=[
+            CoverageInput(outlet=c.outlet, url=c.url, published_on=c.published_on, headline=c.headline)
+            for c in activity.coverage
+        ],
+    )

@@ -1,0 +1,37 @@
+"""The one rule for unit scope: a user sees their unit and everything below it (a path-prefix match)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+
+from outreach.extensions import db
+from outreach.models import Unit, User
+
+
+def subtree_ids_query(unit: Unit) -> Select[tuple[int]]:
+    """Ids of ``unit`` and every unit below it."""
+    return select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
+
+
+def is_within(unit: Unit, root: Unit) -> bool:
+    """True when ``unit`` is ``root`` or lies below it."""
+    return unit.path.startswith(root.path)
+
+
+def user_can_see_unit(user: User, unit: Unit) -> bool:
+    return is_within(unit, user.unit)
+
+
+def get_unit_in_scope(user: User, code: str) -> Unit | None:
+    """The unit with ``code`` if it lies in the user's subtree (None otherwise: unknown and foreign look alike)."""
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None or not is_within(unit, user.unit):
+        return None
+    return unit
+
+
+def set_path(unit: Unit) -> None:
+    """Compute ``path``/``depth`` from the parent (the unit must have an id: flush first)."""
+    parent_path = unit.parent.path if unit.parent is not None else "/"
+    unit.path = f"{parent_path}{unit.id}/"
+    unit.depth = parent_path.count("/") - 1

@@ -1,0 +1,74 @@
+"""Jinja filters (Babel formatting per locale) and context processors."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+from typing import Any
+
+from flask import Flask, current_app
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_login import current_user
+
+from outreach.i18n import current_language, enum_label
+
+
+def date_long(value: date | None) -> str:
+    """"Kamis, 30 November 2023"."""
+    return format_date(value, format="full") if value else ""
+
+
+def date_medium(value: date | None) -> str:
+    return format_date(value, format="medium") if value else ""
+
+
+def datetime_medium(value: datetime | None) -> str:
+    return format_datetime(value, format="medium") if value else ""
+
+
+def time_short(value: time | None) -> str:
+    """"08.30" in Indonesian, "08:30" in English."""
+    if value is None:
+        return ""
+    sep = "." if current_language() == "id" else ":"
+    return f"{value.hour:02d}{sep}{value.minute:02d}"
+
+
+def number(value: int | float | None) -> str:
+    """"2.500" in Indonesian, "2,500" in English."""
+    return format_decimal(value or 0)
+
+
+def label(value: Any) -> str:
+    """The translated label of an enum member or a catalogue row."""
+    if isinstance(value, enum.Enum):
+        return enum_label(value)
+    if value is not None and hasattr(value, "label"):
+        return str(value.label(current_language()))
+    return "" if value is None else str(value)
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(date_long)
+    app.add_template_filter(date_medium)
+    app.add_template_filter(datetime_medium)
+    app.add_template_filter(time_short)
+    app.add_template_filter(number)
+    app.add_template_filter(label)
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        from outreach.models import Role
+        from outreach.services import activities
+
+        badges = {"waiting": 0, "drafts": 0}
+        if current_user and current_user.is_authenticated:
+            badges["waiting"] = activities.count_waiting_for(current_user)
+            badges["drafts"] = activities.count_drafts_of(current_user)
+        return {
+            "Role": Role,
+            "lang": current_language(),
+            "languages": current_app.config["OUTREACH_LANGUAGES"],
+            "badges": badges,
+            "has_endpoint": lambda name: name in current_app.view_functions,
+        }
