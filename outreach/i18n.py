@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import get_locale, lazy_gettext
 from flask_login import current_user
 
@@ -19,6 +19,8 @@ LANG_COOKIE = "outreach_lang"
 def select_locale() -> str:
     """The user's own choice, else the language cookie, else the browser's Accept-Language, else Indonesian."""
     languages: tuple[str, ...] = current_app.config["OUTREACH_LANGUAGES"]
+    if not has_request_context():  # CLI and background work speak the default language
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return str(current_user.locale)
     chosen = request.cookies.get(LANG_COOKIE)
