@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -600,37 +601,50 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+@lru_cache(maxsize=16384)
+def _cached_width(text: str, font: str, size: float) -> float:
+    return float(pdfmetrics.stringWidth(text, font, size))
+
+
+def _width(text: str, font: str, size: float) -> float:
+    """String width in points; short strings are memoised (table cells repeat the same names and words)."""
+    if len(text) > 120:
+        return float(pdfmetrics.stringWidth(text, font, size))
+    return _cached_width(text, font, size)
+
+
 def _wrap(text: str, font: str, size: float, width: float, max_lines: int = _MAX_CELL_LINES) -> list[str]:
     """Break ``text`` into lines no wider than ``width`` points (cheap: no Paragraph), breaking long words."""
-    sw = pdfmetrics.stringWidth
+    space = _width(" ", font, size)
     lines: list[str] = []
     for raw in _clean(text).split("\n"):
         para = " ".join(raw.split())
-        if sw(para, font, size) <= width:
+        if _width(para, font, size) <= width:
             lines.append(para)
             continue
-        line = ""
+        line, line_w = "", 0.0
         for word in para.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if sw(candidate, font, size) <= width:
-                line = candidate
+            word_w = _width(word, font, size)
+            if line and line_w + space + word_w <= width:
+                line, line_w = f"{line} {word}", line_w + space + word_w
                 continue
             if line:
                 lines.append(line)
-            while len(word) > 1 and sw(word, font, size) > width:
+            while len(word) > 1 and word_w > width:
                 cut = len(word) - 1
-                while cut > 1 and sw(word[:cut], font, size) > width:
+                while cut > 1 and _width(word[:cut], font, size) > width:
                     cut -= 1
                 lines.append(word[:cut])
                 word = word[cut:]
-            line = word
+                word_w = _width(word, font, size)
+            line, line_w = word, word_w
         lines.append(line)
         if len(lines) > max_lines:
             break
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         last = lines[-1]
-        while last and sw(last + " …", font, size) > width:
+        while last and _width(last + " …", font, size) > width:
             last = last[:-1]
         lines[-1] = last + " …"
     return lines or [""]
@@ -992,6 +1006,7 @@ class _Builder:
             title=_clean(self.doc_title),
             author=_clean(self.author),
             creator="Outreach",
+            initialFontName=self.fonts.regular,
             lang=self.locale,
         )
         if not story:
@@ -1057,7 +1072,7 @@ class _Builder:
         rows = [(k, v) for k, v in rows if v and v.strip()]
         if not rows:
             return []
-        label_w = 4.2 * cm
+        label_w = 4.6 * cm
         value_w = self.frame_width - indent - 0.7 * cm - label_w - 0.4 * cm
         data = [
             [f"{_letter(i)}.", Paragraph(_esc(k), self.fact), ":", Paragraph(_esc(v), self.fact)]
@@ -1105,6 +1120,7 @@ class _Builder:
         width, height = self.frame_width, 6.5 * cm
         many = len(points) > 12
         drawing = Drawing(width, height)
+        drawing.initialFontName = self.fonts.regular  # else the renderer references Helvetica
         chart = VerticalBarChart()
         chart.x, chart.y = 1.4 * cm, 1.4 * cm if many else 0.9 * cm
         chart.width, chart.height = width - 1.8 * cm, height - chart.y - 0.5 * cm
@@ -1153,6 +1169,7 @@ class _Builder:
             colWidths=[col],
             hAlign="RIGHT",
             style=[
+                ("FONT", (0, 0), (-1, -1), self.fonts.regular, 10.5, 14.5),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),

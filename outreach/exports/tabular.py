@@ -9,9 +9,11 @@ each in the way that keeps the data exact for that format:
 
 * **CSV** has no cell types, so such a value is written with a leading single quote (``'=1+2``), which
   spreadsheets show but do not evaluate. :func:`strip_guard` removes it again on import.
-* **XLSX** stores the *original* text in a string cell (``data_type = "s"``, never ``"f"``) that also carries
-  the ``quotePrefix`` style flag, exactly what Excel does when a user types ``'=1+2``. The cell can never be a
-  formula, and the importer reads back the text unchanged.
+* **XLSX** stores the *original* text (minus control characters XML cannot carry; CR line breaks become
+  LF) in a string cell
+  (``data_type = "s"``, never ``"f"``) that also carries the ``quotePrefix`` style flag, exactly what Excel
+  does when a user types ``'=1+2``. The cell can never be a formula, and the importer reads back the text
+  unchanged.
 
 Numbers in ``int``/``float`` columns are written as numbers (a negative number is not text and is not
 guarded); any non-numeric value found in such a column is treated as text and guarded.
@@ -29,6 +31,7 @@ from typing import IO, Any, BinaryIO, Literal
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -65,16 +68,32 @@ class Column:
     kind: ColumnKind = "text"
 
 
+def _needs_guard(value: str) -> bool:
+    # Quotes are looked through so that guarding stays reversible: "'=x" (a user's own quote) becomes "''=x".
+    return value.lstrip("'").startswith(FORMULA_TRIGGERS)
+
+
 def guard_text(value: str) -> str:
-    """Prefix ``'`` to text that a spreadsheet would read as a formula (the CSV guard)."""
-    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+    """Prefix ``'`` to text that a spreadsheet would read as a formula (the CSV guard).
+
+    Text that already starts with quotes before a trigger gets one more, so :func:`strip_guard` can always
+    restore the original exactly.
+    """
+    return "'" + value if _needs_guard(value) else value
 
 
 def strip_guard(value: str) -> str:
     """Undo :func:`guard_text` on imported CSV text: ``'=1+2`` -> ``=1+2``; other text is unchanged."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+    if value.startswith("'") and _needs_guard(value):
         return value[1:]
     return value
+
+
+def _xml_text(value: str) -> str:
+    """Make text storable in XLSX: drop control characters XML 1.0 cannot carry and write line breaks as
+    ``\n`` (XML parsers turn a stored CR into LF anyway; Excel uses LF inside cells)."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return str(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
 def _values(columns: Sequence[Column], row: Row) -> list[Any]:
@@ -149,9 +168,10 @@ def write_csv(
 
 
 def _text_cell(ws: Any, value: str) -> Any:
-    cell = WriteOnlyCell(ws, value=value)
-    if value.startswith(FORMULA_TRIGGERS):
-        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+    text = _xml_text(value)
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"  # always a string: openpyxl would otherwise turn "=..." into a formula
+    if value.startswith(FORMULA_TRIGGERS) or text.startswith(FORMULA_TRIGGERS):
         cell.quotePrefix = True
     return cell
 
@@ -181,7 +201,7 @@ def _xlsx_cell(ws: Any, column: Column, value: Any, date_format: str) -> Any:
 def _sheet_title(title: str) -> str:
     for ch in "[]:*?/\\":
         title = title.replace(ch, " ")
-    title = title.strip().strip("'") or "Sheet1"
+    title = " ".join(title.split()).strip("'") or "Sheet1"
     return title[:31]
 
 
