@@ -19,6 +19,7 @@ from outreach.services.errors import Invalid
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="Demo data.")
+tokens_cli = AppGroup("tokens", help="API tokens (Authorization: Bearer TOKEN).")
 
 
 def _fail(message: str) -> None:
@@ -106,9 +107,371 @@ def demo_secret() -> None:
     click.echo(secrets.token_hex(32))
 
 
+@tokens_cli.command("create")
+@click.argument("username")
+@click.option("--name", default="", help="A label to tell tokens apart (e.g. the script using it).")
+def tokens_create(username: str, name: str) -> None:
+    """Create an API token for USERNAME and print it alone on stdout (it is shown only once)."""
+    from outreach.services import tokens as token_service
+
+    with writing():
+        user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+        if user is None:
+            _fail(f"unknown user {username!r}")
+        try:
+            _token, raw = token_service.create_token(user, name)  # type: ignore[arg-type]
+        except Invalid as exc:
+            db.session.rollback()
+            _fail(_invalid_message(exc))
+        db.session.commit()
+    click.echo(raw)
+
+
+@tokens_cli.command("revoke")
+@click.argument("token_or_prefix")
+def tokens_revoke(token_or_prefix: str) -> None:
+    """Revoke a token, given whole or by the prefix `tokens list` shows."""
+    from outreach.services import tokens as token_service
+    from outreach.services.errors import NotFound
+
+    with writing():
+        try:
+            token = token_service.revoke_token(token_or_prefix)
+        except (Invalid, NotFound) as exc:
+            db.session.rollback()
+            _fail(_invalid_message(exc) if isinstance(exc, Invalid) else exc.message)
+        db.session.commit()
+    click.echo(f"Revoked {token.prefix}… of {token.user.username}.")
+
+
+@tokens_cli.command("list")
+def tokens_list() -> None:
+    """List API tokens (prefix, user, name, state, last use)."""
+    from outreach.services import tokens as token_service
+
+    for t in token_service.list_tokens():
+        state = "revoked" if t.revoked_at else "live"
+        used = t.last_used_at.strftime("%Y-%m-%d %H:%M") if t.last_used_at else "never"
+        click.echo(f"{t.prefix:13} {t.user.username:20} {state:8} {used:17} {t.name}")
+
+
+# ------------------------------------------------------------------------------------------------------
+# Reports, exports and imports (issue 5). The CLI acts as a user: --user USERNAME, by default the first
+# active administrator (by id), so scope and role rules apply exactly as in the browser.
+# ------------------------------------------------------------------------------------------------------
+
+report_cli = AppGroup("report", help="Official PDF reports.")
+export_cli = AppGroup("export", help="CSV/XLSX exports of activities and visits.")
+
+
+def _acting_user(username: str | None) -> User:
+    query = select(User).where(User.is_active_account.is_(True))
+    if username:
+        query = query.where(User.username == username.strip().lower())
+    else:
+        query = query.where(User.role == Role.ADMIN).order_by(User.id)
+    user = db.session.scalar(query.limit(1))
+    if user is None:
+        _fail(f"unknown user {username!r}" if username else "no active administrator: pass --user USERNAME")
+    return user  # type: ignore[return-value]
+
+
+def _filter_options(func: Any) -> Any:
+    """--programme, --unit, --from, --to, --status, --user (shared by report programme and export)."""
+    options = [
+        click.option("--user", "username", default=None, help="Act as this user (default: the first admin)."),
+        click.option(
+            "--status",
+            type=click.Choice(["verified", "submitted", "draft", "returned", "all"]),
+            default="verified",
+            show_default=True,
+        ),
+        click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None),
+        click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), default=None),
+        click.option("--unit", "unit_code", default=None, help="Unit code (default: the user's unit)."),
+        click.option("--programme", "programme_ref", required=True, help="Programme name or id."),
+    ]
+    for option in options:
+        func = option(func)
+    return func
+
+
+def _report_args(programme_ref: str, unit_code: str | None, date_from: Any, date_to: Any, status: str) -> Any:
+    from outreach.models import ActivityStatus
+    from outreach.services import reports
+
+    programme = reports.find_programme(programme_ref)
+    if programme is None:
+        _fail(f"unknown programme {programme_ref!r}")
+    statuses = [] if status == "all" else [ActivityStatus(status)]
+    filters = reports.report_filter(
+        programme,
+        unit_code=unit_code,
+        date_from=date_from.date() if date_from else None,
+        date_to=date_to.date() if date_to else None,
+        statuses=statuses,
+    )
+    return programme, filters
+
+
+@report_cli.command("programme")
+@_filter_options
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+def report_programme(
+    programme_ref: str,
+    unit_code: str | None,
+    date_from: Any,
+    date_to: Any,
+    status: str,
+    username: str | None,
+    lang: str,
+    output: str,
+) -> None:
+    """Write the programme report (laporan pelaksanaan) PDF."""
+    from outreach.services import reports
+    from outreach.services.errors import DomainError
+
+    user = _acting_user(username)
+    programme, filters = _report_args(programme_ref, unit_code, date_from, date_to, status)
+    try:
+        data = reports.programme_report_pdf(
+            user,
+            programme,
+            filters,
+            lang,
+            page_size=current_app.config["OUTREACH_REPORT_PAGE_SIZE"],
+            agency=current_app.config["OUTREACH_AGENCY_NAME"],
+        )
+    except DomainError as exc:
+        _fail(exc.message)
+    with open(output, "wb") as fh:
+        fh.write(data)
+    click.echo(f"Wrote {output} ({len(data)} bytes).")
+
+
+@report_cli.command("activity")
+@click.argument("activity_id", type=int)
+@click.option("--user", "username", default=None, help="Act as this user (default: the first admin).")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+def report_activity(activity_id: int, username: str | None, lang: str, output: str) -> None:
+    """Write the report of one activity as PDF."""
+    from outreach.services import reports
+    from outreach.services.errors import DomainError
+
+    user = _acting_user(username)
+    try:
+        data = reports.activity_report_pdf(
+            user,
+            activity_id,
+            lang,
+            photo_dir=current_app.config["OUTREACH_UPLOAD_DIR"],
+            page_size=current_app.config["OUTREACH_REPORT_PAGE_SIZE"],
+            agency=current_app.config["OUTREACH_AGENCY_NAME"],
+        )
+    except DomainError as exc:
+        _fail(exc.message)
+    with open(output, "wb") as fh:
+        fh.write(data)
+    click.echo(f"Wrote {output} ({len(data)} bytes).")
+
+
+@export_cli.command("activities")
+@_filter_options
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+def export_activities(**kwargs: Any) -> None:
+    """Export the filtered activities, one row per activity."""
+    _export("activities", **kwargs)
+
+
+@export_cli.command("visits")
+@_filter_options
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+def export_visits(**kwargs: Any) -> None:
+    """Export the filtered activities, one row per visit (the import format)."""
+    _export("visits", **kwargs)
+
+
+def _export(
+    dataset: str,
+    *,
+    programme_ref: str,
+    unit_code: str | None,
+    date_from: Any,
+    date_to: Any,
+    status: str,
+    username: str | None,
+    fmt: str,
+    lang: str,
+    output: str,
+) -> None:
+    from outreach.exports.tabular import write_csv, write_xlsx
+    from outreach.services import exports
+    from outreach.services.errors import DomainError
+
+    user = _acting_user(username)
+    _programme, filters = _report_args(programme_ref, unit_code, date_from, date_to, status)
+    columns = exports.columns(dataset, lang)  # type: ignore[arg-type]
+    try:
+        rows = exports.rows(dataset, user, filters, lang)  # type: ignore[arg-type]
+        if fmt == "csv":
+            with open(output, "w", encoding="utf-8", newline="") as fh:
+                for chunk in write_csv(columns, rows, bom=True):
+                    fh.write(chunk)
+        else:
+            with open(output, "wb") as fh:
+                write_xlsx(columns, rows, dataset, fh)
+    except DomainError as exc:
+        _fail(exc.message)
+    click.echo(f"Wrote {output}.")
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check the workbook and report errors; write nothing.")
+@click.option("--valid-only", is_flag=True, help="Import the valid activities even when others have errors.")
+@click.option("--user", "username", default=None, help="Act as this user (default: the first admin).")
+def import_cmd(path: str, dry_run: bool, valid_only: bool, username: str | None) -> None:
+    """Import activities from an XLSX workbook (one row per visit; see the template)."""
+    from pathlib import Path
+
+    from outreach.services import imports
+
+    with writing():
+        user = _acting_user(username)
+        content = Path(path).read_bytes()
+        if dry_run:
+            result = imports.check(user, content)
+            db.session.rollback()
+        else:
+            mode = "valid" if valid_only else "all"
+            result, outcome = imports.run(user, content, Path(path).name, mode=mode)
+            if outcome.batch is None:
+                db.session.rollback()
+            else:
+                db.session.commit()
+        for e in result.errors:
+            click.echo(f"row {e.row} {e.column}: {e.message}", err=True)
+        for w in result.warnings:
+            click.echo(f"row {w.row} {w.column}: warning: {w.message}", err=True)
+        valid = len(result.valid_groups)
+        if dry_run:
+            click.echo(f"{result.row_count} rows, {len(result.groups)} activities, {valid} valid (dry run).")
+            if result.errors:
+                sys.exit(1)
+            return
+        if outcome.batch is None:
+            _fail("nothing imported")
+        batch_id = outcome.batch.id
+        click.echo(f"Imported {outcome.created} activities (batch {batch_id}, {outcome.skipped} skipped).")
+
+
+# ------------------------------------------------------------------------------------------------------
+# end of the reports block
+# ------------------------------------------------------------------------------------------------------
+
+
+# ------------------------------------------------------------------------------------------------------
+# Backup and restore (issue 7): one .tar.gz with the database, the uploads folder and a manifest.
+# ------------------------------------------------------------------------------------------------------
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite PATH when it exists.")
+def backup_cmd(path: str, force: bool) -> None:
+    """Write a backup of the database and the uploads folder to PATH (.tar.gz)."""
+    from pathlib import Path
+
+    from outreach.services import backup
+
+    if Path(path).exists() and not force:
+        _fail(f"{path} exists; pass --force to overwrite it")
+    db.session.remove()
+    try:
+        result = backup.create_backup(
+            db.engine,
+            current_app.config["OUTREACH_UPLOAD_DIR"],
+            path,
+            busy_timeout_ms=current_app.config["OUTREACH_SQLITE_BUSY_TIMEOUT_MS"],
+        )
+    except backup.BackupError as exc:
+        _fail(str(exc))
+    manifest = result.manifest
+    rows = sum(t["rows"] for t in manifest["tables"].values())
+    click.echo(
+        f"Wrote {result.path}: {manifest['engine']} database, {len(manifest['tables'])} tables, "
+        f"{rows} rows, {len(manifest['files'])} files."
+    )
+    if result.missing_photos:
+        click.echo(
+            f"Warning: {len(result.missing_photos)} photo(s) in the database have no file in the uploads "
+            f"folder: {', '.join(result.missing_photos[:5])}",
+            err=True,
+        )
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_cmd(path: str, yes: bool) -> None:
+    """Replace the database and the uploads folder with the backup in PATH (stop the server first)."""
+    from outreach.services import backup
+
+    upload_dir = current_app.config["OUTREACH_UPLOAD_DIR"]
+    db.session.remove()
+    try:
+        with backup.staged_archive(path, db.engine, upload_dir) as staged:
+            manifest = staged.manifest
+            click.echo(
+                f"Backup of {manifest['created_at']} ({manifest['engine']}, revision "
+                f"{manifest['alembic_revision'] or 'unknown'}): {len(manifest['tables'])} tables, "
+                f"{len(manifest['files'])} files; all members match the manifest."
+            )
+            if not yes:
+                click.confirm(
+                    f"Replace the database {db.engine.url.render_as_string()} and the uploads folder "
+                    f"{upload_dir} with this backup?",
+                    abort=True,
+                )
+            result = backup.restore_staged(
+                staged,
+                db.engine,
+                upload_dir,
+                busy_timeout_ms=current_app.config["OUTREACH_SQLITE_BUSY_TIMEOUT_MS"],
+            )
+    except backup.BackupError as exc:
+        _fail(str(exc))
+    if result.integrity != "ok":
+        _fail(f"integrity check of the restored database failed: {result.integrity}")
+    if result.mismatches:
+        _fail("restored content differs from the backup: " + "; ".join(result.mismatches))
+    click.echo(
+        f"Restored {result.rows} rows in {result.tables} tables and {result.files} files; integrity ok, "
+        "every table matches the backup. Run `flask --app outreach db upgrade` if the backup is older than "
+        "this version."
+    )
+
+
+# ------------------------------------------------------------------------------------------------------
+# end of the backup block
+# ------------------------------------------------------------------------------------------------------
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(tokens_cli)
+    app.cli.add_command(report_cli)
+    app.cli.add_command(export_cli)
+    app.cli.add_command(import_cmd)
+    app.cli.add_command(backup_cmd)
+    app.cli.add_command(restore_cmd)
     audit_context.set(AuditContext(ip="cli"))
 
 

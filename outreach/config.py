@@ -32,6 +32,7 @@ class Defaults:
     OUTREACH_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     OUTREACH_PHOTO_MAX_PIXELS = 40_000_000
     OUTREACH_DEMO_PASSWORD = "demo-outreach"
+    OUTREACH_PASSWORD_METHOD = "scrypt"
     OUTREACH_LOGIN_MAX_FAILURES = 5
     OUTREACH_LOGIN_WINDOW = timedelta(minutes=15)
     OUTREACH_IDLE_TIMEOUT = timedelta(minutes=30)
@@ -40,6 +41,7 @@ class Defaults:
     OUTREACH_AGENCY_NAME = "KEPOLISIAN NEGARA REPUBLIK INDONESIA"
     OUTREACH_REPORT_PAGE_SIZE = "A4"
     OUTREACH_API_RATE_LIMIT = 600  # requests per token per minute
+    OUTREACH_API_MAX_BYTES = 1024 * 1024  # largest JSON body the API accepts
 
 
 #: Environment variables read on top of the instance config (name → config key).

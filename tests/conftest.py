@@ -31,6 +31,8 @@ def base_config(tmp: Path, uri: str) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         "OUTREACH_UPLOAD_DIR": str(tmp / "uploads"),
         "OUTREACH_SQLITE_SYNCHRONOUS": "OFF",
+        # Cheap hashes keep the per-test accounts fast; test_app asserts production uses scrypt.
+        "OUTREACH_PASSWORD_METHOD": "pbkdf2:sha256:1000",
         "SERVER_NAME": None,
     }
 
@@ -68,6 +70,16 @@ def _fresh_uri(schema: str, tmp: Path) -> str:
 @pytest.fixture
 def app(_schema: str, tmp_path: Path) -> Iterator[Flask]:
     app = create_app(base_config(tmp_path, _fresh_uri(_schema, tmp_path)))
+
+    @app.before_request
+    def _isolate_requests() -> None:
+        # The test keeps one app context open (for db.session), and Flask reuses it for every request, so
+        # per-request caches in `g` would leak between requests and clients: drop them as a real server would.
+        from flask import g
+
+        for name in ("_login_user", "csrf_token"):
+            g.pop(name, None)
+
     with app.app_context():
         seed_catalogues()
         db.session.commit()

@@ -45,6 +45,7 @@ def test_production_defaults_are_safe(tmp_path, monkeypatch):
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() <= 12 * 3600
     assert not app.debug
+    assert app.config["OUTREACH_PASSWORD_METHOD"] == "scrypt"
 
 
 def test_sqlite_pragmas(app):

@@ -12,7 +12,7 @@ def test_users_create_list_set_password(runner, world):
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.username == "baru"))
     assert user.role is Role.STAFF and user.unit.code == "POLSEK-A1X"
-    assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+    assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))  # cheap pbkdf2 in tests, scrypt in production
 
     listing = runner.invoke(args=["users", "list"])
     assert "baru" in listing.output and "POLSEK-A1X" in listing.output

@@ -1,38 +1,500 @@
-"""Activity list and detail (the form and workflow views build on these)."""
+"""Activity pages: lists, detail, the form (create/edit), photos and the submit–verify workflow.
+
+Each view authorises, parses, calls services, commits once and redirects with a flash (or renders).
+"""
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
-from flask_login import login_required
+import secrets
+from typing import Any
+
+from flask import (
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import NotFound as HTTPNotFound
+from werkzeug.wrappers import Response
 
 from outreach.activities import bp
+from outreach.activities.forms import (
+    ActivityFilterForm,
+    ActivityForm,
+    Choices,
+    CommentForm,
+    PhotoForm,
+    ReasonForm,
+    apply_errors,
+    fill_from_input,
+    to_input,
+)
 from outreach.extensions import db
-from outreach.models import ActivityStatus
-from outreach.services import activities
+from outreach.i18n import current_language
+from outreach.models import (
+    RANKS,
+    ActivityKind,
+    ActivityStatus,
+    IdempotencyKey,
+    KamtibmasMessage,
+    LocationKind,
+    Programme,
+    Role,
+)
+from outreach.security import role_required
+from outreach.services import activities, catalogues, photos
+from outreach.services.errors import Conflict, Invalid
+
+WRITERS = (Role.STAFF, Role.COMMANDER)
+NONCE_PREFIX = "web-form:"
+
+
+# --------------------------------------------------------------------------------------------- lists
+
+
+def _choices() -> Choices:
+    return Choices(
+        units=activities.units_in_scope(current_user),
+        kinds=catalogues.active(ActivityKind),
+        messages=catalogues.active(KamtibmasMessage),
+        location_kinds=catalogues.active(LocationKind),
+        lang=current_language(),
+    )
+
+
+def _programmes() -> list[Programme]:
+    return list(db.session.scalars(select(Programme).order_by(Programme.start_on.desc(), Programme.id)))
+
+
+def _paginate(filters: activities.ActivityFilter) -> Any:
+    return db.paginate(
+        activities.list_activities_query(current_user, filters),
+        per_page=current_app.config["OUTREACH_PAGE_SIZE"],
+        error_out=False,
+    )
 
 
 @bp.route("/")
 @login_required
 def index() -> str:
-    from flask_login import current_user
+    form = ActivityFilterForm(request.args)
+    form.set_choices(current_user, _choices(), _programmes())
+    form.validate()
+    filters = form.to_filter()
+    return render_template(
+        "activities/index.html",
+        page=_paginate(filters),
+        filters=filters,
+        form=form,
+        is_admin=current_user.role is Role.ADMIN,
+    )
 
+
+@bp.route("/mine")
+@role_required(*WRITERS)
+def mine() -> str:
     filters = activities.ActivityFilter(
-        q=request.args.get("q", ""),
-        statuses=[s for s in ActivityStatus if s.value in request.args.getlist("status")],
-        sort=request.args.get("sort", "-date"),
+        created_by_id=current_user.id,
+        statuses=[ActivityStatus.DRAFT, ActivityStatus.RETURNED],
+        sort="-updated",
     )
-    page = db.paginate(
-        activities.list_activities_query(current_user, filters),
-        per_page=current_app.config["OUTREACH_PAGE_SIZE"],
-        error_out=False,
+    return render_template(
+        "activities/list.html",
+        page=_paginate(filters),
+        heading=_("My drafts"),
+        endpoint="activities.mine",
+        empty_message=_("You have no drafts or returned activities."),
     )
-    return render_template("activities/index.html", page=page, filters=filters)
+
+
+@bp.route("/waiting")
+@role_required(Role.COMMANDER)
+def waiting() -> str:
+    filters = activities.ActivityFilter(statuses=[ActivityStatus.SUBMITTED], sort="date")
+    return render_template(
+        "activities/list.html",
+        page=_paginate(filters),
+        heading=_("Waiting for verification"),
+        endpoint="activities.waiting",
+        empty_message=_("Nothing is waiting for your verification."),
+    )
+
+
+@bp.route("/locations")
+@role_required(*WRITERS)
+def locations_search() -> Response:
+    lang = current_language()
+    found = activities.search_locations(current_user, request.args.get("q", "")[:200])
+    return jsonify(
+        [
+            {"id": loc.id, "name": loc.name, "address": loc.address, "kind": loc.kind.label(lang)}
+            for loc in found
+        ]
+    )
+
+
+# --------------------------------------------------------------------------------------------- detail
 
 
 @bp.route("/<int:activity_id>")
 @login_required
 def detail(activity_id: int) -> str:
-    from flask_login import current_user
-
     activity = activities.get_activity(current_user, activity_id)
-    return render_template("activities/detail.html", activity=activity)
+    return _render_detail(activity)
+
+
+def _render_detail(activity: Any, status: int = 200, **forms: Any) -> Any:
+    user = current_user
+    return (
+        render_template(
+            "activities/detail.html",
+            activity=activity,
+            history=activities.history(activity),
+            can={
+                "edit": activities.can_edit(user, activity),
+                "submit": activities.can_submit(user, activity),
+                "verify": activities.can_verify(user, activity),
+                "reopen": activities.can_reopen(user, activity),
+                "delete": activities.can_delete(user, activity),
+                "restore": activities.can_restore(user, activity),
+            },
+            comment_form=forms.get("comment_form") or CommentForm(),
+            reason_form=forms.get("reason_form") or ReasonForm(),
+            photo_form=forms.get("photo_form") or PhotoForm(),
+        ),
+        status,
+    )
+
+
+# --------------------------------------------------------------------------------------------- the form
+
+
+def _prepare_form(form: ActivityForm) -> None:
+    people = activities.people_of(current_user.unit)
+    locations = activities.search_locations(current_user, limit=1000)
+    form.set_choices(current_user, _choices(), _programmes(), locations, people)
+
+
+def _render_form(
+    form: ActivityForm, activity: Any = None, leftovers: list[str] | None = None, status: int = 200
+) -> Any:
+    _prepare_form(form)
+    people = activities.people_of(current_user.unit)
+    return (
+        render_template(
+            "activities/form.html",
+            form=form,
+            activity=activity,
+            ranks=RANKS,
+            leftovers=leftovers or [],
+            people=[
+                {
+                    "id": p.id,
+                    "rank": p.rank,
+                    "name": p.name,
+                    "degrees": p.degrees or "",
+                    "nrp": p.nrp or "",
+                    "position": p.position or "",
+                }
+                for p in people
+            ],
+        ),
+        status,
+    )
+
+
+def _row_action(form_data: MultiDict[str, str]) -> tuple[str, int] | None:
+    """The no-JavaScript row buttons: add_visit, remove_visit_N, add_item_N, add_officer, add_coverage."""
+    for key in form_data:
+        if key in ("add_visit", "add_officer", "add_coverage"):
+            return key, -1
+        for prefix in ("remove_visit_", "add_item_"):
+            if key.startswith(prefix) and key[len(prefix) :].isdigit():
+                return prefix.rstrip("_"), int(key[len(prefix) :])
+    return None
+
+
+def _without_visit(form_data: MultiDict[str, str], index: int) -> MultiDict[str, str]:
+    """The posted data with visit row ``index`` removed and the later rows renumbered."""
+    kept: MultiDict[str, str] = MultiDict()
+    for key, value in form_data.items(multi=True):
+        if key.startswith("visits-"):
+            number, _sep, rest = key[len("visits-") :].partition("-")
+            if number.isdigit():
+                n = int(number)
+                if n == index:
+                    continue
+                if n > index:
+                    key = f"visits-{n - 1}-{rest}"
+        kept.add(key, value)
+    return kept
+
+
+def _handle_row_action(action: tuple[str, int], activity: Any = None) -> Any:
+    """Re-render the form with a row added or removed and everything typed kept; nothing is saved."""
+    name, index = action
+    data = request.form.copy()
+    if name == "remove_visit":
+        data = _without_visit(data, index)
+    form = ActivityForm(formdata=data)
+    if name == "add_visit":
+        form.visits.append_entry()
+    elif name == "add_officer":
+        form.officers.append_entry()
+    elif name == "add_coverage":
+        form.coverage.append_entry()
+    elif name == "add_item" and index < len(form.visits):
+        form.visits[index].form["items"].append_entry()
+    if not form.visits.entries:
+        form.visits.append_entry()
+    return _render_form(form, activity)
+
+
+def _uploads(form: ActivityForm | PhotoForm) -> list[photos.Upload]:
+    return [photos.Upload(f.filename or "", f.stream) for f in (form.photos.data or []) if f and f.filename]
+
+
+def _prepare_photos(form: ActivityForm | PhotoForm) -> list[photos.Prepared]:
+    return photos.prepare(
+        _uploads(form),
+        max_bytes=current_app.config["OUTREACH_UPLOAD_MAX_BYTES"],
+        max_pixels=current_app.config["OUTREACH_PHOTO_MAX_PIXELS"],
+    )
+
+
+def _earlier_result(nonce: str) -> int | None:
+    if not nonce:
+        return None
+    row = db.session.scalar(
+        select(IdempotencyKey).where(
+            IdempotencyKey.user_id == current_user.id, IdempotencyKey.key == NONCE_PREFIX + nonce
+        )
+    )
+    return row.activity_id if row is not None else None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(*WRITERS)
+def create() -> Any:
+    if request.method == "POST":
+        action = _row_action(request.form)
+        if action is not None:
+            return _handle_row_action(action)
+    form = ActivityForm()
+    if request.method == "GET":
+        form.unit_code.data = current_user.unit.code
+        form.nonce.data = secrets.token_urlsafe(24)
+        return _render_form(form)
+    _prepare_form(form)
+    earlier = _earlier_result(form.nonce.data or "")
+    if earlier is not None:
+        flash(_("This form was already sent; here is the activity it created."), "info")
+        return redirect(url_for(".detail", activity_id=earlier))
+    if not form.validate():
+        return _render_form(form, status=422)
+    data, rows = to_input(form)
+    written: list[Any] = []
+    try:
+        prepared = _prepare_photos(form)
+        activity = activities.create_activity(current_user, data)
+        written = photos.store(current_user, activity, prepared, current_app.config["OUTREACH_UPLOAD_DIR"])
+        if form.nonce.data:
+            db.session.add(
+                IdempotencyKey(
+                    user_id=current_user.id, key=NONCE_PREFIX + form.nonce.data, activity_id=activity.id
+                )
+            )
+        db.session.commit()
+    except Invalid as exc:
+        db.session.rollback()
+        photos.discard(written)
+        return _render_form(form, leftovers=apply_errors(form, exc.fields, rows), status=422)
+    except IntegrityError:
+        db.session.rollback()
+        photos.discard(written)
+        earlier = _earlier_result(form.nonce.data or "")
+        if earlier is None:
+            raise
+        return redirect(url_for(".detail", activity_id=earlier))
+    except Exception:
+        db.session.rollback()
+        photos.discard(written)
+        raise
+    flash(_("Activity saved as a draft. Submit it when it is complete."), "success")
+    return redirect(url_for(".detail", activity_id=activity.id))
+
+
+@bp.route("/<int:activity_id>/edit", methods=["GET", "POST"])
+@role_required(*WRITERS)
+def edit(activity_id: int) -> Any:
+    activity = activities.get_activity(current_user, activity_id)
+    if not activities.can_edit(current_user, activity):
+        flash(_("This activity can no longer be edited."), "warning")
+        return redirect(url_for(".detail", activity_id=activity.id))
+    if request.method == "POST":
+        action = _row_action(request.form)
+        if action is not None:
+            return _handle_row_action(action, activity)
+    form = ActivityForm()
+    if request.method == "GET":
+        fill_from_input(form, activities.to_input(activity))
+        form.version.data = str(activity.version)
+        return _render_form(form, activity)
+    _prepare_form(form)
+    if not form.validate():
+        return _render_form(form, activity, status=422)
+    data, rows = to_input(form)
+    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    written: list[Any] = []
+    try:
+        prepared = _prepare_photos(form)
+        activities.update_activity(current_user, activity, data, version=version)
+        written = photos.store(current_user, activity, prepared, current_app.config["OUTREACH_UPLOAD_DIR"])
+        db.session.commit()
+    except Invalid as exc:
+        db.session.rollback()
+        photos.discard(written)
+        return _render_form(form, activity, leftovers=apply_errors(form, exc.fields, rows), status=422)
+    except Conflict as exc:
+        db.session.rollback()
+        photos.discard(written)
+        return _render_form(form, activity, leftovers=[exc.message], status=409)
+    except Exception:
+        db.session.rollback()
+        photos.discard(written)
+        raise
+    flash(_("Changes saved."), "success")
+    return redirect(url_for(".detail", activity_id=activity.id))
+
+
+# --------------------------------------------------------------------------------------------- photos
+
+
+@bp.route("/<int:activity_id>/photos", methods=["POST"])
+@role_required(*WRITERS)
+def add_photos(activity_id: int) -> Any:
+    activity = activities.get_activity(current_user, activity_id)
+    form = PhotoForm()
+    if not form.validate():
+        return _render_detail(activity, 400, photo_form=form)
+    written: list[Any] = []
+    try:
+        prepared = _prepare_photos(form)
+        if not prepared:
+            form.photos.errors = [_("Choose at least one photo.")]
+            return _render_detail(activity, 422, photo_form=form)
+        written = photos.store(current_user, activity, prepared, current_app.config["OUTREACH_UPLOAD_DIR"])
+        db.session.commit()
+    except Invalid as exc:
+        db.session.rollback()
+        form.photos.errors = list(exc.fields.values())
+        return _render_detail(activity, 422, photo_form=form)
+    except Exception:
+        db.session.rollback()
+        photos.discard(written)
+        raise
+    flash(_("Photos added."), "success")
+    return redirect(url_for(".detail", activity_id=activity.id))
+
+
+@bp.route("/<int:activity_id>/photos/<int:photo_id>")
+@bp.route("/<int:activity_id>/photos/<int:photo_id>/thumb", endpoint="photo_thumb", defaults={"thumb": True})
+@login_required
+def photo(activity_id: int, photo_id: int, thumb: bool = False) -> Response:
+    activity = activities.get_activity(current_user, activity_id)
+    found = next((p for p in activity.photos if p.id == photo_id), None)
+    if found is None:
+        raise HTTPNotFound()
+    folder = current_app.config["OUTREACH_UPLOAD_DIR"]
+    if thumb:
+        name, mimetype = photos.thumb_path(folder, found.stored_name).name, "image/jpeg"
+    else:
+        name, mimetype = found.stored_name, found.content_type
+    response = send_from_directory(folder, name, mimetype=mimetype, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+# --------------------------------------------------------------------------------------------- workflow
+
+
+def _done(activity_id: int, message: str) -> Response:
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".detail", activity_id=activity_id))
+
+
+@bp.route("/<int:activity_id>/submit", methods=["POST"])
+@role_required(*WRITERS)
+def submit(activity_id: int) -> Response:
+    activity = activities.get_activity(current_user, activity_id)
+    activities.submit_activity(current_user, activity)
+    return _done(activity.id, _("Submitted for verification."))
+
+
+@bp.route("/<int:activity_id>/verify", methods=["POST"])
+@role_required(Role.COMMANDER)
+def verify(activity_id: int) -> Response:
+    activity = activities.get_activity(current_user, activity_id)
+    activities.verify_activity(current_user, activity)
+    return _done(activity.id, _("Activity verified."))
+
+
+@role_required(Role.COMMANDER)
+def return_(activity_id: int) -> Any:
+    activity = activities.get_activity(current_user, activity_id)
+    form = CommentForm()
+    try:
+        activities.return_activity(current_user, activity, form.comment.data or "")
+    except Invalid as exc:
+        db.session.rollback()
+        form.comment.errors = list(exc.fields.values())
+        activity = activities.get_activity(current_user, activity_id)
+        return _render_detail(activity, 422, comment_form=form)
+    return _done(activity.id, _("Returned to the author with your comment."))
+
+
+bp.add_url_rule("/<int:activity_id>/return", endpoint="return", view_func=return_, methods=["POST"])
+
+
+@bp.route("/<int:activity_id>/reopen", methods=["POST"])
+@role_required(Role.COMMANDER)
+def reopen(activity_id: int) -> Any:
+    activity = activities.get_activity(current_user, activity_id)
+    form = ReasonForm()
+    try:
+        activities.reopen_activity(current_user, activity, form.reason.data or "")
+    except Invalid as exc:
+        db.session.rollback()
+        form.reason.errors = list(exc.fields.values())
+        activity = activities.get_activity(current_user, activity_id)
+        return _render_detail(activity, 422, reason_form=form)
+    return _done(activity.id, _("Activity reopened for editing."))
+
+
+@bp.route("/<int:activity_id>/delete", methods=["POST"])
+@role_required(*WRITERS)
+def delete(activity_id: int) -> Response:
+    activity = activities.get_activity(current_user, activity_id)
+    activities.delete_activity(current_user, activity)
+    db.session.commit()
+    flash(_("Activity deleted. An administrator can restore it."), "success")
+    return redirect(url_for(".index"))
+
+
+@bp.route("/<int:activity_id>/restore", methods=["POST"])
+@role_required(Role.ADMIN)
+def restore(activity_id: int) -> Response:
+    activity = activities.get_activity(current_user, activity_id)
+    activities.restore_activity(current_user, activity)
+    return _done(activity.id, _("Activity restored."))

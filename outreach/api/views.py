@@ -1,1 +1,563 @@
-"""Views of the JSON API."""
+"""Views of the JSON API v1: authorise (token), parse strictly, call one service, commit once, answer JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from flask import Response, current_app, jsonify, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import Select, delete, select
+from sqlalchemy.exc import IntegrityError
+
+from outreach.errors import json_error
+from outreach.extensions import csrf, db
+from outreach.models import Activity, IdempotencyKey, Programme, utcnow
+from outreach.services import activities as svc
+from outreach.services.errors import Invalid, NotFound
+
+from . import bp, registry
+from . import payloads as p
+from . import serializers as s
+from .auth import authenticate, current_api_user
+from .openapi import api_route, build_document
+from .schema import parse, to_json
+
+API_VERSION = "1.0.0"
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+
+csrf.exempt(bp)  # token-authenticated: no cookie ever authenticates the API, so there is nothing to forge
+bp.before_request(authenticate)
+
+
+class BadRequest(Exception):
+    """A body that is not JSON, or not a JSON object."""
+
+
+@bp.errorhandler(BadRequest)
+def _bad_request(exc: BadRequest) -> Any:
+    db.session.rollback()
+    return json_error(400, "bad_request", str(exc))
+
+
+# --------------------------------------------------------------------------------------------- helpers
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def json_body(*, optional: bool = False) -> dict[str, Any]:
+    """The request body as a JSON object (400 when it is malformed or not an object)."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        if optional:
+            return {}
+        raise BadRequest(_("Send a JSON object in the request body."))
+    try:
+        data = json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, RecursionError, UnicodeDecodeError) as exc:
+        raise BadRequest(_("The body is not valid JSON.")) from exc
+    if not isinstance(data, dict):
+        raise BadRequest(_("The body must be a JSON object."))
+    return data
+
+
+def parse_body(cls: type, *, optional: bool = False) -> Any:
+    return parse(cls, json_body(optional=optional))
+
+
+def parse_query(cls: type) -> Any:
+    return parse(cls, request.args.to_dict(), query=True)
+
+
+def paginated(query: Select[Any], q: p.PageQuery, build: Any) -> Response:
+    """Run ``query`` one page at a time in SQL and answer the list envelope."""
+    pagination = db.paginate(query, page=q.page, per_page=q.per_page, error_out=False, max_per_page=100)
+    return jsonify(
+        s.page([build(row) for row in pagination.items], pagination.total or 0, q.page, q.per_page)
+    )
+
+
+def created(payload: Any, location: str) -> tuple[Response, int]:
+    response = jsonify(to_json(payload))
+    response.headers["Location"] = location
+    return response, 201
+
+
+# --------------------------------------------------------------------------------------------- document
+
+
+@api_route(
+    bp,
+    "/openapi.json",
+    summary="This OpenAPI 3.1 document",
+    tag="meta",
+    public=True,
+    response={"type": "object"},
+)
+def openapi() -> Response:
+    return jsonify(build_document(bp.url_prefix or "", API_VERSION, "Outreach API"))
+
+
+# --------------------------------------------------------------------------------------------- units
+
+
+@api_route(
+    bp,
+    "/units",
+    summary="Units in the caller's area, in tree order",
+    tag="units",
+    query=p.PageQuery,
+    response=s.UnitOut,
+    many=True,
+)
+def units_index() -> Response:
+    q = parse_query(p.PageQuery)
+    return paginated(registry.units_query(current_api_user()), q, s.unit_out)
+
+
+@api_route(
+    bp,
+    "/units",
+    ["POST"],
+    summary="Create a unit (admin)",
+    tag="units",
+    body=p.UnitBody,
+    response=s.UnitOut,
+    status=201,
+    errors=(403, 409),
+)
+def units_create() -> Any:
+    body = parse_body(p.UnitBody)
+    unit = registry.create_unit(current_api_user(), body)
+    db.session.commit()
+    return created(s.unit_out(unit), url_for("api.units_index"))
+
+
+# --------------------------------------------------------------------------------------------- programmes
+
+
+@api_route(
+    bp,
+    "/programmes",
+    summary="Programmes",
+    tag="programmes",
+    query=p.PageQuery,
+    response=s.ProgrammeOut,
+    many=True,
+)
+def programmes_index() -> Response:
+    q = parse_query(p.PageQuery)
+    return paginated(registry.programmes_query(), q, s.programme_out)
+
+
+@api_route(
+    bp,
+    "/programmes",
+    ["POST"],
+    summary="Create a programme with its targets (admin)",
+    tag="programmes",
+    body=p.ProgrammeBody,
+    response=s.ProgrammeOut,
+    status=201,
+    errors=(403, 409),
+)
+def programmes_create() -> Any:
+    body = parse_body(p.ProgrammeBody)
+    programme = registry.create_programme(current_api_user(), body)
+    db.session.commit()
+    return created(s.programme_out(programme), url_for("api.programmes_detail", programme_id=programme.id))
+
+
+@api_route(
+    bp,
+    "/programmes/<int:programme_id>",
+    summary="One programme",
+    tag="programmes",
+    response=s.ProgrammeOut,
+    errors=(404,),
+)
+def programmes_detail(programme_id: int) -> Response:
+    return jsonify(to_json(s.programme_out(_programme(programme_id))))
+
+
+def _programme(programme_id: int) -> Programme:
+    programme = db.session.get(Programme, programme_id)
+    if programme is None:
+        raise NotFound(_("Programme not found."))
+    return programme
+
+
+# --------------------------------------------------------------------------------------------- locations
+
+
+@api_route(
+    bp,
+    "/locations",
+    summary="Registered locations in the caller's area; ?q= searches",
+    tag="locations",
+    query=p.SearchQuery,
+    response=s.LocationOut,
+    many=True,
+)
+def locations_index() -> Response:
+    q = parse_query(p.SearchQuery)
+    return paginated(registry.locations_query(current_api_user(), q.q), q, s.location_out)
+
+
+@api_route(
+    bp,
+    "/locations",
+    ["POST"],
+    summary="Register a location",
+    tag="locations",
+    body=p.LocationCreateBody,
+    response=s.LocationOut,
+    status=201,
+    errors=(403, 409),
+)
+def locations_create() -> Any:
+    body = parse_body(p.LocationCreateBody)
+    location = registry.create_location(current_api_user(), body)
+    db.session.commit()
+    return created(s.location_out(location), url_for("api.locations_index", q=location.name))
+
+
+# --------------------------------------------------------------------------------------------- activities
+
+
+@api_route(
+    bp,
+    "/activities",
+    summary="Activities in the caller's area, filtered and paginated",
+    tag="activities",
+    query=p.ActivityQuery,
+    response=s.ActivityListItem,
+    many=True,
+)
+def activities_index() -> Response:
+    q = parse_query(p.ActivityQuery)
+    filters = svc.ActivityFilter(
+        programme_id=q.programme_id,
+        unit_code=q.unit,
+        date_from=q.date_from,
+        date_to=q.date_to,
+        statuses=p.statuses(q.status),
+        kind=q.kind,
+        q=q.q,
+        deleted=q.deleted,
+    )
+    return paginated(svc.list_activities_query(current_api_user(), filters), q, s.activity_list_item)
+
+
+@api_route(
+    bp,
+    "/activities",
+    ["POST"],
+    summary="Record an activity (stored as a draft)",
+    tag="activities",
+    body=p.ActivityBody,
+    response=s.ActivityOut,
+    status=201,
+    errors=(403,),
+    headers=("Idempotency-Key",),
+)
+def activities_create() -> Any:
+    user = current_api_user()
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > 200:
+        raise Invalid({"Idempotency-Key": _("At most %(n)d characters.", n=200)})
+    if key:
+        replay = _replay(user.id, key)
+        if replay is not None:
+            return replay
+    body = parse_body(p.ActivityBody)
+    activity = svc.create_activity(user, p.activity_input(body))
+    if key:
+        db.session.add(IdempotencyKey(user_id=user.id, key=key, activity_id=activity.id))
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same key raced in from a parallel retry: answer with that one
+        db.session.rollback()
+        replay = _replay(user.id, key) if key else None
+        if replay is None:
+            raise
+        return replay
+    return created(s.activity_out(activity), url_for("api.activities_detail", activity_id=activity.id))
+
+
+def _replay(user_id: int, key: str) -> Any:
+    """The first result for ``key`` when it is younger than 24 h; an older key is forgotten."""
+    found = db.session.scalar(
+        select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+    )
+    if found is None:
+        return None
+    if utcnow() - found.created_at > IDEMPOTENCY_WINDOW:
+        db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == found.id))
+        return None
+    if found.activity_id is None:
+        return json_error(
+            409, "conflict", _("This Idempotency-Key was used for a request whose result is gone.")
+        )
+    activity = svc.get_activity(current_api_user(), found.activity_id)
+    response, status = created(
+        s.activity_out(activity), url_for("api.activities_detail", activity_id=activity.id)
+    )
+    response.headers["Idempotent-Replayed"] = "true"
+    return response, status
+
+
+@api_route(
+    bp,
+    "/activities/<int:activity_id>",
+    summary="One activity with its visits",
+    tag="activities",
+    response=s.ActivityOut,
+    errors=(404,),
+)
+def activities_detail(activity_id: int) -> Response:
+    activity = svc.get_activity(current_api_user(), activity_id)
+    return jsonify(to_json(s.activity_out(activity)))
+
+
+@api_route(
+    bp,
+    "/activities/<int:activity_id>",
+    ["PATCH"],
+    summary="Change an activity: the keys given replace the stored ones (`version` guards edits)",
+    tag="activities",
+    body=p.ActivityBody,
+    response=s.ActivityOut,
+    errors=(403, 404, 409),
+)
+def activities_update(activity_id: int) -> Response:
+    user = current_api_user()
+    payload = json_body()
+    version = payload.pop("version", None)
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+        raise Invalid({"version": _("Enter a whole number.")})
+    activity = svc.get_activity(user, activity_id)
+    merged = p.body_dict(svc.to_input(activity))
+    if "messages" in payload and "message_ids" not in payload:
+        merged["message_ids"] = []  # the texts given replace every message, catalogued ones included
+    merged.update(payload)
+    body = parse(p.ActivityBody, merged)
+    svc.update_activity(user, activity, p.activity_input(body), version=version)
+    db.session.commit()
+    return jsonify(to_json(s.activity_out(svc.get_activity(user, activity_id))))
+
+
+@api_route(
+    bp,
+    "/activities/<int:activity_id>",
+    ["DELETE"],
+    summary="Delete an activity (an admin can restore it)",
+    tag="activities",
+    status=204,
+    errors=(403, 404, 409),
+)
+def activities_delete(activity_id: int) -> tuple[str, int]:
+    user = current_api_user()
+    svc.delete_activity(user, svc.get_activity(user, activity_id))
+    db.session.commit()
+    return "", 204
+
+
+def _transition(activity_id: int, action: str) -> Response:
+    user = current_api_user()
+    activity = svc.get_activity(user, activity_id)
+    if action == "submit":
+        json_body(optional=True)
+        svc.submit_activity(user, activity)
+    elif action == "verify":
+        json_body(optional=True)
+        svc.verify_activity(user, activity)
+    elif action == "return":
+        svc.return_activity(user, activity, parse_body(p.CommentBody, optional=True).comment)
+    elif action == "reopen":
+        svc.reopen_activity(user, activity, parse_body(p.ReasonBody, optional=True).reason)
+    db.session.commit()
+    return jsonify(to_json(s.activity_out(activity)))
+
+
+@api_route(
+    bp,
+    "/activities/<int:activity_id>/submit",
+    ["POST"],
+    summary="Submit a draft for verification",
+    tag="workflow",
+    response=s.ActivityOut,
+    errors=(403, 404, 409),
+)
+def activities_submit(activity_id: int) -> Response:
+    return _transition(activity_id, "submit")
+
+
+@api_route(
+    bp,
+    "/activities/<int:activity_id>/verify",
+    ["POST"],
+    summary="Verify a submitted activity (commander)",
+    tag="workflow",
+    response=s.ActivityOut,
+    errors=(403, 404, 409),
+)
+def activities_verify(activity_id: int) -> Response:
+    return _transition(activity_id, "verify")
+
+
+@api_route(
+    bp,
+    "/activities/<int:activity_id>/return",
+    ["POST"],
+    summary="Return a submitted activity with a comment",
+    tag="workflow",
+    body=p.CommentBody,
+    response=s.ActivityOut,
+    errors=(403, 404, 409),
+)
+def activities_return(activity_id: int) -> Response:
+    return _transition(activity_id, "return")
+
+
+@api_route(
+    bp,
+    "/activities/<int:activity_id>/reopen",
+    ["POST"],
+    summary="Reopen a verified activity with a reason",
+    tag="workflow",
+    body=p.ReasonBody,
+    response=s.ActivityOut,
+    errors=(403, 404, 409),
+)
+def activities_reopen(activity_id: int) -> Response:
+    return _transition(activity_id, "reopen")
+
+
+@api_route(
+    bp,
+    "/activities/<int:activity_id>/restore",
+    ["POST"],
+    summary="Restore a deleted activity (admin)",
+    tag="workflow",
+    response=s.ActivityOut,
+    errors=(403, 404, 409),
+)
+def activities_restore(activity_id: int) -> Response:
+    user = current_api_user()
+    activity = db.session.get(Activity, activity_id)
+    if activity is None:
+        raise NotFound(_("Activity not found."))
+    svc.restore_activity(user, activity)
+    db.session.commit()
+    return jsonify(to_json(s.activity_out(svc.get_activity(user, activity_id))))
+
+
+# ------------------------------------------------------------------------------------- stats and reports
+
+STATS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": [
+        "activities",
+        "visits",
+        "locations",
+        "parcels",
+        "beneficiaries",
+        "items",
+        "by_unit",
+        "by_kind",
+        "by_location_kind",
+        "by_month",
+    ],
+    "properties": {
+        **{
+            k: {"type": "integer", "minimum": 0}
+            for k in ("activities", "visits", "locations", "parcels", "beneficiaries")
+        },
+        **{
+            k: {"type": "array", "items": {"type": "object"}}
+            for k in ("items", "by_unit", "by_kind", "by_location_kind", "by_month")
+        },
+    },
+}
+
+
+def _stats_filter(q: p.StatsQuery) -> Any:
+    from outreach.services import stats
+
+    return stats.StatsFilter(
+        programme_id=q.programme_id,
+        unit_code=q.unit,
+        date_from=q.date_from,
+        date_to=q.date_to,
+        statuses=p.statuses(q.status) or list(stats.DEFAULT_STATUSES),
+    )
+
+
+@api_route(
+    bp,
+    "/stats",
+    summary="Totals and breakdowns, as on the dashboard (default: submitted and verified)",
+    tag="stats",
+    query=p.StatsQuery,
+    response=STATS_SCHEMA,
+    errors=(404,),
+)
+def stats_summary() -> Response:
+    from outreach.services import stats
+
+    q = parse_query(p.StatsQuery)
+    summary = stats.summarize(current_api_user(), _stats_filter(q))
+    return jsonify(stats.summary_to_dict(summary))
+
+
+def _pdf(data: bytes, filename: str) -> Response:
+    response = current_app.response_class(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@api_route(
+    bp,
+    "/programmes/<int:programme_id>/report.pdf",
+    summary="The programme report (PDF; verified only by default)",
+    tag="reports",
+    query=p.ReportQuery,
+    media_type="application/pdf",
+    errors=(403, 404),
+)
+def programmes_report(programme_id: int) -> Response:
+    from outreach.services import reports
+
+    q = parse_query(p.ReportQuery)
+    programme = _programme(programme_id)
+    filters = reports.report_filter(
+        programme,
+        unit_code=q.unit,
+        date_from=q.date_from,
+        date_to=q.date_to,
+        **({"statuses": p.statuses(q.status)} if q.status else {}),
+    )
+    data = reports.programme_report_pdf(current_api_user(), programme, filters, q.lang)
+    return _pdf(data, f"laporan-programme-{programme.id}.pdf")
+
+
+@api_route(
+    bp,
+    "/activities/<int:activity_id>/report.pdf",
+    summary="The report of one activity (PDF)",
+    tag="reports",
+    query=p.ActivityReportQuery,
+    media_type="application/pdf",
+    errors=(403, 404),
+)
+def activities_report(activity_id: int) -> Response:
+    from outreach.services import reports
+
+    q = parse_query(p.ActivityReportQuery)
+    activity = svc.get_activity(current_api_user(), activity_id)
+    data = reports.activity_report_pdf(current_api_user(), activity, q.lang)
+    return _pdf(data, f"laporan-kegiatan-{activity.id}.pdf")

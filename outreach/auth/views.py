@@ -11,6 +11,7 @@ from outreach.auth import bp
 from outreach.auth.forms import LanguageForm, LoginForm, PasswordForm
 from outreach.extensions import db
 from outreach.i18n import LANG_COOKIE
+from outreach.models import Role
 from outreach.security import is_safe_next
 from outreach.services import audit, users
 from outreach.services.errors import Invalid
@@ -20,6 +21,8 @@ from outreach.services.errors import Invalid
 def home() -> Response:
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
+    if current_user.role in (Role.COMMANDER, Role.PR, Role.ADMIN):
+        return redirect(url_for("dashboard.index"))
     return redirect(url_for("activities.index"))
 
 
@@ -75,7 +78,7 @@ def password() -> Response | str:
                 target.errors = [*target.errors, message]
         else:
             db.session.commit()
-            login_user(current_user)  # re-issue this session with the new epoch; all others are ended
+            login_user(current_user._get_current_object())  # re-issue this session with the new epoch; all others are ended
             flash(_("Your password has been changed. Other sessions were logged out."), "success")
             return redirect(url_for("auth.home"))
     return render_template("auth/password.html", form=form)

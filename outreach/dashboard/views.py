@@ -1,1 +1,65 @@
-"""Views of the dashboard blueprint."""
+"""The commanders' dashboard: one page built from services.stats (the module the API and reports use too).
+
+Roles: commander, PR and admin (the nav shows the dashboard to these). Staff work from the activity list; the
+figures they could see are their own area's anyway, so nothing is hidden from them by this choice.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from outreach.dashboard import bp
+from outreach.dashboard.forms import DashboardFilterForm
+from outreach.models import Role
+from outreach.security import role_required
+from outreach.services import stats
+from outreach.services.errors import Invalid
+
+IDLE_DAYS = 30
+WAITING_DAYS = 7
+
+
+@bp.route("/")
+@role_required(Role.COMMANDER, Role.PR)
+def index() -> Response | str:
+    if "programme_id" not in request.args:
+        # The default (latest active programme) goes into the URL, so the link shows what the API would.
+        default = stats.default_programme_id(current_user)
+        if default is not None:
+            args = request.args.to_dict(flat=False) | {"programme_id": [str(default)]}
+            return redirect(url_for("dashboard.index", **args))
+    errors: dict[str, str] = {}
+    try:
+        filters = stats.StatsFilter.from_args(request.args)
+    except Invalid as exc:
+        errors = exc.fields
+        filters = stats.StatsFilter(programme_id=stats.default_programme_id(current_user))
+    summary = stats.summarize(current_user, filters)
+    gaps = stats.gaps(current_user, filters, idle_days=IDLE_DAYS, waiting_days=WAITING_DAYS)
+    points = stats.map_points(current_user, filters)
+    form = DashboardFilterForm(current_user, formdata=None)
+    form.show(filters, current_user)
+    form.add_errors(errors)
+    return render_template(
+        "dashboard/index.html",
+        form=form,
+        filters=filters,
+        summary=summary,
+        data=stats.summary_to_dict(summary),
+        gaps=gaps,
+        points=points,
+        points_data=stats.map_points_to_list(points),
+        tile_url=current_app.config.get("OUTREACH_MAP_TILE_URL") or "",
+        tile_attribution=current_app.config.get("OUTREACH_MAP_TILE_ATTRIBUTION") or "",
+    )
+
+
+@bp.app_template_filter("month_year")
+def month_year(value: date | None) -> str:
+    """The month and year ("November 2023"): the trend table's month column."""
+    return format_date(value, "MMMM y") if value else ""

@@ -938,3 +938,52 @@ def to_input(activity: Activity) -> ActivityInput:
             for c in activity.coverage
         ],
     )
+
+
+# --------------------------------------------------------------------------------------------- web form helpers
+
+
+def units_in_scope(user: User) -> list[Unit]:
+    """The user's unit and every active unit below it, in tree order (the unit select of the forms)."""
+    query = select(Unit).where(Unit.id.in_(subtree_ids_query(user.unit)), Unit.is_active.is_(True))
+    return list(db.session.scalars(query.order_by(Unit.path)))
+
+
+def people_of(unit: Unit) -> list[Person]:
+    """Active people of ``unit`` (the leader/officer pickers)."""
+    query = select(Person).where(Person.unit_id == unit.id, Person.is_active.is_(True))
+    return list(db.session.scalars(query.order_by(Person.name)))
+
+
+def _area_condition(user: User) -> Any:
+    """Locations a user may pick: unassigned ones, those of their subtree, and those of the units above them."""
+    ancestors = [int(p) for p in user.unit.path.strip("/").split("/") if p.isdigit()]
+    return or_(
+        Location.unit_id.is_(None),
+        Location.unit_id.in_(subtree_ids_query(user.unit)),
+        Location.unit_id.in_(ancestors),
+    )
+
+
+def search_locations(user: User, q: str = "", limit: int = 20) -> list[Location]:
+    """Registered locations in the user's area whose name, village or district contains ``q``."""
+    query = select(Location).options(selectinload(Location.kind)).where(_area_condition(user))
+    text = " ".join(q.split()).lower()
+    if text:
+        pattern = f"%{text}%"
+        query = query.where(
+            or_(
+                func.lower(Location.name).like(pattern),
+                func.lower(Location.village).like(pattern),
+                func.lower(Location.district).like(pattern),
+            )
+        )
+    return list(db.session.scalars(query.order_by(Location.name, Location.id).limit(limit)))
+
+
+def history(activity: Activity) -> list[Any]:
+    """The audit entries of ``activity``, oldest first (the caller has already checked it may see it)."""
+    from outreach.models import AuditEntry
+
+    query = select(AuditEntry).where(AuditEntry.entity_type == "activity", AuditEntry.entity_id == activity.id)
+    return list(db.session.scalars(query.order_by(AuditEntry.id)))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import lru_cache
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -15,8 +17,17 @@ from outreach.services.errors import Invalid
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 128
-#: A hash of a random password, checked when the username is unknown so both cases cost the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-0000")
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    """A hash checked when the username is unknown, so both cases cost the same time."""
+    return generate_password_hash("not-a-real-password-0000", method=method)
+
+
+def hash_password(password: str) -> str:
+    """Werkzeug's scrypt by default; ``OUTREACH_PASSWORD_METHOD`` may name another (tests use a cheap one)."""
+    return generate_password_hash(password, method=current_app.config.get("OUTREACH_PASSWORD_METHOD", "scrypt"))
 
 
 def validate_password(password: str, field: str = "password") -> None:
@@ -44,7 +55,7 @@ def create_user(
     validate_password(password)
     user = User(
         username=username,
-        password_hash=generate_password_hash(password),
+        password_hash=hash_password(password),
         role=role,
         unit=unit,
         full_name=full_name,
@@ -59,7 +70,7 @@ def create_user(
 def set_password(user: User, password: str, *, actor: User | None = None) -> None:
     """Store a new password and end every existing session of the user."""
     validate_password(password)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     user.session_epoch += 1
     user.must_change_password = False
     audit.record(actor or user, "set_password", "user", user.id, unit_id=user.unit_id)
@@ -98,11 +109,11 @@ def authenticate(username: str, password: str, ip: str, *, max_failures: int, wi
     """The user when the credentials are right and not throttled; records failures. Same cost either way."""
     username = username.strip().lower()
     if is_throttled(username, ip, max_failures=max_failures, window=window):
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(current_app.config['OUTREACH_PASSWORD_METHOD']), password)
         audit.record(None, "login_throttled", "user", None, username=username[:60])
         return None
     user = db.session.scalar(select(User).where(User.username == username))
-    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    ok = check_password_hash(user.password_hash if user else _dummy_hash(current_app.config['OUTREACH_PASSWORD_METHOD']), password)
     if user is None or not ok or not user.is_active:
         db.session.add(LoginAttempt(username=username[:60], ip=ip[:64]))
         audit.record(None, "login_failed", "user", user.id if user else None, username=username[:60])

@@ -1,0 +1,511 @@
+"""Activity forms: they check shape (types, lengths); services.activities checks the rules.
+
+:func:`to_input` turns a posted :class:`ActivityForm` into an ``ActivityInput`` and remembers which form
+row each input row came from (blank rows are skipped), so :func:`apply_errors` can put each API-style error
+path (``visits.1.parcels``) back at the right field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from outreach.models import ActivityStatus
+from outreach.services import activities as svc
+
+#: Separators accepted between a partner's name and role on one line.
+PARTNER_SEPARATORS = (" — ", " – ", " - ", "—", "–", ";", "|")
+
+
+def _options(pairs: list[tuple[Any, Any]]) -> list[SelectChoice]:
+    """``(value, label)`` pairs as WTForms choices (raw tuples are deprecated in WTForms 3.3)."""
+    return [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
+def _opt_int(value: Any) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class ItemForm(Form):
+    name = StringField(_l("Item"), validators=[Optional(), Length(max=200)])
+    quantity = IntegerField(_l("Quantity"), validators=[Optional()])
+    measure = StringField(_l("Measure"), validators=[Optional(), Length(max=20)])
+
+
+class VisitForm(Form):
+    location_id = SelectField(_l("Registered location"), coerce=_opt_int, validate_choice=False)
+    new_name = StringField(_l("New location: name"), validators=[Optional(), Length(max=200)])
+    new_kind = SelectField(_l("Kind of place"), validate_choice=False)
+    new_village = StringField(_l("Village (desa/kelurahan)"), validators=[Optional(), Length(max=120)])
+    new_district = StringField(_l("District (kecamatan)"), validators=[Optional(), Length(max=120)])
+    new_regency = StringField(_l("Regency/city"), validators=[Optional(), Length(max=120)])
+    parcels = IntegerField(_l("Paket sembako"), default=0, validators=[Optional()])
+    beneficiaries = IntegerField(_l("Beneficiaries"), default=0, validators=[Optional()])
+    beneficiary_group = StringField(_l("Beneficiary group"), validators=[Optional(), Length(max=200)])
+    contact_name = StringField(_l("Contact met"), validators=[Optional(), Length(max=160)])
+    contact_role = StringField(_l("Contact's role"), validators=[Optional(), Length(max=160)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    items = FieldList(FormField(ItemForm), min_entries=1, max_entries=30)
+
+
+class OfficerForm(Form):
+    rank = StringField(_l("Rank"), validators=[Optional(), Length(max=20)])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=160)])
+    nrp = StringField(_l("NRP"), validators=[Optional(), Length(max=18)])
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=160)])
+
+
+class CoverageForm(Form):
+    outlet = StringField(_l("Outlet"), validators=[Optional(), Length(max=160)])
+    url = StringField(_l("Web address"), validators=[Optional(), URL(), Length(max=500)])
+    published_on = DateField(_l("Published on"), validators=[Optional()])
+    headline = StringField(_l("Headline"), validators=[Optional(), Length(max=300)])
+
+
+class ActivityForm(FlaskForm):
+    programme_id = SelectField(_l("Programme"), coerce=_opt_int, validators=[InputRequired()])
+    unit_code = SelectField(_l("Unit"), validators=[InputRequired()])
+    kind = SelectField(_l("Kind of activity"), validators=[InputRequired()])
+    occurred_on = DateField(
+        _l("Date"), validators=[InputRequired(message=_l("Enter the date of the activity."))]
+    )
+    start_time = TimeField(_l("Start time"), validators=[Optional()])
+    end_time = TimeField(_l("End time"), validators=[Optional()])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=250)])
+    leader_person_id = SelectField(_l("Pick from the unit's people"), coerce=_opt_int, validate_choice=False)
+    leader_rank = StringField(_l("Leader's rank"), validators=[InputRequired(), Length(max=20)])
+    leader_name = StringField(_l("Leader's name"), validators=[InputRequired(), Length(max=160)])
+    leader_degrees = StringField(_l("Degrees"), validators=[Optional(), Length(max=80)])
+    leader_nrp = StringField(_l("NRP"), validators=[Optional(), Length(max=18)])
+    leader_position = StringField(_l("Position"), validators=[Optional(), Length(max=160)])
+    officers = FieldList(FormField(OfficerForm), min_entries=1, max_entries=50)
+    visits = FieldList(FormField(VisitForm), min_entries=1, max_entries=60)
+    message_ids = SelectMultipleField(
+        _l("Kamtibmas messages"),
+        coerce=int,
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    messages_text = TextAreaField(
+        _l("Other messages (one per line)"), validators=[Optional(), Length(max=20_000)]
+    )
+    partners_text = TextAreaField(
+        _l("Partners present (one per line: Name — role)"), validators=[Optional(), Length(max=20_000)]
+    )
+    coverage = FieldList(FormField(CoverageForm), min_entries=1, max_entries=20)
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=20_000)])
+    photos = MultipleFileField(_l("Photos (JPEG, PNG or WebP)"))
+    version = HiddenField()
+    nonce = HiddenField()
+
+    def set_choices(
+        self, user: Any, catalogue: Choices, programmes: Any, locations: Any, people: Any
+    ) -> None:
+        """Fill every select from the data the view loaded (the form itself never queries)."""
+        self.programme_id.choices = _options([(None, "—")] + [(p.id, p.name) for p in programmes])
+        self.unit_code.choices = _options(
+            [(u.code, ("· " * max(0, u.depth - user.unit.depth)) + u.name) for u in catalogue.units]
+        )
+        self.kind.choices = _options(
+            [("", "—")] + [(k.code, k.label(catalogue.lang)) for k in catalogue.kinds]
+        )
+        self.leader_person_id.choices = _options([(None, "—")] + [(p.id, p.display_name) for p in people])
+        self.message_ids.choices = _options([(m.id, m.label(catalogue.lang)) for m in catalogue.messages])
+        location_choices = _options(
+            [(None, _l("— new location, described below —"))]
+            + [(loc.id, f"{loc.name} ({loc.address})" if loc.address else loc.name) for loc in locations]
+        )
+        kind_choices = [("", "—")] + [(k.code, k.label(catalogue.lang)) for k in catalogue.location_kinds]
+        for visit in self.visits:
+            visit.location_id.choices = location_choices
+            visit.new_kind.choices = _options(kind_choices)
+
+
+@dataclass
+class Choices:
+    units: list[Any]
+    kinds: list[Any]
+    messages: list[Any]
+    location_kinds: list[Any]
+    lang: str = "id"
+
+
+@dataclass
+class RowMap:
+    """Input row index → form row index, for each repeated section."""
+
+    officers: list[int] = field(default_factory=list)
+    visits: list[int] = field(default_factory=list)
+    items: dict[int, list[int]] = field(default_factory=dict)
+    partners: list[int] = field(default_factory=list)
+    coverage: list[int] = field(default_factory=list)
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def split_partner(line: str) -> tuple[str, str]:
+    for sep in PARTNER_SEPARATORS:
+        if sep in line:
+            name, role = line.split(sep, 1)
+            return name.strip(), role.strip()
+    return line.strip(), ""
+
+
+def _visit_is_blank(v: VisitForm) -> bool:
+    return not (
+        v.location_id.data
+        or (v.new_name.data or "").strip()
+        or v.parcels.data
+        or v.beneficiaries.data
+        or (v.beneficiary_group.data or "").strip()
+        or (v.contact_name.data or "").strip()
+        or any((i.form.name.data or "").strip() for i in v["items"])
+    )
+
+
+def to_input(form: ActivityForm) -> tuple[svc.ActivityInput, RowMap]:
+    rows = RowMap()
+    officers = []
+    for i, entry in enumerate(form.officers):
+        o = entry.form
+        if not ((o.name.data or "").strip() or (o.rank.data or "").strip()):
+            continue
+        rows.officers.append(i)
+        officers.append(
+            svc.PersonInput(
+                rank=o.rank.data or "",
+                name=o.name.data or "",
+                nrp=o.nrp.data or "",
+                position=o.position.data or "",
+            )
+        )
+    visits = []
+    for i, entry in enumerate(form.visits):
+        v = entry.form
+        if _visit_is_blank(v):
+            continue
+        items = []
+        item_rows: list[int] = []
+        for j, item_entry in enumerate(v["items"]):
+            it = item_entry.form
+            if not (it.name.data or "").strip() and not it.quantity.data:
+                continue
+            item_rows.append(j)
+            items.append(ItemInputFactory(it))
+        rows.items[len(visits)] = item_rows
+        rows.visits.append(i)
+        new_location = None
+        if not v.location_id.data:
+            new_location = svc.LocationInput(
+                name=v.new_name.data or "",
+                kind=v.new_kind.data or "",
+                village=v.new_village.data or "",
+                district=v.new_district.data or "",
+                regency=v.new_regency.data or "",
+            )
+        visits.append(
+            svc.VisitInput(
+                location_id=v.location_id.data or None,
+                location=new_location,
+                parcels=v.parcels.data or 0,
+                beneficiaries=v.beneficiaries.data or 0,
+                beneficiary_group=v.beneficiary_group.data or "",
+                contact_name=v.contact_name.data or "",
+                contact_role=v.contact_role.data or "",
+                notes=v.notes.data or "",
+                items=items,
+            )
+        )
+    partners = []
+    for i, line in enumerate(_lines(form.partners_text.data)):
+        name, role = split_partner(line)
+        rows.partners.append(i)
+        partners.append(svc.PartnerInput(name=name, role=role))
+    coverage = []
+    for i, entry in enumerate(form.coverage):
+        c = entry.form
+        if not (
+            (c.outlet.data or "").strip() or (c.url.data or "").strip() or (c.headline.data or "").strip()
+        ):
+            continue
+        rows.coverage.append(i)
+        coverage.append(
+            svc.CoverageInput(
+                outlet=c.outlet.data or "",
+                url=c.url.data or "",
+                published_on=c.published_on.data,
+                headline=c.headline.data or "",
+            )
+        )
+    data = svc.ActivityInput(
+        programme_id=form.programme_id.data,
+        unit_code=form.unit_code.data or "",
+        kind=form.kind.data or "",
+        occurred_on=form.occurred_on.data,
+        start_time=form.start_time.data,
+        end_time=form.end_time.data,
+        title=form.title.data or "",
+        summary=form.summary.data or "",
+        leader=svc.PersonInput(
+            rank=form.leader_rank.data or "",
+            name=form.leader_name.data or "",
+            degrees=form.leader_degrees.data or "",
+            nrp=form.leader_nrp.data or "",
+            position=form.leader_position.data or "",
+            person_id=form.leader_person_id.data or None,
+        ),
+        officers=officers,
+        visits=visits,
+        message_ids=list(form.message_ids.data or []),
+        messages=_lines(form.messages_text.data),
+        partners=partners,
+        coverage=coverage,
+    )
+    return data, rows
+
+
+def ItemInputFactory(it: ItemForm) -> svc.ItemInput:  # noqa: N802 - reads like the dataclass it builds
+    return svc.ItemInput(
+        name=it.name.data or "", quantity=it.quantity.data or 0, measure=it.measure.data or ""
+    )
+
+
+def fill_from_input(form: ActivityForm, data: svc.ActivityInput) -> None:
+    """Pre-fill a fresh form (GET on edit) from an existing activity's input."""
+    form.programme_id.data = data.programme_id
+    form.unit_code.data = data.unit_code
+    form.kind.data = data.kind
+    form.occurred_on.data = data.occurred_on
+    form.start_time.data = data.start_time
+    form.end_time.data = data.end_time
+    form.title.data = data.title
+    form.summary.data = data.summary
+    form.leader_person_id.data = data.leader.person_id
+    form.leader_rank.data = data.leader.rank
+    form.leader_name.data = data.leader.name
+    form.leader_degrees.data = data.leader.degrees
+    form.leader_nrp.data = data.leader.nrp
+    form.leader_position.data = data.leader.position
+    _refill(
+        form.officers,
+        [{"rank": o.rank, "name": o.name, "nrp": o.nrp, "position": o.position} for o in data.officers],
+    )
+    _refill(
+        form.visits,
+        [
+            {
+                "location_id": v.location_id,
+                "parcels": v.parcels,
+                "beneficiaries": v.beneficiaries,
+                "beneficiary_group": v.beneficiary_group,
+                "contact_name": v.contact_name,
+                "contact_role": v.contact_role,
+                "notes": v.notes,
+                "items": [{"name": i.name, "quantity": i.quantity, "measure": i.measure} for i in v.items]
+                or [{}],
+            }
+            for v in data.visits
+        ],
+    )
+    form.message_ids.data = list(data.message_ids)
+    form.messages_text.data = "\n".join(data.messages)
+    form.partners_text.data = "\n".join(f"{p.name} — {p.role}" if p.role else p.name for p in data.partners)
+    _refill(
+        form.coverage,
+        [
+            {"outlet": c.outlet, "url": c.url, "published_on": c.published_on, "headline": c.headline}
+            for c in data.coverage
+        ],
+    )
+
+
+def _refill(field_list: FieldList, rows: list[dict[str, Any]]) -> None:
+    while len(field_list.entries):
+        field_list.pop_entry()
+    for row in rows or [{}]:
+        field_list.append_entry(row or None)
+
+
+# --------------------------------------------------------------------------------------------- error mapping
+
+_TOP = {
+    "programme_id": "programme_id",
+    "unit_code": "unit_code",
+    "kind": "kind",
+    "date": "occurred_on",
+    "occurred_on": "occurred_on",
+    "start_time": "start_time",
+    "end_time": "end_time",
+    "title": "title",
+    "summary": "summary",
+    "photos": "photos",
+}
+_VISIT = {
+    "location_id": "location_id",
+    "location.name": "new_name",
+    "location.kind": "new_kind",
+    "location.village": "new_village",
+    "location.district": "new_district",
+    "location.regency": "new_regency",
+    "parcels": "parcels",
+    "beneficiaries": "beneficiaries",
+    "beneficiary_group": "beneficiary_group",
+    "contact_name": "contact_name",
+    "contact_role": "contact_role",
+    "notes": "notes",
+}
+
+
+def _add(target: Any, message: str) -> None:
+    target.errors = [*list(target.errors or []), message]
+
+
+def apply_errors(form: ActivityForm, fields: dict[str, str], rows: RowMap) -> list[str]:
+    """Attach each service error to its form field; returns the messages no field could take."""
+    leftovers: list[str] = []
+    for path, message in fields.items():
+        target = _field_for(form, path.split("."), rows)
+        if target is None:
+            leftovers.append(message)
+        else:
+            _add(target, message)
+    return leftovers
+
+
+def _field_for(form: ActivityForm, parts: list[str], rows: RowMap) -> Any:  # noqa: PLR0911 - a dispatch table
+    head = parts[0]
+    if len(parts) == 1 and head in _TOP:
+        return form[_TOP[head]]
+    if head == "leader" and len(parts) == 2:
+        return form._fields.get(f"leader_{parts[1]}")
+    if head in ("message_ids",):
+        return form.message_ids
+    if head == "messages":
+        return form.messages_text
+    if head == "partners":
+        return form.partners_text
+    if len(parts) < 3 or not parts[1].isdigit():
+        return None
+    index = int(parts[1])
+    if head == "officers" and index < len(rows.officers):
+        return form.officers[rows.officers[index]].form._fields.get(parts[2])
+    if head == "coverage" and index < len(rows.coverage):
+        return form.coverage[rows.coverage[index]].form._fields.get(parts[2])
+    if head == "visits" and index < len(rows.visits):
+        visit = form.visits[rows.visits[index]].form
+        rest = ".".join(parts[2:])
+        if rest in _VISIT:
+            return visit[_VISIT[rest]]
+        if parts[2] == "items" and len(parts) == 5 and parts[3].isdigit():
+            item_rows = rows.items.get(index, [])
+            j = int(parts[3])
+            if j < len(item_rows):
+                return visit["items"][item_rows[j]].form._fields.get(parts[4])
+        if parts[2] == "location":
+            return visit.new_name
+    return None
+
+
+# ------------------------------------------------------------------------------------ workflow + filters
+
+
+class CommentForm(FlaskForm):
+    comment = TextAreaField(_l("What needs fixing"), validators=[InputRequired(), Length(max=2000)])
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for reopening"), validators=[InputRequired(), Length(max=2000)])
+
+
+class PhotoForm(FlaskForm):
+    photos = MultipleFileField(_l("Add photos (JPEG, PNG or WebP)"))
+
+
+SORT_CHOICES = [
+    ("-date", _l("Newest first")),
+    ("date", _l("Oldest first")),
+    ("-parcels", _l("Most paket sembako")),
+    ("-visits", _l("Most locations")),
+    ("-beneficiaries", _l("Most beneficiaries")),
+    ("-updated", _l("Recently changed")),
+]
+
+
+class ActivityFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    programme = SelectField(_l("Programme"), coerce=_opt_int, validate_choice=False)
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+    unit = SelectField(_l("Unit"), validate_choice=False)
+    kind = SelectField(_l("Kind of activity"), validate_choice=False)
+    status = SelectField(_l("Status"), validate_choice=False)
+    location_kind = SelectField(_l("Kind of place"), validate_choice=False)
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])
+    sort = SelectField(_l("Sort"), choices=_options(SORT_CHOICES), default="-date", validate_choice=False)
+    deleted = BooleanField(_l("Deleted activities"))
+
+    def set_choices(self, user: Any, catalogue: Choices, programmes: Any) -> None:
+        self.programme.choices = _options(
+            [(None, _l("All programmes"))] + [(p.id, p.name) for p in programmes]
+        )
+        self.unit.choices = _options(
+            [("", _l("All units"))]
+            + [(u.code, ("· " * max(0, u.depth - user.unit.depth)) + u.name) for u in catalogue.units]
+        )
+        self.kind.choices = _options(
+            [("", _l("All kinds"))] + [(k.code, k.label(catalogue.lang)) for k in catalogue.kinds]
+        )
+        from outreach.i18n import enum_label
+
+        self.status.choices = _options(
+            [("", _l("Any status"))] + [(s.value, enum_label(s)) for s in ActivityStatus]
+        )
+        self.location_kind.choices = _options(
+            [("", _l("Any place"))] + [(k.code, k.label(catalogue.lang)) for k in catalogue.location_kinds]
+        )
+
+    def to_filter(self) -> svc.ActivityFilter:
+        status = [s for s in ActivityStatus if s.value == self.status.data]
+        return svc.ActivityFilter(
+            programme_id=self.programme.data if self.programme.errors == [] else None,
+            unit_code=self.unit.data or None,
+            date_from=self.date_from.data if not self.date_from.errors else None,
+            date_to=self.date_to.data if not self.date_to.errors else None,
+            statuses=status,
+            kind=self.kind.data or None,
+            location_kind=self.location_kind.data or None,
+            q=self.q.data or "",
+            deleted=bool(self.deleted.data),
+            sort=self.sort.data if self.sort.data in dict(SORT_CHOICES) else "-date",
+        )

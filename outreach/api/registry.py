@@ -1,0 +1,196 @@
+"""Units, programmes and locations as the API reads and writes them.
+
+Units and programmes are created by ``services.admin`` (the same rules as the admin screens); this module adds
+what only the API needs: the role and unit-scope checks a token brings, 409 for duplicates and the API's field
+names. Locations are created here (service-style: acting user passed in, flush, never commit).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from outreach.extensions import db
+from outreach.models import (
+    Indicator,
+    Location,
+    LocationKind,
+    Programme,
+    ProgrammeKind,
+    Role,
+    Unit,
+    UnitLevel,
+    User,
+)
+from outreach.services import activities, admin, audit
+from outreach.services.errors import Conflict, Forbidden, Invalid
+from outreach.services.scope import get_unit_in_scope, subtree_ids_query
+
+from .payloads import LocationCreateBody, ProgrammeBody, UnitBody
+
+# --------------------------------------------------------------------------------------------- units
+
+
+def units_query(user: User) -> Select[Any]:
+    """The user's unit and everything below it, in tree order."""
+    return (
+        select(Unit)
+        .options(selectinload(Unit.parent))
+        .where(Unit.id.in_(subtree_ids_query(user.unit)))
+        .order_by(Unit.path)
+    )
+
+
+def _renamed(exc: Invalid, names: dict[str, str]) -> Invalid:
+    """The service's field errors under the API's field names."""
+    fields = {}
+    for key, message in exc.fields.items():
+        if key.startswith("target_"):
+            key = f"targets.{key.removeprefix('target_')}"
+        fields[names.get(key, key)] = message
+    return Invalid(fields)
+
+
+def create_unit(actor: User, body: UnitBody) -> Unit:
+    """An admin creates a unit below one in their own area (the rules are ``services.admin``'s)."""
+    if actor.role is not Role.ADMIN:
+        raise Forbidden(_("Only an administrator can create units."))
+    code = body.code.strip().upper()
+    if db.session.scalar(select(Unit.id).where(Unit.code == code)) is not None:
+        raise Conflict(_("A unit with code %(code)s already exists.", code=code))
+    parent = get_unit_in_scope(actor, body.parent_code.strip().upper())
+    if parent is None:
+        raise Invalid({"parent_code": _("Unknown unit, or a unit outside your area.")})
+    data = admin.UnitInput(
+        name=body.name,
+        level=UnitLevel(body.level),
+        code=code,
+        kind=body.kind,
+        parent_id=parent.id,
+        province=body.province,
+        regency=body.regency,
+        district=body.district,
+        city=body.city,
+        timezone=body.timezone,
+    )
+    try:
+        return admin.create_unit(actor, data)
+    except Invalid as exc:
+        raise _renamed(exc, {"parent_id": "parent_code"}) from exc
+
+
+# --------------------------------------------------------------------------------------------- programmes
+
+
+def programmes_query() -> Select[Any]:
+    """Programmes are national: every user sees all of them (newest first)."""
+    return (
+        select(Programme)
+        .options(selectinload(Programme.targets), selectinload(Programme.unit))
+        .order_by(Programme.start_on.desc(), Programme.id.desc())
+    )
+
+
+def create_programme(actor: User, body: ProgrammeBody) -> Programme:
+    """An admin creates a programme with its overall targets (the rules are ``services.admin``'s)."""
+    if actor.role is not Role.ADMIN:
+        raise Forbidden(_("Only an administrator can create programmes."))
+    name = " ".join(body.name.split())
+    if name and db.session.scalar(select(Programme.id).where(func.lower(Programme.name) == name.lower())):
+        raise Conflict(_("A programme with this name already exists."))
+    unit = None
+    if body.unit_code:
+        unit = get_unit_in_scope(actor, body.unit_code)
+        if unit is None:
+            raise Invalid({"unit_code": _("Unknown unit, or a unit outside your area.")})
+    data = admin.ProgrammeInput(
+        name=name,
+        kind=ProgrammeKind(body.kind),
+        start_on=body.start_date,
+        end_on=body.end_date,
+        description=body.description,
+        unit_id=unit.id if unit is not None else None,
+        targets={Indicator(k): v for k, v in body.targets.items()},
+    )
+    try:
+        return admin.create_programme(actor, data)
+    except Invalid as exc:
+        names = {"start_on": "start_date", "end_on": "end_date", "unit_id": "unit_code"}
+        raise _renamed(exc, names) from exc
+
+
+# --------------------------------------------------------------------------------------------- locations
+
+
+def _area_condition(user: User) -> object:
+    """Locations a user may use: unassigned ones, those of their subtree and those of the units above them."""
+    ancestors = [int(p) for p in user.unit.path.strip("/").split("/") if p.isdigit()]
+    return or_(
+        Location.unit_id.is_(None),
+        Location.unit_id.in_(subtree_ids_query(user.unit)),
+        Location.unit_id.in_(ancestors),
+    )
+
+
+def locations_query(user: User, q: str = "") -> Select[Any]:
+    query = (
+        select(Location)
+        .options(selectinload(Location.kind), selectinload(Location.unit))
+        .where(_area_condition(user))  # type: ignore[arg-type]
+    )
+    text = " ".join(q.split()).lower()
+    if text:
+        pattern = f"%{text}%"
+        query = query.where(
+            or_(
+                func.lower(Location.name).like(pattern),
+                func.lower(Location.village).like(pattern),
+                func.lower(Location.district).like(pattern),
+            )
+        )
+    return query.order_by(Location.name, Location.id)
+
+
+def create_location(actor: User, body: LocationCreateBody) -> Location:
+    if actor.role not in activities.WRITER_ROLES:
+        raise Forbidden(_("Your role cannot register locations."))
+    errors: dict[str, str] = {}
+    name = " ".join(body.name.split())
+    if not name:
+        errors["name"] = _("Enter the name of the place.")
+    kind = db.session.scalar(
+        select(LocationKind).where(LocationKind.code == body.kind, LocationKind.is_active.is_(True))
+    )
+    if kind is None:
+        errors["kind"] = _("Unknown kind of place.")
+    unit = actor.unit
+    if body.unit_code:
+        found = get_unit_in_scope(actor, body.unit_code)
+        if found is None:
+            errors["unit_code"] = _("Unknown unit, or a unit outside your area.")
+        else:
+            unit = found
+    if errors:
+        raise Invalid(errors)
+    existing = activities.find_location(name, body.regency)
+    if existing is not None:
+        raise Conflict(_("This place is already registered (location %(id)d).", id=existing.id))
+    location = Location(
+        name=name,
+        kind=kind,
+        village=body.village.strip() or None,
+        district=body.district.strip() or None,
+        regency=body.regency.strip() or None,
+        province=body.province.strip() or None,
+        latitude=body.latitude,
+        longitude=body.longitude,
+        contact_name=body.contact_name.strip() or None,
+        unit=unit,
+    )
+    db.session.add(location)
+    db.session.flush()
+    audit.record(actor, "create", "location", location.id, unit_id=unit.id, changes={"name": name})
+    return location

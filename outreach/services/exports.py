@@ -1,0 +1,228 @@
+"""Rows for the CSV/XLSX exports: the filtered activity list and one row per visit.
+
+Column keys are stable machine names (they are also the importer's keys); header labels come in the
+requested language. Rows are generated from a server-side cursor (``yield_per``) and the per-activity lists
+(locations, messages) are fetched once per batch, so an export of any size streams in linear time.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from typing import Any, Literal
+
+from sqlalchemy import select
+
+from outreach.exports.tabular import Column
+from outreach.extensions import db
+from outreach.models import (
+    ActivityKind,
+    ActivityMessage,
+    KamtibmasMessage,
+    Location,
+    LocationKind,
+    Programme,
+    Unit,
+    User,
+    Visit,
+)
+from outreach.services.activities import ActivityFilter
+from outreach.services.reports import BATCH, _batches, _scoped, location_names, require_reader
+
+Dataset = Literal["activities", "visits"]
+DATASETS: tuple[Dataset, ...] = ("activities", "visits")
+MESSAGE_SEPARATOR = " | "
+
+#: key → (kind, Indonesian label, English label)
+_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "activity_id": ("int", "ID kegiatan", "Activity ID"),
+    "date": ("date", "Tanggal", "Date"),
+    "start_time": ("time", "Jam mulai", "Start time"),
+    "end_time": ("time", "Jam selesai", "End time"),
+    "programme": ("text", "Program", "Programme"),
+    "unit_code": ("text", "Kode satuan", "Unit code"),
+    "unit_name": ("text", "Satuan", "Unit"),
+    "kind": ("text", "Kode jenis kegiatan", "Activity kind code"),
+    "kind_label": ("text", "Jenis kegiatan", "Activity kind"),
+    "title": ("text", "Judul", "Title"),
+    "status": ("text", "Status", "Status"),
+    "leader_rank": ("text", "Pangkat pimpinan", "Leader rank"),
+    "leader_name": ("text", "Nama pimpinan", "Leader name"),
+    "leader_degrees": ("text", "Gelar pimpinan", "Leader degrees"),
+    "leader_nrp": ("text", "NRP pimpinan", "Leader NRP"),
+    "leader_position": ("text", "Jabatan pimpinan", "Leader position"),
+    "visit_count": ("int", "Jumlah lokasi", "Locations"),
+    "parcel_count": ("int", "Paket sembako", "Food parcels"),
+    "beneficiary_count": ("int", "Penerima manfaat", "Beneficiaries"),
+    "message_count": ("int", "Pesan kamtibmas", "Messages"),
+    "locations": ("text", "Lokasi", "Locations visited"),
+    "location_name": ("text", "Nama lokasi", "Location name"),
+    "location_kind": ("text", "Kode jenis lokasi", "Location kind code"),
+    "location_kind_label": ("text", "Jenis lokasi", "Location kind"),
+    "village": ("text", "Desa/kelurahan", "Village"),
+    "district": ("text", "Kecamatan", "District"),
+    "regency": ("text", "Kabupaten/kota", "Regency/city"),
+    "province": ("text", "Provinsi", "Province"),
+    "parcels": ("int", "Paket sembako", "Food parcels"),
+    "beneficiaries": ("int", "Penerima manfaat", "Beneficiaries"),
+    "beneficiary_group": ("text", "Kelompok penerima", "Beneficiary group"),
+    "contact_name": ("text", "Ditemui", "Person met"),
+    "contact_role": ("text", "Jabatan yang ditemui", "Role of person met"),
+    "messages": ("text", "Pesan kamtibmas", "Kamtibmas messages"),
+    "summary": ("text", "Uraian", "Summary"),
+}
+
+ACTIVITY_KEYS = (
+    "activity_id", "date", "start_time", "end_time", "programme", "unit_code", "unit_name", "kind",
+    "kind_label", "title", "status", "leader_rank", "leader_name", "leader_degrees", "leader_nrp",
+    "leader_position",
+    "visit_count", "parcel_count", "beneficiary_count", "message_count", "locations",
+)  # fmt: skip
+VISIT_KEYS = (
+    "activity_id", "date", "start_time", "end_time", "programme", "unit_code", "unit_name", "kind",
+    "kind_label", "title", "status", "leader_rank", "leader_name", "leader_degrees", "leader_nrp",
+    "leader_position",
+    "location_name", "location_kind", "location_kind_label", "village", "district", "regency", "province",
+    "parcels", "beneficiaries", "beneficiary_group", "contact_name", "contact_role", "messages", "summary",
+)  # fmt: skip
+
+
+def column(key: str, lang: str = "id") -> Column:
+    kind, label_id, label_en = _COLUMNS[key]
+    return Column(key, label_en if lang == "en" else label_id, kind)  # type: ignore[arg-type]
+
+
+def columns(dataset: Dataset, lang: str = "id") -> list[Column]:
+    keys = ACTIVITY_KEYS if dataset == "activities" else VISIT_KEYS
+    return [column(k, lang) for k in keys]
+
+
+def header_aliases() -> dict[str, str]:
+    """Every accepted header text (key, Indonesian or English label, lower case) → key, for the importer.
+
+    Labels shared by two keys (``Paket sembako``) resolve to the per-visit key, which the importer reads.
+    """
+    aliases: dict[str, str] = {}
+    for key, (_kind, label_id, label_en) in _COLUMNS.items():
+        for text in (label_id, label_en):
+            if text.lower() not in aliases or key in VISIT_KEYS:
+                aliases[text.lower()] = key
+    aliases.update({k: k for k in _COLUMNS})
+    return aliases
+
+
+def _activity_select(user: User, filters: ActivityFilter, lang: str) -> Any:
+    s = _scoped(user, filters)
+    kind_label = ActivityKind.label_en if lang == "en" else ActivityKind.label_id
+    return s, (
+        select(
+            s.c.id.label("activity_id"),
+            s.c.occurred_on.label("date"),
+            s.c.start_time,
+            s.c.end_time,
+            Programme.name.label("programme"),
+            Unit.code.label("unit_code"),
+            Unit.name.label("unit_name"),
+            ActivityKind.code.label("kind"),
+            kind_label.label("kind_label"),
+            s.c.title,
+            s.c.status,
+            s.c.leader_rank,
+            s.c.leader_name,
+            s.c.leader_degrees,
+            s.c.leader_nrp,
+            s.c.leader_position,
+            s.c.visit_count,
+            s.c.parcel_count,
+            s.c.beneficiary_count,
+            s.c.message_count,
+            s.c.summary,
+        )
+        .select_from(s)
+        .join(Unit, Unit.id == s.c.unit_id)
+        .join(ActivityKind, ActivityKind.id == s.c.kind_id)
+        .join(Programme, Programme.id == s.c.programme_id)
+    )
+
+
+def _activity_dict(r: Any) -> dict[str, Any]:
+    d = dict(r._mapping)
+    status = d["status"]
+    d["status"] = getattr(status, "value", status)
+    return d
+
+
+def _messages(activity_ids: Sequence[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = defaultdict(list)
+    rows = db.session.execute(
+        select(ActivityMessage.activity_id, ActivityMessage.text)
+        .where(ActivityMessage.activity_id.in_(list(activity_ids)))
+        .order_by(ActivityMessage.activity_id, ActivityMessage.id)
+    )
+    for activity_id, text in rows:
+        out[activity_id].append(text)
+    return out
+
+
+def activity_rows(user: User, filters: ActivityFilter, lang: str = "id") -> Iterator[dict[str, Any]]:
+    """One row per activity (keys: :data:`ACTIVITY_KEYS`), streamed."""
+    require_reader(user)
+    s, query = _activity_select(user, filters, lang)
+    result = db.session.execute(query.order_by(s.c.occurred_on, s.c.id).execution_options(yield_per=BATCH))
+    for batch in _batches(result):
+        names = location_names([r.activity_id for r in batch])
+        for r in batch:
+            d = _activity_dict(r)
+            d["locations"] = "; ".join(names.get(d["activity_id"], []))
+            yield d
+
+
+def visit_rows(user: User, filters: ActivityFilter, lang: str = "id") -> Iterator[dict[str, Any]]:
+    """One row per visit (keys: :data:`VISIT_KEYS`), streamed; the activity's fields repeat on each row."""
+    require_reader(user)
+    s, query = _activity_select(user, filters, lang)
+    kind_label = LocationKind.label_en if lang == "en" else LocationKind.label_id
+    query = (
+        query.add_columns(
+            Location.name.label("location_name"),
+            LocationKind.code.label("location_kind"),
+            kind_label.label("location_kind_label"),
+            Location.village,
+            Location.district,
+            Location.regency,
+            Location.province,
+            Visit.parcel_count.label("parcels"),
+            Visit.beneficiary_count.label("beneficiaries"),
+            Visit.beneficiary_group,
+            Visit.contact_name,
+            Visit.contact_role,
+        )
+        .join(Visit, Visit.activity_id == s.c.id)
+        .join(Location, Location.id == Visit.location_id)
+        .join(LocationKind, LocationKind.id == Location.kind_id)
+        .order_by(s.c.occurred_on, s.c.id, Visit.position)
+    )
+    result = db.session.execute(query.execution_options(yield_per=BATCH))
+    for batch in _batches(result):
+        messages = _messages(list({r.activity_id for r in batch}))
+        for r in batch:
+            d = _activity_dict(r)
+            d["messages"] = MESSAGE_SEPARATOR.join(messages.get(d["activity_id"], []))
+            yield d
+
+
+def rows(dataset: Dataset, user: User, filters: ActivityFilter, lang: str = "id") -> Iterator[dict[str, Any]]:
+    return activity_rows(user, filters, lang) if dataset == "activities" else visit_rows(user, filters, lang)
+
+
+def catalogue_codes() -> dict[str, list[str]]:
+    """Valid codes for the import template's help sheet."""
+    return {
+        "kind": list(db.session.scalars(select(ActivityKind.code).order_by(ActivityKind.sort_order))),
+        "location_kind": list(
+            db.session.scalars(select(LocationKind.code).order_by(LocationKind.sort_order))
+        ),
+        "messages": list(
+            db.session.scalars(select(KamtibmasMessage.label_id).order_by(KamtibmasMessage.sort_order))
+        ),
+    }

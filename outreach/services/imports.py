@@ -1,0 +1,545 @@
+"""Importing activities from an XLSX workbook (the visits export is also the import template).
+
+One row is one visit. Rows with the same ``activity_id`` (any reference, e.g. ``A1``) form one activity,
+whose own fields are read from its first row; a row without one is an activity of its own. Headers may be
+the machine keys or the Indonesian/English labels of :mod:`outreach.services.exports`.
+
+:func:`check` is the dry run: it parses every row (row-level errors: bad date, text in a number cell, unknown
+unit, missing location, unknown kind …), then validates each activity with ``activities.create_activity``
+inside a SAVEPOINT that is rolled back, so every domain rule applies and nothing is written. Duplicates (same
+unit, date and location, in the database or earlier in the file) are flagged as warnings. :func:`run` writes:
+all or nothing by default, or only the valid activities; every created activity carries the ImportBatch, the
+batch is audited, and :func:`undo_batch` soft-deletes all of its activities at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from io import BytesIO
+from typing import Any, Literal
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from outreach.exports.tabular import Column, read_xlsx, write_xlsx
+from outreach.extensions import db
+from outreach.models import (
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    ImportBatch,
+    Location,
+    LocationKind,
+    Programme,
+    Role,
+    User,
+    Visit,
+    utcnow,
+)
+from outreach.services import activities as svc
+from outreach.services import audit
+from outreach.services.errors import Conflict, Forbidden, Invalid, NotFound
+from outreach.services.exports import MESSAGE_SEPARATOR, VISIT_KEYS, column, header_aliases
+from outreach.services.reports import find_programme
+from outreach.services.scope import get_unit_in_scope, is_within
+
+IMPORTER_ROLES = frozenset({Role.STAFF, Role.COMMANDER, Role.ADMIN})
+MAX_ROWS = 5_000
+Mode = Literal["all", "valid"]
+
+#: Columns the template carries (the visits export minus the display-only ones).
+TEMPLATE_KEYS = tuple(k for k in VISIT_KEYS if k not in ("unit_name", "kind_label", "location_kind_label"))
+REQUIRED_KEYS = ("date", "unit_code", "kind", "leader_rank", "leader_name", "location_name", "location_kind")
+_INT_KEYS = ("parcels", "beneficiaries")
+
+
+@dataclass
+class RowError:
+    row: int  # the spreadsheet row number (the header is row 1)
+    column: str
+    message: str
+
+
+@dataclass
+class Group:
+    ref: str
+    rows: list[int] = field(default_factory=list)
+    data: svc.ActivityInput | None = None
+    status: str = ""
+    errors: list[RowError] = field(default_factory=list)
+    duplicates: list[RowError] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return self.data is not None and not self.errors
+
+
+@dataclass
+class Check:
+    """The dry-run result: every activity found, with its rows, errors and duplicate warnings."""
+
+    groups: list[Group]
+    errors: list[RowError]  # file-level and row-level errors, sorted by row
+    warnings: list[RowError]
+    row_count: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.row_count > 0
+
+    @property
+    def valid_groups(self) -> list[Group]:
+        return [g for g in self.groups if g.valid]
+
+
+@dataclass(frozen=True)
+class Result:
+    batch: ImportBatch | None
+    created: int
+    skipped: int
+
+
+# ------------------------------------------------------------------------------------------- template
+
+
+def template_columns(lang: str = "id") -> list[Column]:
+    return [column(k, lang) for k in TEMPLATE_KEYS]
+
+
+def template_xlsx(lang: str = "id") -> bytes:
+    """An empty workbook with the template's header row (labels in ``lang``; keys are accepted too)."""
+    out = BytesIO()
+    example = {
+        "activity_id": "A1",
+        "date": date(2023, 11, 30),
+        "programme": "Cooling System Pemilu 2024",
+        "unit_code": "POLRES-BLORA",
+        "kind": "bakti_sosial",
+        "leader_rank": "AKP",
+        "leader_name": "Lilik Widiastuti",
+        "leader_degrees": "S.H.",
+        "leader_position": "Kasat Binmas Polres Blora",
+        "location_name": "Ponpes Al Alif Tunjungan",
+        "location_kind": "pondok_pesantren",
+        "regency": "Kabupaten Blora",
+        "parcels": 10,
+        "beneficiaries": 10,
+        "beneficiary_group": "santri",
+        "status": "draft",
+    }
+    write_xlsx(template_columns(lang), [example], "Kegiatan" if lang != "en" else "Activities", out)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------------------------------- parsing
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split()) if not isinstance(value, str) else value.strip()
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _time(value: Any) -> time | None:
+    if value is None or _text(value) == "":
+        return None
+    if isinstance(value, datetime):
+        return value.time()
+    if isinstance(value, time):
+        return value
+    match = re.fullmatch(r"(\d{1,2})[:.](\d{2})(?::\d{2})?", _text(value))
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValueError(value)
+    return time(int(match[1]), int(match[2]))
+
+
+def _int(value: Any) -> int:
+    if value is None or _text(value) == "":
+        return 0
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    text = _text(value).replace(".", "") if re.fullmatch(r"\d{1,3}(\.\d{3})+", _text(value)) else _text(value)
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    raise ValueError(value)
+
+
+def _header(header: Sequence[str]) -> tuple[dict[int, str], list[RowError]]:
+    aliases = header_aliases()
+    mapping: dict[int, str] = {}
+    errors: list[RowError] = []
+    for i, label in enumerate(header):
+        key = aliases.get(label.strip().lower())
+        if key is not None and key not in mapping.values():
+            mapping[i] = key
+    present = set(mapping.values())
+    for key in REQUIRED_KEYS:
+        if key not in present:
+            errors.append(RowError(1, key, _("The column “%(col)s” is missing.", col=column(key).label)))
+    return mapping, errors
+
+
+def _catalogue_lookup(model: Any) -> dict[str, str]:
+    """Code, Indonesian and English label (lower case) → code."""
+    out: dict[str, str] = {}
+    for row in db.session.scalars(select(model)):
+        for text in (row.code, row.label_id, row.label_en):
+            out.setdefault(text.lower(), row.code)
+    return out
+
+
+class _Parser:
+    def __init__(self, actor: User, default_programme: Programme | None) -> None:
+        self.actor = actor
+        self.default_programme = default_programme
+        self.kinds = _catalogue_lookup(ActivityKind)
+        self.location_kinds = _catalogue_lookup(LocationKind)
+        self.programmes: dict[str, Programme | None] = {}
+
+    def programme(self, text: str) -> Programme | None:
+        if not text:
+            return self.default_programme
+        if text not in self.programmes:
+            self.programmes[text] = find_programme(text)
+        return self.programmes[text]
+
+    def activity(self, rownum: int, row: dict[str, Any], group: Group) -> None:
+        """Read the activity-level fields of ``row`` (the group's first row) into ``group.data``."""
+        err = group.errors
+
+        def bad(key: str, message: str) -> None:
+            err.append(RowError(rownum, key, message))
+
+        occurred_on: date | None = None
+        try:
+            occurred_on = _date(row.get("date"))
+        except ValueError:
+            bad("date", _("Not a date: “%(v)s” (write 2023-11-30 or 30/11/2023).", v=_text(row.get("date"))))
+        if occurred_on is None and not any(e.column == "date" for e in err):
+            bad("date", _("Enter the date of the activity."))
+        times: dict[str, time | None] = {}
+        for key in ("start_time", "end_time"):
+            try:
+                times[key] = _time(row.get(key))
+            except ValueError:
+                times[key] = None
+                bad(key, _("Not a time: “%(v)s” (write 08:30).", v=_text(row.get(key))))
+        programme = self.programme(_text(row.get("programme")))
+        if programme is None:
+            bad("programme", _("Unknown programme: “%(v)s”.", v=_text(row.get("programme"))))
+        unit_code = _text(row.get("unit_code")).upper()
+        if not unit_code or get_unit_in_scope(self.actor, unit_code) is None:
+            bad("unit_code", _("Unknown unit, or a unit outside your area: “%(v)s”.", v=unit_code))
+        kind = self.kinds.get(_text(row.get("kind")).lower())
+        if kind is None:
+            bad("kind", _("Unknown kind of activity: “%(v)s”.", v=_text(row.get("kind"))))
+        status = _text(row.get("status")).lower() or "draft"
+        if status not in {s.value for s in ActivityStatus}:
+            bad("status", _("Unknown status: “%(v)s”.", v=status))
+        group.status = status
+        messages = [
+            m.strip() for m in _text(row.get("messages")).split(MESSAGE_SEPARATOR.strip()) if m.strip()
+        ]
+        group.data = svc.ActivityInput(
+            programme_id=programme.id if programme is not None else None,
+            unit_code=unit_code,
+            kind=kind or "",
+            occurred_on=occurred_on,
+            start_time=times.get("start_time"),
+            end_time=times.get("end_time"),
+            title=_text(row.get("title")),
+            summary=_text(row.get("summary")),
+            leader=svc.PersonInput(
+                rank=_text(row.get("leader_rank")),
+                name=_text(row.get("leader_name")),
+                degrees=_text(row.get("leader_degrees")),
+                nrp=_text(row.get("leader_nrp")),
+                position=_text(row.get("leader_position")),
+            ),
+            visits=[],
+            messages=messages,
+        )
+
+    def visit(self, rownum: int, row: dict[str, Any], group: Group) -> None:
+        def bad(key: str, message: str) -> None:
+            group.errors.append(RowError(rownum, key, message))
+
+        name = _text(row.get("location_name"))
+        if not name:
+            bad("location_name", _("Enter the location visited."))
+        location_kind = self.location_kinds.get(_text(row.get("location_kind")).lower())
+        if location_kind is None:
+            bad("location_kind", _("Unknown kind of place: “%(v)s”.", v=_text(row.get("location_kind"))))
+        counts: dict[str, int] = {}
+        for key in _INT_KEYS:
+            try:
+                counts[key] = _int(row.get(key))
+            except ValueError:
+                counts[key] = 0
+                bad(key, _("Not a whole number: “%(v)s”.", v=_text(row.get(key))))
+        assert group.data is not None
+        group.data.visits.append(
+            svc.VisitInput(
+                location=svc.LocationInput(
+                    name=name,
+                    kind=location_kind or "",
+                    village=_text(row.get("village")),
+                    district=_text(row.get("district")),
+                    regency=_text(row.get("regency")),
+                    province=_text(row.get("province")),
+                ),
+                parcels=counts["parcels"],
+                beneficiaries=counts["beneficiaries"],
+                beneficiary_group=_text(row.get("beneficiary_group")),
+                contact_name=_text(row.get("contact_name")),
+                contact_role=_text(row.get("contact_role")),
+            )
+        )
+
+
+def _field_to_cell(group: Group, path: str) -> tuple[int, str]:
+    """A service field path (``visits.1.parcels``, ``leader.rank``, ``date``) → (row number, column key)."""
+    parts = path.split(".")
+    if parts[0] == "visits" and len(parts) > 2 and parts[1].isdigit() and int(parts[1]) < len(group.rows):
+        row = group.rows[int(parts[1])]
+        if parts[2] == "location":
+            attr = parts[3] if len(parts) > 3 else "name"
+            return row, {"name": "location_name", "kind": "location_kind"}.get(attr, attr)
+        if parts[2] == "location_id":
+            return row, "location_name"
+        return row, parts[2]
+    if parts[0] == "leader":
+        return group.rows[0], "leader_" + (parts[1] if len(parts) > 1 else "name")
+    return group.rows[0], {"programme_id": "programme", "messages": "messages"}.get(parts[0], parts[0])
+
+
+# ------------------------------------------------------------------------------------------- dry run
+
+
+def require_importer(user: User) -> None:
+    if user.role not in IMPORTER_ROLES:
+        raise Forbidden(_("Your role cannot import activities."))
+
+
+def check(actor: User, content: bytes, *, default_programme: Programme | None = None) -> Check:
+    """Parse and validate a workbook without writing anything (see the module docstring)."""
+    require_importer(actor)
+    try:
+        sheet = read_xlsx(content, max_rows=MAX_ROWS)
+    except ValueError as exc:
+        msg = str(exc)
+        text = (
+            _("The file has more than %(n)d rows.", n=MAX_ROWS)
+            if "rows" in msg
+            else _("Not an XLSX workbook.")
+        )
+        return Check([], [RowError(0, "", text)], [], 0)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
+        return Check([], [RowError(0, "", _("Not an XLSX workbook."))], [], 0)
+    mapping, header_errors = _header(sheet.header)
+    if header_errors:
+        return Check([], header_errors, [], len(sheet.rows))
+    parser = _Parser(actor, default_programme)
+    groups: dict[str, Group] = {}
+    order: list[Group] = []
+    for i, values in enumerate(sheet.rows):
+        rownum = i + 2
+        row = {key: values[idx] for idx, key in mapping.items() if idx < len(values)}
+        ref = _text(row.get("activity_id"))
+        group = groups.get(ref) if ref else None
+        if group is None:
+            group = Group(ref=ref or f"#{rownum}")
+            if ref:
+                groups[ref] = group
+            order.append(group)
+            parser.activity(rownum, row, group)
+        group.rows.append(rownum)
+        parser.visit(rownum, row, group)
+    for group in order:
+        if not group.errors:
+            _validate_with_service(actor, group)
+    _flag_duplicates(order)
+    errors = sorted((e for g in order for e in g.errors), key=lambda e: (e.row, e.column))
+    warnings = sorted((w for g in order for w in g.duplicates), key=lambda e: e.row)
+    if not sheet.rows:
+        errors.append(RowError(0, "", _("The workbook has no data rows.")))
+    return Check(order, errors, warnings, len(sheet.rows))
+
+
+def _validate_with_service(actor: User, group: Group) -> None:
+    """Run every domain rule by creating the activity in a SAVEPOINT that is always rolled back."""
+    assert group.data is not None
+    savepoint = db.session.begin_nested()
+    try:
+        svc.create_activity(actor, group.data)
+    except Invalid as exc:
+        for path, message in exc.fields.items():
+            row, key = _field_to_cell(group, path)
+            group.errors.append(RowError(row, key, message))
+    except (Forbidden, Conflict, NotFound) as exc:
+        group.errors.append(RowError(group.rows[0], "", exc.message))
+    finally:
+        savepoint.rollback()
+
+
+def _flag_duplicates(groups: list[Group]) -> None:
+    """Same unit, date and location as an existing activity, or as an earlier activity in the file."""
+    seen: dict[tuple[str, date, str], int] = {}
+    for group in groups:
+        data = group.data
+        if data is None or data.occurred_on is None:
+            continue
+        for rownum, visit in zip(group.rows, data.visits, strict=False):
+            if visit.location is None or not visit.location.name:
+                continue
+            key = (data.unit_code, data.occurred_on, visit.location.name.lower())
+            if key in seen:
+                group.duplicates.append(
+                    RowError(
+                        rownum, "location_name", _("Same unit, date and location as row %(n)d.", n=seen[key])
+                    )
+                )
+                continue
+            seen[key] = rownum
+            existing = db.session.scalar(
+                select(Activity.id)
+                .join(Visit, Visit.activity_id == Activity.id)
+                .join(Location, Location.id == Visit.location_id)
+                .where(
+                    Activity.deleted_at.is_(None),
+                    Activity.occurred_on == data.occurred_on,
+                    Activity.unit.has(code=data.unit_code),
+                    func.lower(Location.name) == visit.location.name.lower(),
+                )
+                .limit(1)
+            )
+            if existing is not None:
+                group.duplicates.append(
+                    RowError(
+                        rownum,
+                        "location_name",
+                        _("Activity %(id)d already records this unit, date and location.", id=existing),
+                    )
+                )
+
+
+# ------------------------------------------------------------------------------------------- import & undo
+
+
+def run(
+    actor: User,
+    content: bytes,
+    filename: str,
+    *,
+    mode: Mode = "all",
+    default_programme: Programme | None = None,
+) -> tuple[Check, Result]:
+    """Check, then write. ``mode="all"`` writes nothing unless the whole file is valid; ``"valid"`` writes
+    the valid activities and skips the others. The caller commits."""
+    result = check(actor, content, default_programme=default_programme)
+    groups = result.groups if mode == "all" else result.valid_groups
+    if (mode == "all" and not result.ok) or not groups:
+        return result, Result(batch=None, created=0, skipped=len(result.groups))
+    batch = ImportBatch(
+        filename=filename[:255], created_by_id=actor.id, row_count=sum(len(g.rows) for g in groups)
+    )
+    db.session.add(batch)
+    db.session.flush()
+    for group in groups:
+        assert group.data is not None
+        activity = svc.create_activity(actor, group.data)
+        activity.import_batch_id = batch.id
+        if group.status in ("submitted", "verified"):
+            svc.submit_activity(actor, activity)
+            if group.status == "verified" and actor.role in svc.VERIFIER_ROLES:
+                svc.verify_activity(actor, activity)
+    db.session.flush()
+    audit.record(
+        actor,
+        "import",
+        "import_batch",
+        batch.id,
+        unit_id=actor.unit_id,
+        changes={
+            "filename": batch.filename,
+            "activities": len(groups),
+            "rows": batch.row_count,
+            "mode": mode,
+        },
+    )
+    return result, Result(batch=batch, created=len(groups), skipped=len(result.groups) - len(groups))
+
+
+def list_batches(actor: User, limit: int = 50) -> list[ImportBatch]:
+    query = select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit)
+    if actor.role is not Role.ADMIN:
+        query = query.where(
+            ImportBatch.created_by.has(User.unit_id == actor.unit_id)
+            | (ImportBatch.created_by_id == actor.id)
+        )
+    return list(db.session.scalars(query))
+
+
+def batch_activity_count(batch: ImportBatch) -> int:
+    return int(
+        db.session.scalar(
+            select(func.count()).where(Activity.import_batch_id == batch.id, Activity.deleted_at.is_(None))
+        )
+        or 0
+    )
+
+
+def undo_batch(actor: User, batch_id: int) -> int:
+    """Soft-delete every activity of the batch (whatever its status); audited. Returns how many."""
+    require_importer(actor)
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or not (
+        batch.created_by_id == actor.id
+        or (actor.role in svc.VERIFIER_ROLES and is_within(batch.created_by.unit, actor.unit))
+    ):
+        raise NotFound(_("Import not found."))
+    if batch.undone_at is not None:
+        raise Conflict(_("This import has already been undone."))
+    now = utcnow()
+    activities = list(
+        db.session.scalars(
+            select(Activity).where(Activity.import_batch_id == batch.id, Activity.deleted_at.is_(None))
+        )
+    )
+    for activity in activities:
+        activity.deleted_at = now
+        activity.deleted_by_id = actor.id
+    batch.undone_at = now
+    db.session.flush()
+    audit.record(
+        actor,
+        "undo_import",
+        "import_batch",
+        batch.id,
+        unit_id=actor.unit_id,
+        changes={"activities": [a.id for a in activities]},
+    )
+    return len(activities)

@@ -1,0 +1,186 @@
+"""Photos: check an upload, re-encode it with Pillow (dropping EXIF/GPS), store it under a server-made name.
+
+Two steps so nothing touches the disk before every file of a request is known good: :func:`prepare` reads
+and checks the uploads in memory and raises :class:`Invalid` (field ``photos``); :func:`store` writes the
+files and adds the :class:`Photo` rows. The caller commits, and calls :func:`discard` with the written
+paths if the transaction fails, so no orphan file stays behind.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from flask_babel import gettext as _
+from PIL import Image, ImageOps
+
+from outreach.extensions import db
+from outreach.models import Activity, Photo, User
+from outreach.services.activities import can_edit, can_view
+from outreach.services.errors import Conflict, Invalid, NotFound
+
+#: Pillow format → (stored content type, file extension).
+#: MPO is how Pillow reports the multi-picture JPEGs many phone cameras write; it is stored as a plain JPEG.
+FORMATS = {
+    "JPEG": ("image/jpeg", "jpg"),
+    "MPO": ("image/jpeg", "jpg"),
+    "PNG": ("image/png", "png"),
+    "WEBP": ("image/webp", "webp"),
+}
+THUMB_SIZE = (400, 400)
+THUMB_SUFFIX = ".thumb.jpg"
+
+
+@dataclass
+class Upload:
+    """One file as received: its name and a readable binary stream."""
+
+    filename: str
+    stream: IO[bytes]
+
+
+@dataclass
+class Prepared:
+    """A checked, re-encoded photo, still in memory."""
+
+    original_name: str
+    content_type: str
+    extension: str
+    data: bytes
+    thumb: bytes
+    width: int
+    height: int
+
+
+def prepare(uploads: list[Upload], *, max_bytes: int, max_pixels: int) -> list[Prepared]:
+    """Check and re-encode every upload; one message per refused file, all raised together."""
+    prepared: list[Prepared] = []
+    problems: list[str] = []
+    for upload in uploads:
+        name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1][:255]
+        raw = upload.stream.read(max_bytes + 1)
+        if not raw:
+            continue
+        if len(raw) > max_bytes:
+            problems.append(
+                _("%(name)s is larger than %(mb)s MB.", name=name, mb=f"{max_bytes / 1_048_576:.0f}")
+            )
+            continue
+        try:
+            prepared.append(_reencode(name, raw, max_pixels))
+        except _Refused as refused:
+            problems.append(refused.message)
+    if problems:
+        raise Invalid({"photos": " ".join(problems)})
+    return prepared
+
+
+class _Refused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _reencode(name: str, raw: bytes, max_pixels: int) -> Prepared:
+    not_image = _("%(name)s is not a JPEG, PNG or WebP photo.", name=name)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            opened = Image.open(io.BytesIO(raw))
+            if opened.format not in FORMATS:
+                raise _Refused(not_image)
+            width, height = opened.size
+            if width <= 0 or height <= 0 or width * height > max_pixels:
+                raise _Refused(_("%(name)s has too many pixels.", name=name))
+            opened.load()
+            content_type, extension = FORMATS[opened.format]
+            image = ImageOps.exif_transpose(opened)
+            data = _encode(image, extension)
+            thumb = _thumbnail(image)
+    except _Refused:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _Refused(_("%(name)s has too many pixels.", name=name)) from None
+    except Exception:  # any decoder error means "not a usable photo"
+        raise _Refused(not_image) from None
+    return Prepared(
+        original_name=name,
+        content_type=content_type,
+        extension=extension,
+        data=data,
+        thumb=thumb,
+        width=image.width,
+        height=image.height,
+    )
+
+
+def _encode(image: Image.Image, extension: str) -> bytes:
+    """A fresh file with the pixels only: no EXIF, GPS, ICC comments or other metadata carried over."""
+    out = io.BytesIO()
+    if extension == "jpg":
+        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+    elif extension == "png":
+        mode = "RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB"
+        image.convert(mode).save(out, "PNG", optimize=True)
+    else:
+        mode = "RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB"
+        image.convert(mode).save(out, "WEBP", quality=85)
+    return out.getvalue()
+
+
+def _thumbnail(image: Image.Image) -> bytes:
+    thumb = image.convert("RGB")
+    thumb.thumbnail(THUMB_SIZE)
+    out = io.BytesIO()
+    thumb.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def store(actor: User, activity: Activity, prepared: list[Prepared], upload_dir: str | Path) -> list[Path]:
+    """Write the files and add their rows (flushed, not committed); returns every path written."""
+    if not can_view(actor, activity):
+        raise NotFound(_("Activity not found."))
+    if prepared and not can_edit(actor, activity):
+        raise Conflict(_("Photos can only be added while the activity can be edited."))
+    folder = Path(upload_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    try:
+        for item in prepared:
+            stored_name = f"{uuid.uuid4().hex}.{item.extension}"
+            for path, data in (
+                (folder / stored_name, item.data),
+                (thumb_path(folder, stored_name), item.thumb),
+            ):
+                path.write_bytes(data)
+                written.append(path)
+            activity.photos.append(
+                Photo(
+                    stored_name=stored_name,
+                    original_name=item.original_name,
+                    content_type=item.content_type,
+                    width=item.width,
+                    height=item.height,
+                    size_bytes=len(item.data),
+                    created_by_id=actor.id,
+                )
+            )
+        db.session.flush()
+    except Exception:
+        discard(written)
+        raise
+    return written
+
+
+def thumb_path(folder: str | Path, stored_name: str) -> Path:
+    return Path(folder) / (stored_name.rsplit(".", 1)[0] + THUMB_SUFFIX)
+
+
+def discard(paths: list[Path]) -> None:
+    """Remove files written for a transaction that did not commit."""
+    for path in paths:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,693 @@
+"""Reports: gather what the PDF builders print from the database (the builders never query it).
+
+Every figure is computed in SQL over the activities the user may see (``list_activities_query``, so
+scope, the PR "verified only" rule and soft deletion apply once), grouped in the database: a report over
+10,000 activities reads one aggregate row per group plus the activity list, which is streamed with
+``yield_per`` and fetches the location names of each batch of activities in one query (linear time, flat
+memory).
+
+``services.stats`` did not exist when this module was written, so the aggregates live here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import Select, distinct, extract, func, select, union_all
+from sqlalchemy.sql import Subquery
+
+from outreach.exports import fmt, pdf
+from outreach.exports.press import PressFacts, PressLocation, PressPartner, PressRelease, draft_press_release
+from outreach.extensions import db
+from outreach.models import (
+    Activity,
+    ActivityKind,
+    ActivityMessage,
+    ActivityOfficer,
+    ActivityStatus,
+    Indicator,
+    KamtibmasMessage,
+    Location,
+    LocationKind,
+    Person,
+    Programme,
+    ProgrammeTarget,
+    ReportSection,
+    ReportText,
+    Role,
+    Unit,
+    UnitLevel,
+    User,
+    Visit,
+)
+from outreach.services import activities as activity_service
+from outreach.services import audit
+from outreach.services.activities import ActivityFilter
+from outreach.services.errors import Forbidden, NotFound
+from outreach.services.scope import get_unit_in_scope
+
+Lang = Literal["id", "en"]
+READER_ROLES = frozenset({Role.PR, Role.COMMANDER, Role.ADMIN})
+TEXT_EDITOR_ROLES = frozenset({Role.PR, Role.COMMANDER, Role.ADMIN})
+BATCH = 500
+AGENCY = "KEPOLISIAN NEGARA REPUBLIK INDONESIA"
+
+_LEVEL_PREFIX = {
+    UnitLevel.POLDA: ("Polda ", "DAERAH "),
+    UnitLevel.POLRES: ("Polres ", "RESOR "),
+    UnitLevel.POLSEK: ("Polsek ", "SEKTOR "),
+}
+_TITLE = {"id": "Kegiatan Binmas", "en": "Community Outreach Activities"}
+_MONTHLY = {"id": "Jumlah kegiatan per bulan", "en": "Activities per month"}
+_INDICATOR_LABELS = {
+    "id": {
+        Indicator.ACTIVITIES: "Jumlah kegiatan",
+        Indicator.VISITS: "Jumlah kunjungan",
+        Indicator.LOCATIONS: "Jumlah lokasi",
+        Indicator.PARCELS: "Paket sembako",
+        Indicator.BENEFICIARIES: "Penerima manfaat",
+        Indicator.MESSAGES: "Pesan kamtibmas disampaikan",
+    },
+    "en": {
+        Indicator.ACTIVITIES: "Activities",
+        Indicator.VISITS: "Visits",
+        Indicator.LOCATIONS: "Locations",
+        Indicator.PARCELS: "Food parcels",
+        Indicator.BENEFICIARIES: "Beneficiaries",
+        Indicator.MESSAGES: "Kamtibmas messages delivered",
+    },
+}
+
+
+def _lang(lang: str | None) -> Lang:
+    return "en" if lang == "en" else "id"
+
+
+# ------------------------------------------------------------------------------------------- scope
+
+
+def require_reader(user: User) -> None:
+    if user.role not in READER_ROLES:
+        raise Forbidden("Your role cannot open reports.")
+
+
+def report_filter(
+    programme: Programme | None,
+    *,
+    unit_code: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    statuses: Sequence[ActivityStatus] = (ActivityStatus.VERIFIED,),
+) -> ActivityFilter:
+    """The filter every report and export uses (verified only unless told otherwise)."""
+    return ActivityFilter(
+        programme_id=programme.id if programme is not None else None,
+        unit_code=unit_code or None,
+        date_from=date_from,
+        date_to=date_to,
+        statuses=list(statuses),
+        sort="date",
+    )
+
+
+def root_unit(user: User, filters: ActivityFilter) -> Unit:
+    """The unit the report speaks for: the filtered unit, or the user's own."""
+    if filters.unit_code:
+        unit = get_unit_in_scope(user, filters.unit_code)
+        if unit is None:
+            raise NotFound("Unknown unit, or a unit outside your area.")
+        return unit
+    return user.unit
+
+
+def find_programme(name_or_id: str) -> Programme | None:
+    """A programme by id or by (case-insensitive) name."""
+    text = name_or_id.strip()
+    if text.isdigit():
+        found = db.session.get(Programme, int(text))
+        if found is not None:
+            return found
+    return db.session.scalar(select(Programme).where(func.lower(Programme.name) == text.lower()))
+
+
+def _scoped(user: User, filters: ActivityFilter) -> Subquery:
+    """The filtered, visible activities as a subquery (one row per activity)."""
+    return activity_service.list_activities_query(user, filters).order_by(None).subquery("scoped")
+
+
+# ------------------------------------------------------------------------------------------- aggregates
+
+
+@dataclass(frozen=True)
+class Totals:
+    activities: int = 0
+    visits: int = 0
+    locations: int = 0
+    parcels: int = 0
+    beneficiaries: int = 0
+    messages: int = 0
+
+    def get(self, indicator: Indicator) -> int:
+        return int(getattr(self, indicator.value))
+
+
+def totals(user: User, filters: ActivityFilter) -> Totals:
+    """Headline totals of the filtered activities (grouped in SQL)."""
+    s = _scoped(user, filters)
+    row = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(s.c.visit_count), 0),
+            func.coalesce(func.sum(s.c.parcel_count), 0),
+            func.coalesce(func.sum(s.c.beneficiary_count), 0),
+            func.coalesce(func.sum(s.c.message_count), 0),
+        ).select_from(s)
+    ).one()
+    locations = db.session.scalar(
+        select(func.count(distinct(Visit.location_id))).join(s, s.c.id == Visit.activity_id)
+    )
+    return Totals(
+        activities=int(row[0]),
+        visits=int(row[1]),
+        locations=int(locations or 0),
+        parcels=int(row[2]),
+        beneficiaries=int(row[3]),
+        messages=int(row[4]),
+    )
+
+
+def _by_unit(s: Subquery) -> list[pdf.UnitRow]:
+    rows = db.session.execute(
+        select(
+            Unit.name,
+            func.count(),
+            func.coalesce(func.sum(s.c.visit_count), 0),
+            func.coalesce(func.sum(s.c.parcel_count), 0),
+            func.coalesce(func.sum(s.c.beneficiary_count), 0),
+            Unit.id,
+        )
+        .select_from(s)
+        .join(Unit, Unit.id == s.c.unit_id)
+        .group_by(Unit.id, Unit.name)
+        .order_by(Unit.name)
+    ).all()
+    locations: dict[int, int] = dict(
+        db.session.execute(
+            select(s.c.unit_id, func.count(distinct(Visit.location_id)))
+            .select_from(s)
+            .join(Visit, Visit.activity_id == s.c.id)
+            .group_by(s.c.unit_id)
+        ).all()
+    )
+    return [
+        pdf.UnitRow(
+            unit=name,
+            activities=int(n),
+            visits=int(v),
+            locations=int(locations.get(uid, 0)),
+            parcels=int(p),
+            beneficiaries=int(b),
+        )
+        for name, n, v, p, b, uid in rows
+    ]
+
+
+def _by_location_kind(s: Subquery, lang: Lang) -> list[pdf.LocationKindRow]:
+    label = LocationKind.label_en if lang == "en" else LocationKind.label_id
+    rows = db.session.execute(
+        select(
+            label,
+            func.count(Visit.id),
+            func.count(distinct(Visit.location_id)),
+            func.coalesce(func.sum(Visit.parcel_count), 0),
+        )
+        .select_from(s)
+        .join(Visit, Visit.activity_id == s.c.id)
+        .join(Location, Location.id == Visit.location_id)
+        .join(LocationKind, LocationKind.id == Location.kind_id)
+        .group_by(LocationKind.id, label, LocationKind.sort_order)
+        .order_by(func.count(Visit.id).desc(), LocationKind.sort_order)
+    ).all()
+    return [
+        pdf.LocationKindRow(label=k, visits=int(v), locations=int(n), parcels=int(p)) for k, v, n, p in rows
+    ]
+
+
+def _by_message(s: Subquery, lang: Lang) -> list[pdf.MessageRow]:
+    label = KamtibmasMessage.label_en if lang == "en" else KamtibmasMessage.label_id
+    text = func.coalesce(label, ActivityMessage.text)
+    rows = db.session.execute(
+        select(text, func.count())
+        .select_from(s)
+        .join(ActivityMessage, ActivityMessage.activity_id == s.c.id)
+        .outerjoin(KamtibmasMessage, KamtibmasMessage.id == ActivityMessage.message_id)
+        .group_by(text)
+        .order_by(func.count().desc(), text)
+    ).all()
+    return [pdf.MessageRow(text=t, times=int(n)) for t, n in rows]
+
+
+def _monthly(s: Subquery, lang: Lang) -> list[pdf.SeriesPoint]:
+    year = extract("year", s.c.occurred_on)
+    month = extract("month", s.c.occurred_on)
+    rows = db.session.execute(
+        select(year, month, func.count()).select_from(s).group_by(year, month).order_by(year, month)
+    ).all()
+    return [
+        pdf.SeriesPoint(label=fmt.month_label(date(int(y), int(m), 1), lang), value=int(n))
+        for y, m, n in rows
+    ]
+
+
+def _targets(programme: Programme, unit: Unit, t: Totals, lang: Lang) -> list[pdf.TargetRow]:
+    """Targets set for the report's unit, else the programme's overall targets; every indicator is listed."""
+    rows = db.session.scalars(
+        select(ProgrammeTarget).where(
+            ProgrammeTarget.programme_id == programme.id, ProgrammeTarget.unit_id == unit.id
+        )
+    ).all()
+    if not rows:
+        rows = db.session.scalars(
+            select(ProgrammeTarget).where(
+                ProgrammeTarget.programme_id == programme.id, ProgrammeTarget.unit_id.is_(None)
+            )
+        ).all()
+    by_indicator = {r.indicator: r.target for r in rows}
+    labels = _INDICATOR_LABELS[lang]
+    return [
+        pdf.TargetRow(label=labels[ind], achieved=t.get(ind), target=by_indicator.get(ind))
+        for ind in Indicator
+    ]
+
+
+def _execution(s: Subquery, t: Totals) -> pdf.ExecutionFacts:
+    units = db.session.scalars(
+        select(Unit.name).where(Unit.id.in_(select(s.c.unit_id).distinct())).order_by(Unit.name)
+    ).all()
+    people = union_all(
+        select(s.c.leader_rank.label("rank"), s.c.leader_name.label("name")),
+        select(ActivityOfficer.rank, ActivityOfficer.name).join(s, s.c.id == ActivityOfficer.activity_id),
+    ).subquery()
+    personnel = db.session.scalar(
+        select(func.count()).select_from(select(people.c.rank, people.c.name).distinct().subquery())
+    )
+    leaders = db.session.execute(
+        select(s.c.leader_rank, s.c.leader_name, s.c.leader_degrees, func.count())
+        .group_by(s.c.leader_rank, s.c.leader_name, s.c.leader_degrees)
+        .order_by(func.count().desc(), s.c.leader_name)
+        .limit(10)
+    ).all()
+    return pdf.ExecutionFacts(
+        activity_count=t.activities,
+        units=tuple(units[:30]),
+        personnel_count=int(personnel or 0),
+        leaders=tuple(fmt.officer_name(r, n, d or "") for r, n, d, _c in leaders),
+    )
+
+
+# ------------------------------------------------------------------------------------------- activity list
+
+
+def _batches(rows: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def location_names(activity_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Location names per activity, in visit order, for one batch of activities (one query)."""
+    names: dict[int, list[str]] = defaultdict(list)
+    if not activity_ids:
+        return names
+    rows = db.session.execute(
+        select(Visit.activity_id, Location.name)
+        .join(Location, Location.id == Visit.location_id)
+        .where(Visit.activity_id.in_(list(activity_ids)))
+        .order_by(Visit.activity_id, Visit.position)
+    )
+    for activity_id, name in rows:
+        names[activity_id].append(name)
+    return names
+
+
+def activity_rows_query(user: User, filters: ActivityFilter, lang: str = "id") -> Select[Any]:
+    """The columns of the activity list, joined in one statement, sorted by date (unexecuted)."""
+    s = _scoped(user, filters)
+    kind_label = ActivityKind.label_en if lang == "en" else ActivityKind.label_id
+    return (
+        select(
+            s.c.id,
+            s.c.occurred_on,
+            Unit.name.label("unit_name"),
+            kind_label.label("kind_label"),
+            s.c.leader_rank,
+            s.c.leader_name,
+            s.c.leader_degrees,
+            s.c.parcel_count,
+            s.c.beneficiary_count,
+        )
+        .select_from(s)
+        .join(Unit, Unit.id == s.c.unit_id)
+        .join(ActivityKind, ActivityKind.id == s.c.kind_id)
+        .order_by(s.c.occurred_on, s.c.id)
+    )
+
+
+def iter_activity_rows(user: User, filters: ActivityFilter, lang: str = "id") -> Iterator[pdf.ActivityRow]:
+    """The programme report's activity list, streamed (server-side cursor, batches of ``BATCH``)."""
+    result = db.session.execute(activity_rows_query(user, filters, lang).execution_options(yield_per=BATCH))
+    for batch in _batches(result):
+        names = location_names([r.id for r in batch])
+        for r in batch:
+            yield pdf.ActivityRow(
+                on=r.occurred_on,
+                unit=r.unit_name,
+                kind=r.kind_label,
+                leader=fmt.officer_name(r.leader_rank, r.leader_name, r.leader_degrees or ""),
+                locations="; ".join(names.get(r.id, [])),
+                parcels=int(r.parcel_count),
+                beneficiaries=int(r.beneficiary_count),
+            )
+
+
+# ------------------------------------------------------------------------------------------- kop & signature
+
+
+def kop_lines(unit: Unit, agency: str = AGENCY) -> tuple[str, ...]:
+    """The letterhead: the agency, then each level from the Polda down to the unit (``RESOR BLORA``)."""
+    chain: list[Unit] = []
+    node: Unit | None = unit
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    lines = [agency]
+    for u in reversed(chain):
+        if u.level is UnitLevel.MABES:
+            continue
+        prefix = _LEVEL_PREFIX.get(u.level)
+        if prefix and u.name.startswith(prefix[0]):
+            lines.append(prefix[1] + u.name[len(prefix[0]) :].upper())
+        elif u.level is UnitLevel.SATKER:
+            lines.append(u.name.split(" Polres ")[0].split(" Polda ")[0].upper())
+        else:
+            lines.append(u.name.upper())
+    return tuple(lines)
+
+
+def signatory(unit: Unit) -> pdf.Signatory:
+    """Who signs for ``unit``: a commander account's person in the unit, else the unit's first person."""
+    person = db.session.scalar(
+        select(Person)
+        .join(User, User.person_id == Person.id)
+        .where(User.unit_id == unit.id, User.role == Role.COMMANDER, User.is_active_account.is_(True))
+        .order_by(User.id)
+        .limit(1)
+    )
+    if person is None:
+        person = db.session.scalar(
+            select(Person)
+            .where(Person.unit_id == unit.id, Person.is_active.is_(True))
+            .order_by(Person.id)
+            .limit(1)
+        )
+    if person is None:
+        return pdf.Signatory(position=f"KEPALA {unit.name.upper()}", name="")
+    return pdf.Signatory(
+        position=(person.position or f"KEPALA {unit.name}").upper(),
+        name=person.name,
+        degrees=person.degrees or "",
+        rank=person.rank,
+        nrp=person.nrp or "",
+    )
+
+
+def _place(unit: Unit) -> str:
+    node: Unit | None = unit
+    while node is not None:
+        if node.city:
+            return node.city
+        node = node.parent
+    return ""
+
+
+# ------------------------------------------------------------------------------------------- report texts
+
+
+def get_report_texts(programme: Programme, unit: Unit) -> dict[ReportSection, str]:
+    rows = db.session.scalars(
+        select(ReportText).where(ReportText.programme_id == programme.id, ReportText.unit_id == unit.id)
+    ).all()
+    texts = {section: "" for section in ReportSection}
+    texts.update({r.section: r.body for r in rows})
+    return texts
+
+
+def save_report_texts(user: User, programme: Programme, unit: Unit, texts: dict[ReportSection, str]) -> None:
+    """Store the editable sections for ``programme`` and ``unit`` (flushes; audited)."""
+    if user.role not in TEXT_EDITOR_ROLES:
+        raise Forbidden("Your role cannot edit report texts.")
+    if get_unit_in_scope(user, unit.code) is None:
+        raise NotFound("Unknown unit, or a unit outside your area.")
+    rows = {
+        r.section: r
+        for r in db.session.scalars(
+            select(ReportText).where(ReportText.programme_id == programme.id, ReportText.unit_id == unit.id)
+        )
+    }
+    changes: dict[str, Any] = {}
+    for section, body in texts.items():
+        body = body.strip()[:20_000]
+        row = rows.get(section)
+        before = row.body if row is not None else ""
+        if before == body:
+            continue
+        if row is None:
+            row = ReportText(programme_id=programme.id, unit_id=unit.id, section=section, body=body)
+            db.session.add(row)
+        else:
+            row.body = body
+        changes[section.value] = [before, body]
+    db.session.flush()
+    if changes:
+        audit.record(user, "update", "report_text", programme.id, unit_id=unit.id, changes=changes)
+
+
+# ------------------------------------------------------------------------------------------- programme report
+
+
+def build_programme_report(
+    user: User,
+    programme: Programme,
+    filters: ActivityFilter,
+    lang: str = "id",
+    *,
+    page_size: str = "A4",
+    agency: str = AGENCY,
+    today: date | None = None,
+) -> pdf.ProgrammeReport:
+    """Fill :class:`~outreach.exports.pdf.ProgrammeReport` (the activity list stays a lazy generator)."""
+    require_reader(user)
+    language = _lang(lang)
+    filters = replace(filters, programme_id=programme.id)
+    unit = root_unit(user, filters)
+    s = _scoped(user, filters)
+    t = totals(user, filters)
+    texts = get_report_texts(programme, unit)
+    return pdf.ProgrammeReport(
+        title=_TITLE[language],
+        programme_name=programme.name,
+        period_start=filters.date_from or programme.start_on,
+        period_end=filters.date_to or programme.end_on,
+        signing_place=_place(unit),
+        signing_date=today or activity_service.local_today(),
+        signatory=signatory(unit),
+        kop=kop_lines(unit, agency),
+        locale=language,
+        page_size="F4" if page_size == "F4" else "A4",
+        author=user.full_name or user.username,
+        dasar=texts[ReportSection.DASAR],
+        maksud_tujuan=texts[ReportSection.TUJUAN],
+        ruang_lingkup=texts[ReportSection.RUANG_LINGKUP],
+        kendala=texts[ReportSection.KENDALA],
+        kesimpulan=texts[ReportSection.KESIMPULAN],
+        saran=texts[ReportSection.SARAN],
+        execution=_execution(s, t),
+        targets=_targets(programme, unit, t, language),
+        by_unit=_by_unit(s),
+        by_location_kind=_by_location_kind(s, language),
+        by_message=_by_message(s, language),
+        monthly=_monthly(s, language),
+        monthly_title=_MONTHLY[language],
+        activities=iter_activity_rows(user, filters, language),
+    )
+
+
+def programme_report_pdf(
+    user: User, programme: Programme, filters: ActivityFilter, lang: str = "id", **kwargs: Any
+) -> bytes:
+    """The programme report (laporan pelaksanaan) as PDF bytes."""
+    return pdf.build_programme_report(build_programme_report(user, programme, filters, lang, **kwargs))
+
+
+# ------------------------------------------------------------------------------------------- activity report
+
+
+def _get_readable_activity(user: User, activity: Activity | int) -> Activity:
+    require_reader(user)
+    activity_id = activity if isinstance(activity, int) else activity.id
+    return activity_service.get_activity(user, activity_id)
+
+
+def _photos(activity: Activity, photo_dir: str | Path | None) -> list[pdf.Photo]:
+    if photo_dir is None:
+        return []
+    out = []
+    for photo in activity.photos:
+        path = Path(photo_dir) / photo.stored_name
+        if path.is_file():
+            out.append(pdf.Photo(image=path.read_bytes(), caption=photo.caption))
+    return out
+
+
+def build_activity_report(
+    user: User,
+    activity: Activity | int,
+    lang: str = "id",
+    *,
+    photo_dir: str | Path | None = None,
+    page_size: str = "A4",
+    agency: str = AGENCY,
+) -> pdf.ActivityReport:
+    a = _get_readable_activity(user, activity)
+    language = _lang(lang)
+    return pdf.ActivityReport(
+        kind=a.kind.label(language),
+        on=a.occurred_on,
+        unit=a.unit.name,
+        leader=fmt.officer_name(a.leader_rank, a.leader_name, a.leader_degrees or ""),
+        leader_position=a.leader_position,
+        signing_place=_place(a.unit),
+        signing_date=a.occurred_on,
+        signatory=pdf.Signatory(
+            position=a.leader_position.upper(),
+            name=a.leader_name,
+            degrees=a.leader_degrees or "",
+            rank=a.leader_rank,
+            nrp=a.leader_nrp or "",
+        ),
+        title=a.title,
+        start_time=a.start_time,
+        end_time=a.end_time,
+        tz_label=a.unit.timezone,
+        officers=tuple(fmt.officer_name(o.rank, o.name) for o in a.officers),
+        programme=a.programme.name,
+        visits=[
+            pdf.VisitRow(
+                location=v.location.name,
+                kind=v.location.kind.label(language),
+                partner=f"{v.contact_name} ({v.contact_role})" if v.contact_role else v.contact_name,
+                parcels=v.parcel_count,
+                beneficiaries=v.beneficiary_count,
+                beneficiary_group=v.beneficiary_group,
+                other_items="; ".join(
+                    " ".join(x for x in (fmt.number(i.quantity, language), i.measure, i.name) if x)
+                    for i in v.items
+                ),
+            )
+            for v in a.visits
+        ],
+        messages=[_message_text(m, language) for m in a.messages],
+        partners=[pdf.PartnerRow(name=p.name, role=p.role) for p in a.partners],
+        summary=a.summary,
+        media=[
+            pdf.MediaItem(outlet=c.outlet, title=c.headline, url=c.url, published_on=c.published_on)
+            for c in a.coverage
+        ],
+        photos=_photos(a, photo_dir),
+        kop=kop_lines(a.unit, agency),
+        locale=language,
+        page_size="F4" if page_size == "F4" else "A4",
+        author=user.full_name or user.username,
+    )
+
+
+def _message_text(message: ActivityMessage, lang: Lang) -> str:
+    if message.message is not None:
+        return message.message.label(lang)
+    return message.text
+
+
+def activity_report_pdf(user: User, activity: Activity | int, lang: str = "id", **kwargs: Any) -> bytes:
+    """The report of one activity as PDF bytes (NotFound outside the user's scope)."""
+    return pdf.build_activity_report(build_activity_report(user, activity, lang, **kwargs))
+
+
+# ------------------------------------------------------------------------------------------- press release
+
+
+def _press_unit(unit: Unit) -> tuple[str, str]:
+    """(unit, parent) as a release names them: a functional unit speaks as its Polres (``Polres Blora``)."""
+    speaker = unit.parent if unit.level is UnitLevel.SATKER and unit.parent is not None else unit
+    parent = speaker.parent
+    while parent is not None and parent.level not in (UnitLevel.POLDA, UnitLevel.MABES):
+        parent = parent.parent
+    parent_name = parent.name if parent is not None and parent.level is UnitLevel.POLDA else ""
+    return speaker.name, parent_name
+
+
+def press_facts(user: User, activity: Activity | int) -> PressFacts:
+    """The facts a press release may state, read from the activity (nothing else)."""
+    a = _get_readable_activity(user, activity)
+    unit_name, parent_name = _press_unit(a.unit)
+    groups = list(dict.fromkeys(v.beneficiary_group.strip() for v in a.visits if v.beneficiary_group.strip()))
+    return PressFacts(
+        unit_name=unit_name,
+        parent_unit_name=parent_name,
+        city=_place(a.unit),
+        on=a.occurred_on,
+        kind_label=a.kind.label_id.lower(),
+        leader_rank=a.leader_rank,
+        leader_name=a.leader_name,
+        leader_degrees=a.leader_degrees or "",
+        leader_position=a.leader_position,
+        programme_name=a.programme.name,
+        locations=[
+            PressLocation(name=v.location.name, kind_label=v.location.kind.label_id.lower()) for v in a.visits
+        ],
+        parcels_total=a.parcel_count,
+        beneficiaries_total=a.beneficiary_count,
+        beneficiary_group=" dan ".join(groups),
+        messages=[_message_text(m, "id") for m in a.messages],
+        partners=[PressPartner(name=p.name, role=p.role) for p in a.partners],
+        summary=a.summary,
+    )
+
+
+def draft_press(user: User, activity: Activity | int) -> PressRelease:
+    return draft_press_release(press_facts(user, activity))
+
+
+def split_press_text(text: str) -> tuple[str, list[str]]:
+    """An edited release (headline, blank line, paragraphs) → (headline, paragraphs)."""
+    blocks = [b.strip() for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
+    if not blocks:
+        return "", []
+    return blocks[0], blocks[1:]
+
+
+def press_pdf(user: User, activity: Activity | int, text: str, *, agency: str = AGENCY) -> bytes:
+    a = _get_readable_activity(user, activity)
+    headline, paragraphs = split_press_text(text)
+    return pdf.build_text_pdf(
+        headline, paragraphs, locale="id", kop=kop_lines(a.unit, agency), author=user.username
+    )

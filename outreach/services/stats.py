@@ -1,0 +1,1051 @@
+"""The one aggregation module: dashboard, API stats and programme reports all read their figures from here.
+
+Every figure is an SQL ``GROUP BY`` over indexed columns. Activity-level sums read the denormalised
+counters on ``activities`` (``visit_count``, ``parcel_count`` …); distinct locations, items and location
+kinds join ``visits``.
+A call issues a fixed number of statements whatever the data size, and no Python loop runs over activity rows
+(only over the small grouped results).
+
+Rules shared by every function here:
+- the unit scope is the chosen unit's subtree (``unit_code`` must lie in the user's subtree, else NotFound);
+- soft-deleted activities never count;
+- the default statuses are submitted and verified; PR users only ever see verified activities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, NamedTuple
+
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, and_, case, distinct, func, or_, select
+from sqlalchemy.orm import aliased
+
+from outreach.extensions import db
+from outreach.models import (
+    Activity,
+    ActivityKind,
+    ActivityMessage,
+    ActivityStatus,
+    Indicator,
+    ItemKind,
+    KamtibmasMessage,
+    Location,
+    LocationKind,
+    Programme,
+    ProgrammeTarget,
+    Role,
+    Unit,
+    User,
+    Visit,
+    VisitItem,
+)
+from outreach.services.activities import local_today
+from outreach.services.errors import Invalid, NotFound
+from outreach.services.scope import get_unit_in_scope, subtree_ids_query
+
+DEFAULT_STATUSES: tuple[ActivityStatus, ...] = (ActivityStatus.SUBMITTED, ActivityStatus.VERIFIED)
+TOP_LEADERS = 10
+GAP_LIST_LIMIT = 200
+
+
+# --------------------------------------------------------------------------------------------- filters
+
+
+@dataclass
+class StatsFilter:
+    """The filters shared by the dashboard URL and ``/api/v1/stats`` (same query parameter names)."""
+
+    programme_id: int | None = None
+    unit_code: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    statuses: list[ActivityStatus] = field(default_factory=lambda: list(DEFAULT_STATUSES))
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> StatsFilter:
+        """Parse ``programme_id``, ``unit``, ``from``, ``to`` and ``status`` (comma list or repeated).
+
+        Raises :class:`Invalid` with the parameter names as field paths.
+        """
+        errors: dict[str, str] = {}
+        programme_id: int | None = None
+        raw = (args.get("programme_id") or "").strip()
+        if raw:
+            if raw.isdigit():
+                programme_id = int(raw)
+            else:
+                errors["programme_id"] = _("Not a valid programme.")
+        unit_code = (args.get("unit") or "").strip() or None
+        dates: dict[str, date | None] = {}
+        for name in ("from", "to"):
+            value = (args.get(name) or "").strip()
+            dates[name] = None
+            if value:
+                try:
+                    dates[name] = date.fromisoformat(value)
+                except ValueError:
+                    errors[name] = _("Not a valid date (YYYY-MM-DD).")
+        if dates["from"] and dates["to"] and dates["from"] > dates["to"]:
+            errors["to"] = _("The end of the period lies before its start.")
+        getlist = getattr(args, "getlist", None)
+        raw_statuses = getlist("status") if callable(getlist) else [args.get("status") or ""]
+        codes = [c.strip() for chunk in raw_statuses for c in str(chunk).split(",") if c.strip()]
+        by_value = {s.value: s for s in ActivityStatus}
+        statuses: list[ActivityStatus] = []
+        for code in codes:
+            if code not in by_value:
+                errors["status"] = _("Unknown status: %(status)s.", status=code)
+            elif by_value[code] not in statuses:
+                statuses.append(by_value[code])
+        if errors:
+            raise Invalid(errors)
+        return cls(
+            programme_id=programme_id,
+            unit_code=unit_code,
+            date_from=dates["from"],
+            date_to=dates["to"],
+            statuses=statuses or list(DEFAULT_STATUSES),
+        )
+
+    def to_args(self) -> dict[str, str]:
+        """The query parameters that reproduce these filters (for links and drill-down)."""
+        args: dict[str, str] = {}
+        if self.programme_id is not None:
+            args["programme_id"] = str(self.programme_id)
+        if self.unit_code:
+            args["unit"] = self.unit_code
+        if self.date_from:
+            args["from"] = self.date_from.isoformat()
+        if self.date_to:
+            args["to"] = self.date_to.isoformat()
+        if list(self.statuses) != list(DEFAULT_STATUSES):
+            args["status"] = ",".join(s.value for s in self.statuses)
+        return args
+
+
+def effective_statuses(user: User, filters: StatsFilter) -> list[ActivityStatus]:
+    if user.role is Role.PR:
+        return [ActivityStatus.VERIFIED]
+    return list(filters.statuses) or list(DEFAULT_STATUSES)
+
+
+def default_programme_id(user: User | None = None) -> int | None:
+    """The dashboard's default: the active programme with the most activities in the user's area
+    (the main programme there), the latest-starting one when none has activities yet."""
+    counted = (
+        select(Activity.programme_id, func.count().label("n"))
+        .where(Activity.deleted_at.is_(None))
+        .group_by(Activity.programme_id)
+    )
+    if user is not None:
+        counted = counted.where(Activity.unit_id.in_(subtree_ids_query(user.unit)))
+    counts = counted.subquery()
+    query = (
+        select(Programme.id)
+        .outerjoin(counts, counts.c.programme_id == Programme.id)
+        .where(Programme.is_active.is_(True))
+        .order_by(func.coalesce(counts.c.n, 0).desc(), Programme.start_on.desc(), Programme.id.desc())
+        .limit(1)
+    )
+    return db.session.scalar(query)
+
+
+def programme_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(Programme.id, Programme.name).order_by(Programme.is_active.desc(), Programme.start_on.desc())
+    )
+    return [(r.id, r.name) for r in rows]
+
+
+def unit_choices(user: User) -> list[tuple[str, str, int]]:
+    """(code, name, depth below the user's unit) for the user's subtree, in tree order."""
+    rows = db.session.execute(
+        select(Unit.code, Unit.name, Unit.depth)
+        .where(Unit.id.in_(subtree_ids_query(user.unit)), Unit.is_active.is_(True))
+        .order_by(Unit.path)
+    )
+    return [(r.code, r.name, r.depth - user.unit.depth) for r in rows]
+
+
+# --------------------------------------------------------------------------------------------- result types
+
+
+class UnitRef(NamedTuple):
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+
+
+class ProgrammeRef(NamedTuple):
+    id: int
+    name: str
+    start_on: date
+    end_on: date
+
+
+@dataclass(frozen=True)
+class Totals:
+    activities: int = 0
+    verified_activities: int = 0
+    visits: int = 0
+    locations: int = 0
+    parcels: int = 0
+    beneficiaries: int = 0
+    messages: int = 0
+
+    def get(self, indicator: Indicator) -> int:
+        return int(getattr(self, indicator.value))
+
+
+class ItemTotal(NamedTuple):
+    code: str | None
+    label_id: str
+    label_en: str
+    quantity: int
+
+
+class TargetProgress(NamedTuple):
+    indicator: str
+    target: int
+    achieved: int
+    expected: int
+    on_track: bool
+    percent: float
+    #: "unit" when the target is set for the chosen unit, "programme" for the programme-wide target.
+    scope: str
+
+
+class UnitRow(NamedTuple):
+    code: str
+    name: str
+    level: str
+    #: True for the chosen unit's own activities (recorded at the unit itself, not below it).
+    is_self: bool
+    has_children: bool
+    activities: int
+    visits: int
+    locations: int
+    parcels: int
+    beneficiaries: int
+    last_activity_on: date | None
+    targets: tuple[TargetProgress, ...]
+
+    def target(self, indicator: str) -> TargetProgress | None:
+        return next((t for t in self.targets if t.indicator == indicator), None)
+
+
+class KindRow(NamedTuple):
+    code: str | None
+    label_id: str
+    label_en: str
+    activities: int
+    visits: int
+    parcels: int
+    beneficiaries: int
+
+
+class LocationKindRow(NamedTuple):
+    code: str
+    label_id: str
+    label_en: str
+    visits: int
+    locations: int
+    parcels: int
+    beneficiaries: int
+
+
+class MessageRow(NamedTuple):
+    code: str | None
+    label_id: str
+    label_en: str
+    deliveries: int
+    activities: int
+
+
+class TrendRow(NamedTuple):
+    period_start: date
+    activities: int
+    visits: int
+    parcels: int
+    beneficiaries: int
+
+
+class LeaderRow(NamedTuple):
+    rank: str
+    name: str
+    degrees: str | None
+    activities: int
+    visits: int
+    parcels: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    filters: StatsFilter
+    statuses: tuple[ActivityStatus, ...]
+    unit: UnitRef
+    programme: ProgrammeRef | None
+    as_of: date
+    totals: Totals
+    items: tuple[ItemTotal, ...]
+    by_unit: tuple[UnitRow, ...]
+    by_kind: tuple[KindRow, ...]
+    by_location_kind: tuple[LocationKindRow, ...]
+    by_message: tuple[MessageRow, ...]
+    by_month: tuple[TrendRow, ...]
+    by_week: tuple[TrendRow, ...]
+    leaders: tuple[LeaderRow, ...]
+    targets: tuple[TargetProgress, ...]
+
+    def target(self, indicator: str) -> TargetProgress | None:
+        """The progress against the target for ``indicator`` ("parcels" …), if the programme sets one."""
+        return next((t for t in self.targets if t.indicator == indicator), None)
+
+
+class IdleUnit(NamedTuple):
+    code: str
+    name: str
+    level: str
+    last_activity_on: date | None
+    days_idle: int | None
+
+
+class UnvisitedLocation(NamedTuple):
+    id: int
+    name: str
+    kind_code: str
+    kind_label_id: str
+    kind_label_en: str
+    address: str
+    unit_code: str | None
+    unit_name: str | None
+
+
+class WaitingActivity(NamedTuple):
+    id: int
+    occurred_on: date
+    title: str
+    kind_label_id: str
+    kind_label_en: str
+    unit_code: str
+    unit_name: str
+    submitted_at: datetime
+    days_waiting: int
+
+
+@dataclass(frozen=True)
+class Gaps:
+    reference_date: date
+    idle_days: int
+    waiting_days: int
+    idle_units: tuple[IdleUnit, ...]
+    unvisited_locations: tuple[UnvisitedLocation, ...]
+    unvisited_total: int
+    waiting: tuple[WaitingActivity, ...]
+
+
+class MapPoint(NamedTuple):
+    location_id: int
+    name: str
+    latitude: float
+    longitude: float
+    kind_code: str
+    kind_label_id: str
+    kind_label_en: str
+    visits: int
+    parcels: int
+    beneficiaries: int
+
+
+# --------------------------------------------------------------------------------------------- helpers
+
+
+@dataclass(frozen=True)
+class _Scope:
+    root: Unit
+    programme: Programme | None
+    statuses: list[ActivityStatus]
+    conditions: list[ColumnElement[bool]]
+
+
+def _resolve(user: User, filters: StatsFilter) -> _Scope:
+    root = user.unit
+    if filters.unit_code:
+        chosen = get_unit_in_scope(user, filters.unit_code)
+        if chosen is None:
+            raise NotFound(_("Unit not found."))
+        root = chosen
+    programme = None
+    if filters.programme_id is not None:
+        programme = db.session.get(Programme, filters.programme_id)
+        if programme is None:
+            raise NotFound(_("Programme not found."))
+    statuses = effective_statuses(user, filters)
+    return _Scope(root, programme, statuses, _activity_conditions(root, filters, statuses, dated=True))
+
+
+def _activity_conditions(
+    root: Unit, filters: StatsFilter, statuses: list[ActivityStatus], *, dated: bool
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [
+        Activity.deleted_at.is_(None),
+        Activity.status.in_(statuses),
+        Activity.unit_id.in_(subtree_ids_query(root)),
+    ]
+    if filters.programme_id is not None:
+        conditions.append(Activity.programme_id == filters.programme_id)
+    if dated and filters.date_from:
+        conditions.append(Activity.occurred_on >= filters.date_from)
+    if dated and filters.date_to:
+        conditions.append(Activity.occurred_on <= filters.date_to)
+    return conditions
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _bucket(grain: str) -> ColumnElement[Any]:
+    """The first day of the month or (ISO, Monday-based) week of ``occurred_on`` as 'YYYY-MM-DD' text."""
+    column = Activity.occurred_on
+    if _dialect() == "postgresql":
+        return func.to_char(func.date_trunc(grain, column), "YYYY-MM-DD")
+    if grain == "month":
+        return func.strftime("%Y-%m-01", column)
+    # SQLite: 'weekday 0' moves to the next Sunday (or stays on a Sunday); six days back is its Monday.
+    return func.date(column, "weekday 0", "-6 days")
+
+
+def _int(value: Any) -> int:
+    return int(value or 0)
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _as_of(programme: Programme | None, filters: StatsFilter, today: date) -> date:
+    as_of = today
+    if filters.date_to and filters.date_to < as_of:
+        as_of = filters.date_to
+    if programme is not None and programme.end_on < as_of:
+        as_of = programme.end_on
+    return as_of
+
+
+def _progress(
+    indicator: Indicator, target: int, achieved: int, programme: Programme, as_of: date, scope: str
+) -> TargetProgress:
+    days = (programme.end_on - programme.start_on).days + 1
+    elapsed = min(max((as_of - programme.start_on).days + 1, 0), days)
+    expected = round(target * elapsed / days) if days > 0 else target
+    percent = round(100.0 * achieved / target, 1) if target else 100.0
+    return TargetProgress(indicator.value, target, achieved, expected, achieved >= expected, percent, scope)
+
+
+def _level(value: Any) -> str:
+    return str(getattr(value, "value", value))
+
+
+# --------------------------------------------------------------------------------------------- summarize
+
+
+def summarize(user: User, filters: StatsFilter, *, today: date | None = None) -> Summary:
+    """Every figure of the dashboard for ``filters`` as seen by ``user``."""
+    scope = _resolve(user, filters)
+    root, programme, where = scope.root, scope.programme, scope.conditions
+    as_of = _as_of(programme, filters, today or local_today())
+
+    totals = _totals(where)
+    targets_by_unit = _targets(programme)
+    overall_targets: list[TargetProgress] = []
+    if programme is not None:
+        own = targets_by_unit.get(root.id)
+        chosen, kind = (own, "unit") if own else (targets_by_unit.get(None, {}), "programme")
+        for indicator in Indicator:
+            if indicator in chosen:
+                overall_targets.append(
+                    _progress(indicator, chosen[indicator], totals.get(indicator), programme, as_of, kind)
+                )
+
+    parent_code = (
+        db.session.scalar(select(Unit.code).where(Unit.id == root.parent_id)) if root.parent_id else None
+    )
+    return Summary(
+        filters=filters,
+        statuses=tuple(scope.statuses),
+        unit=UnitRef(root.code, root.name, _level(root.level), parent_code),
+        programme=ProgrammeRef(programme.id, programme.name, programme.start_on, programme.end_on)
+        if programme
+        else None,
+        as_of=as_of,
+        totals=totals,
+        items=_items(where),
+        by_unit=_by_unit(root, where, targets_by_unit, programme, as_of),
+        by_kind=_by_kind(where),
+        by_location_kind=_by_location_kind(where),
+        by_message=_by_message(where),
+        by_month=_trend(where, "month"),
+        by_week=_trend(where, "week"),
+        leaders=_leaders(where),
+        targets=tuple(overall_targets),
+    )
+
+
+def _totals(where: list[ColumnElement[bool]]) -> Totals:
+    row = db.session.execute(
+        select(
+            func.count(Activity.id).label("activities"),
+            func.sum(case((Activity.status == ActivityStatus.VERIFIED, 1), else_=0)).label("verified"),
+            func.sum(Activity.visit_count).label("visits"),
+            func.sum(Activity.parcel_count).label("parcels"),
+            func.sum(Activity.beneficiary_count).label("beneficiaries"),
+            func.sum(Activity.message_count).label("messages"),
+        ).where(*where)
+    ).one()
+    locations = db.session.scalar(
+        select(func.count(distinct(Visit.location_id)))
+        .join(Activity, Activity.id == Visit.activity_id)
+        .where(*where)
+    )
+    return Totals(
+        activities=_int(row.activities),
+        verified_activities=_int(row.verified),
+        visits=_int(row.visits),
+        locations=_int(locations),
+        parcels=_int(row.parcels),
+        beneficiaries=_int(row.beneficiaries),
+        messages=_int(row.messages),
+    )
+
+
+def _items(where: list[ColumnElement[bool]]) -> tuple[ItemTotal, ...]:
+    rows = db.session.execute(
+        select(ItemKind.code, ItemKind.label_id, ItemKind.label_en, func.sum(VisitItem.quantity).label("qty"))
+        .select_from(VisitItem)
+        .join(Visit, Visit.id == VisitItem.visit_id)
+        .join(Activity, Activity.id == Visit.activity_id)
+        .outerjoin(ItemKind, ItemKind.id == VisitItem.item_kind_id)
+        .where(*where)
+        .group_by(ItemKind.id, ItemKind.code, ItemKind.label_id, ItemKind.label_en, ItemKind.sort_order)
+        .order_by(ItemKind.sort_order)
+    )
+    return tuple(ItemTotal(r.code, r.label_id or "Lainnya", r.label_en or "Other", _int(r.qty)) for r in rows)
+
+
+def _targets(programme: Programme | None) -> dict[int | None, dict[Indicator, int]]:
+    if programme is None:
+        return {}
+    found: dict[int | None, dict[Indicator, int]] = {}
+    rows = db.session.execute(
+        select(ProgrammeTarget.unit_id, ProgrammeTarget.indicator, ProgrammeTarget.target).where(
+            ProgrammeTarget.programme_id == programme.id
+        )
+    )
+    for r in rows:
+        found.setdefault(r.unit_id, {})[r.indicator] = r.target
+    return found
+
+
+def _by_unit(
+    root: Unit,
+    where: list[ColumnElement[bool]],
+    targets_by_unit: dict[int | None, dict[Indicator, int]],
+    programme: Programme | None,
+    as_of: date,
+) -> tuple[UnitRow, ...]:
+    """One row per child of ``root`` rolled up over the child's subtree, plus ``root``'s own activities."""
+    child = aliased(Unit, name="child")
+    activity_unit = aliased(Unit, name="activity_unit")
+    grandchild = aliased(Unit, name="grandchild")
+    # The child whose path prefixes the activity's unit path; the root row matches only its own activities.
+    rollup = or_(
+        and_(child.id == root.id, activity_unit.id == root.id),
+        and_(child.id != root.id, activity_unit.path.startswith(child.path)),
+    )
+    row_filter = or_(child.parent_id == root.id, child.id == root.id)
+    activity_rows = db.session.execute(
+        select(
+            child.id,
+            func.count(Activity.id).label("activities"),
+            func.sum(Activity.visit_count).label("visits"),
+            func.sum(Activity.parcel_count).label("parcels"),
+            func.sum(Activity.beneficiary_count).label("beneficiaries"),
+            func.max(Activity.occurred_on).label("last_on"),
+        )
+        .select_from(child)
+        .join(activity_unit, rollup)
+        .join(Activity, Activity.unit_id == activity_unit.id)
+        .where(row_filter, *where)
+        .group_by(child.id)
+    )
+    figures = {r.id: r for r in activity_rows}
+    location_rows = db.session.execute(
+        select(child.id, func.count(distinct(Visit.location_id)).label("locations"))
+        .select_from(child)
+        .join(activity_unit, rollup)
+        .join(Activity, Activity.unit_id == activity_unit.id)
+        .join(Visit, Visit.activity_id == Activity.id)
+        .where(row_filter, *where)
+        .group_by(child.id)
+    )
+    locations = {r.id: _int(r.locations) for r in location_rows}
+    has_children = select(grandchild.id).where(grandchild.parent_id == child.id).exists()
+    units = db.session.execute(
+        select(child.id, child.code, child.name, child.level, has_children.label("has_children"))
+        .where(row_filter, or_(child.is_active.is_(True), child.id == root.id))
+        .order_by(case((child.id == root.id, 0), else_=1), child.name)
+    )
+    rows: list[UnitRow] = []
+    for u in units:
+        f = figures.get(u.id)
+        if u.id == root.id and f is None:
+            continue  # the root's own row only when activities are recorded at the root itself
+        activities, visits = (_int(f.activities), _int(f.visits)) if f else (0, 0)
+        parcels, beneficiaries = (_int(f.parcels), _int(f.beneficiaries)) if f else (0, 0)
+        achieved = {
+            Indicator.ACTIVITIES: activities,
+            Indicator.VISITS: visits,
+            Indicator.LOCATIONS: locations.get(u.id, 0),
+            Indicator.PARCELS: parcels,
+            Indicator.BENEFICIARIES: beneficiaries,
+            Indicator.MESSAGES: 0,
+        }
+        unit_targets: tuple[TargetProgress, ...] = ()
+        if programme is not None and u.id != root.id:
+            own = targets_by_unit.get(u.id, {})
+            unit_targets = tuple(
+                _progress(ind, own[ind], achieved[ind], programme, as_of, "unit")
+                for ind in Indicator
+                if ind in own and ind is not Indicator.MESSAGES
+            )
+        rows.append(
+            UnitRow(
+                code=u.code,
+                name=u.name,
+                level=_level(u.level),
+                is_self=u.id == root.id,
+                has_children=bool(u.has_children) and u.id != root.id,
+                activities=activities,
+                visits=visits,
+                locations=locations.get(u.id, 0),
+                parcels=parcels,
+                beneficiaries=beneficiaries,
+                last_activity_on=_as_date(f.last_on) if f else None,
+                targets=unit_targets,
+            )
+        )
+    return tuple(rows)
+
+
+def _by_kind(where: list[ColumnElement[bool]]) -> tuple[KindRow, ...]:
+    rows = db.session.execute(
+        select(
+            ActivityKind.code,
+            ActivityKind.label_id,
+            ActivityKind.label_en,
+            func.count(Activity.id).label("activities"),
+            func.sum(Activity.visit_count).label("visits"),
+            func.sum(Activity.parcel_count).label("parcels"),
+            func.sum(Activity.beneficiary_count).label("beneficiaries"),
+        )
+        .join(ActivityKind, ActivityKind.id == Activity.kind_id)
+        .where(*where)
+        .group_by(ActivityKind.id, ActivityKind.code, ActivityKind.label_id, ActivityKind.label_en)
+        .order_by(func.count(Activity.id).desc(), ActivityKind.code)
+    )
+    return tuple(
+        KindRow(
+            r.code,
+            r.label_id,
+            r.label_en,
+            _int(r.activities),
+            _int(r.visits),
+            _int(r.parcels),
+            _int(r.beneficiaries),
+        )
+        for r in rows
+    )
+
+
+def _by_location_kind(where: list[ColumnElement[bool]]) -> tuple[LocationKindRow, ...]:
+    rows = db.session.execute(
+        select(
+            LocationKind.code,
+            LocationKind.label_id,
+            LocationKind.label_en,
+            func.count(Visit.id).label("visits"),
+            func.count(distinct(Visit.location_id)).label("locations"),
+            func.sum(Visit.parcel_count).label("parcels"),
+            func.sum(Visit.beneficiary_count).label("beneficiaries"),
+        )
+        .select_from(Visit)
+        .join(Activity, Activity.id == Visit.activity_id)
+        .join(Location, Location.id == Visit.location_id)
+        .join(LocationKind, LocationKind.id == Location.kind_id)
+        .where(*where)
+        .group_by(LocationKind.id, LocationKind.code, LocationKind.label_id, LocationKind.label_en)
+        .order_by(func.count(Visit.id).desc(), LocationKind.code)
+    )
+    return tuple(
+        LocationKindRow(
+            r.code,
+            r.label_id,
+            r.label_en,
+            _int(r.visits),
+            _int(r.locations),
+            _int(r.parcels),
+            _int(r.beneficiaries),
+        )
+        for r in rows
+    )
+
+
+def _by_message(where: list[ColumnElement[bool]]) -> tuple[MessageRow, ...]:
+    rows = db.session.execute(
+        select(
+            KamtibmasMessage.code,
+            KamtibmasMessage.label_id,
+            KamtibmasMessage.label_en,
+            func.count(ActivityMessage.id).label("deliveries"),
+            func.count(distinct(ActivityMessage.activity_id)).label("activities"),
+        )
+        .select_from(ActivityMessage)
+        .join(Activity, Activity.id == ActivityMessage.activity_id)
+        .outerjoin(KamtibmasMessage, KamtibmasMessage.id == ActivityMessage.message_id)
+        .where(*where)
+        .group_by(
+            KamtibmasMessage.id, KamtibmasMessage.code, KamtibmasMessage.label_id, KamtibmasMessage.label_en
+        )
+        .order_by(func.count(ActivityMessage.id).desc(), KamtibmasMessage.code)
+    )
+    return tuple(
+        MessageRow(
+            r.code,
+            r.label_id or "Imbauan lain (teks bebas)",
+            r.label_en or "Other messages (free text)",
+            _int(r.deliveries),
+            _int(r.activities),
+        )
+        for r in rows
+    )
+
+
+def _trend(where: list[ColumnElement[bool]], grain: str) -> tuple[TrendRow, ...]:
+    bucket = _bucket(grain).label("bucket")
+    rows = db.session.execute(
+        select(
+            bucket,
+            func.count(Activity.id).label("activities"),
+            func.sum(Activity.visit_count).label("visits"),
+            func.sum(Activity.parcel_count).label("parcels"),
+            func.sum(Activity.beneficiary_count).label("beneficiaries"),
+        )
+        .where(*where)
+        .group_by(bucket)
+        .order_by(bucket)
+    )
+    found: dict[date, TrendRow] = {}
+    for r in rows:
+        start = _as_date(r.bucket)
+        if start is not None:
+            found[start] = TrendRow(
+                start, _int(r.activities), _int(r.visits), _int(r.parcels), _int(r.beneficiaries)
+            )
+    if not found:
+        return ()
+    # Fill the empty periods between the first and the last one, so a chart's x axis is even.
+    keys = sorted(found)
+    result: list[TrendRow] = []
+    current, last = keys[0], keys[-1]
+    while current <= last:
+        result.append(found.get(current) or TrendRow(current, 0, 0, 0, 0))
+        if grain == "week":
+            current += timedelta(days=7)
+        else:
+            current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return tuple(result)
+
+
+def _leaders(where: list[ColumnElement[bool]]) -> tuple[LeaderRow, ...]:
+    rows = db.session.execute(
+        select(
+            Activity.leader_rank,
+            Activity.leader_name,
+            func.max(Activity.leader_degrees).label("degrees"),
+            func.count(Activity.id).label("activities"),
+            func.sum(Activity.visit_count).label("visits"),
+            func.sum(Activity.parcel_count).label("parcels"),
+        )
+        .where(*where)
+        .group_by(Activity.leader_rank, Activity.leader_name)
+        .order_by(func.count(Activity.id).desc(), func.sum(Activity.visit_count).desc(), Activity.leader_name)
+        .limit(TOP_LEADERS)
+    )
+    return tuple(
+        LeaderRow(
+            r.leader_rank, r.leader_name, r.degrees, _int(r.activities), _int(r.visits), _int(r.parcels)
+        )
+        for r in rows
+    )
+
+
+# --------------------------------------------------------------------------------------------- gaps and map
+
+
+def gaps(
+    user: User,
+    filters: StatsFilter,
+    idle_days: int = 30,
+    waiting_days: int = 7,
+    *,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> Gaps:
+    """Where to look next: idle units, key locations not yet visited in the programme, submissions waiting."""
+    scope = _resolve(user, filters)
+    root, statuses = scope.root, scope.statuses
+    # "The last N days" end at the period's end: the filter's end date, the programme's end, or today.
+    reference = _as_of(scope.programme, filters, today or local_today())
+    cutoff = reference - timedelta(days=idle_days)
+
+    # Idle units: each unit below the root, activity rolled up over its subtree, up to the reference date.
+    unit = aliased(Unit, name="unit")
+    activity_unit = aliased(Unit, name="activity_unit")
+    undated = _activity_conditions(root, filters, statuses, dated=False)
+    last_on = func.max(Activity.occurred_on)
+    activity_join = and_(Activity.unit_id == activity_unit.id, Activity.occurred_on <= reference, *undated)
+    idle_rows = db.session.execute(
+        select(unit.code, unit.name, unit.level, last_on.label("last_on"))
+        .select_from(unit)
+        .outerjoin(activity_unit, activity_unit.path.startswith(unit.path))
+        .outerjoin(Activity, activity_join)
+        .where(unit.id.in_(subtree_ids_query(root)), unit.id != root.id, unit.is_active.is_(True))
+        .group_by(unit.id, unit.code, unit.name, unit.level, unit.path)
+        .having(or_(last_on.is_(None), last_on < cutoff))
+        .order_by(unit.path)
+        .limit(GAP_LIST_LIMIT)
+    )
+    idle_units = []
+    for r in idle_rows:
+        last = _as_date(r.last_on)
+        idle_units.append(
+            IdleUnit(r.code, r.name, _level(r.level), last, (reference - last).days if last else None)
+        )
+
+    # Key locations in the area never visited in the programme (any date, the chosen statuses).
+    visited = (
+        select(Visit.location_id)
+        .join(Activity, Activity.id == Visit.activity_id)
+        .where(Activity.deleted_at.is_(None), Activity.status.in_(statuses))
+    )
+    if filters.programme_id is not None:
+        visited = visited.where(Activity.programme_id == filters.programme_id)
+    location_unit = aliased(Unit, name="location_unit")
+    unvisited_where = [
+        Location.unit_id.in_(subtree_ids_query(root)),
+        LocationKind.is_key.is_(True),
+        Location.id.not_in(visited),
+    ]
+    unvisited_query = (
+        select(
+            Location.id,
+            Location.name,
+            Location.village,
+            Location.district,
+            Location.regency,
+            LocationKind.code.label("kind_code"),
+            LocationKind.label_id,
+            LocationKind.label_en,
+            location_unit.code.label("unit_code"),
+            location_unit.name.label("unit_name"),
+            func.count().over().label("total"),
+        )
+        .join(LocationKind, LocationKind.id == Location.kind_id)
+        .outerjoin(location_unit, location_unit.id == Location.unit_id)
+        .where(*unvisited_where)
+        .order_by(location_unit.path, LocationKind.sort_order, Location.name)
+        .limit(GAP_LIST_LIMIT)
+    )
+    unvisited: list[UnvisitedLocation] = []
+    unvisited_total = 0
+    for loc in db.session.execute(unvisited_query):
+        unvisited_total = _int(loc.total)
+        address = ", ".join(p for p in (loc.village, loc.district, loc.regency) if p)
+        unvisited.append(
+            UnvisitedLocation(
+                loc.id,
+                loc.name,
+                loc.kind_code,
+                loc.label_id,
+                loc.label_en,
+                address,
+                loc.unit_code,
+                loc.unit_name,
+            )
+        )
+
+    # Submissions waiting for verification for longer than ``waiting_days`` (PR users see none).
+    waiting: list[WaitingActivity] = []
+    if ActivityStatus.SUBMITTED in statuses:
+        now = now or datetime.now(UTC)
+        wait_where = [
+            *_activity_conditions(root, filters, [ActivityStatus.SUBMITTED], dated=True),
+            Activity.submitted_at.is_not(None),
+            Activity.submitted_at < now - timedelta(days=waiting_days),
+        ]
+        wait_rows = db.session.execute(
+            select(
+                Activity.id,
+                Activity.occurred_on,
+                Activity.title,
+                Activity.submitted_at,
+                ActivityKind.label_id,
+                ActivityKind.label_en,
+                Unit.code.label("unit_code"),
+                Unit.name.label("unit_name"),
+            )
+            .join(ActivityKind, ActivityKind.id == Activity.kind_id)
+            .join(Unit, Unit.id == Activity.unit_id)
+            .where(*wait_where)
+            .order_by(Activity.submitted_at, Activity.id)
+            .limit(GAP_LIST_LIMIT)
+        )
+        for w in wait_rows:
+            submitted = w.submitted_at if w.submitted_at.tzinfo else w.submitted_at.replace(tzinfo=UTC)
+            waiting.append(
+                WaitingActivity(
+                    w.id,
+                    w.occurred_on,
+                    w.title,
+                    w.label_id,
+                    w.label_en,
+                    w.unit_code,
+                    w.unit_name,
+                    submitted,
+                    (now - submitted).days,
+                )
+            )
+    return Gaps(
+        reference_date=reference,
+        idle_days=idle_days,
+        waiting_days=waiting_days,
+        idle_units=tuple(idle_units),
+        unvisited_locations=tuple(unvisited),
+        unvisited_total=unvisited_total,
+        waiting=tuple(waiting),
+    )
+
+
+def map_points(user: User, filters: StatsFilter) -> tuple[MapPoint, ...]:
+    """Visited locations that have coordinates, with their visit counts (most visited first)."""
+    scope = _resolve(user, filters)
+    rows = db.session.execute(
+        select(
+            Location.id,
+            Location.name,
+            Location.latitude,
+            Location.longitude,
+            LocationKind.code.label("kind_code"),
+            LocationKind.label_id,
+            LocationKind.label_en,
+            func.count(Visit.id).label("visits"),
+            func.sum(Visit.parcel_count).label("parcels"),
+            func.sum(Visit.beneficiary_count).label("beneficiaries"),
+        )
+        .select_from(Visit)
+        .join(Activity, Activity.id == Visit.activity_id)
+        .join(Location, Location.id == Visit.location_id)
+        .join(LocationKind, LocationKind.id == Location.kind_id)
+        .where(*scope.conditions, Location.latitude.is_not(None), Location.longitude.is_not(None))
+        .group_by(
+            Location.id,
+            Location.name,
+            Location.latitude,
+            Location.longitude,
+            LocationKind.code,
+            LocationKind.label_id,
+            LocationKind.label_en,
+        )
+        .order_by(func.count(Visit.id).desc(), Location.name)
+    )
+    return tuple(
+        MapPoint(
+            r.id,
+            r.name,
+            float(r.latitude),
+            float(r.longitude),
+            r.kind_code,
+            r.label_id,
+            r.label_en,
+            _int(r.visits),
+            _int(r.parcels),
+            _int(r.beneficiaries),
+        )
+        for r in rows
+    )
+
+
+# --------------------------------------------------------------------------------------------- JSON
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, ActivityStatus):
+        return value.value
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):
+        return {k: _jsonable(v) for k, v in value._asdict().items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def summary_to_dict(summary: Summary) -> dict[str, Any]:
+    """A JSON-ready dict: the totals at the top level, then the breakdowns as lists of objects."""
+    t = summary.totals
+    return {
+        "filters": {
+            "programme_id": summary.filters.programme_id,
+            "unit": summary.unit.code,
+            "from": _jsonable(summary.filters.date_from),
+            "to": _jsonable(summary.filters.date_to),
+            "status": [s.value for s in summary.statuses],
+        },
+        "unit": _jsonable(summary.unit),
+        "programme": _jsonable(summary.programme),
+        "as_of": summary.as_of.isoformat(),
+        "activities": t.activities,
+        "verified_activities": t.verified_activities,
+        "visits": t.visits,
+        "locations": t.locations,
+        "parcels": t.parcels,
+        "beneficiaries": t.beneficiaries,
+        "messages": t.messages,
+        "items": _jsonable(summary.items),
+        "targets": _jsonable(summary.targets),
+        "by_unit": _jsonable(summary.by_unit),
+        "by_kind": _jsonable(summary.by_kind),
+        "by_location_kind": _jsonable(summary.by_location_kind),
+        "by_message": _jsonable(summary.by_message),
+        "by_month": _jsonable(summary.by_month),
+        "by_week": _jsonable(summary.by_week),
+        "leaders": _jsonable(summary.leaders),
+    }
+
+
+def map_points_to_list(points: tuple[MapPoint, ...]) -> list[dict[str, Any]]:
+    """JSON-ready map points."""
+    return list(_jsonable(points))
+
+
+__all__ = [
+    "DEFAULT_STATUSES", "Gaps", "ItemTotal", "MapPoint", "StatsFilter", "Summary", "Totals",
+    "default_programme_id", "gaps", "map_points", "map_points_to_list", "summarize", "summary_to_dict",
+]  # fmt: skip

@@ -1,0 +1,58 @@
+"""Browser tests: Playwright drives Debian's chromium against a live server on a free loopback port."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from outreach import create_app
+from outreach.extensions import db
+from outreach.models import Base
+from outreach.services.demo import load_demo
+from tests.conftest import PG_URL, base_config
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]  # fmt: skip
+DEMO_PASSWORD = "demo-outreach"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app with CSRF on and the demo data, in a thread; SQLite file or the PostgreSQL test database."""
+    tmp = tmp_path_factory.mktemp("live")
+    uri = PG_URL or f"sqlite:///{Path(tmp) / 'live.db'}"
+    config = base_config(Path(tmp), uri) | {"WTF_CSRF_ENABLED": True, "TESTING": False, "DEBUG": False}
+    app = create_app(config)
+    with app.app_context():
+        if PG_URL:
+            for table in reversed(Base.metadata.sorted_tables):
+                db.session.execute(table.delete())
+        else:
+            Base.metadata.create_all(db.engine)
+        load_demo(DEMO_PASSWORD)
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()

@@ -1,0 +1,405 @@
+"""services.stats against hand-computed fixtures.
+
+The data (built by :func:`build_stats_data` on top of the shared world, programme 19 Oct 2023 – 20 Oct 2024):
+
+=====  ==========  ==========  =========  ==========================  =====  ======  ============
+name   unit        date        status     visits (place: parcels/ben.)  kind   msgs    note
+=====  ==========  ==========  =========  ==========================  =====  ======  ============
+a1     POLSEK-A1X  2023-11-30  verified   locX 10/20, locX2 5/30      bakti  m1, m2
+a2     POLSEK-A1X  2023-12-05  submitted  locX 0/40                   peny.  m1      zero parcels
+a3     POLRES-A1   2023-12-20  verified   locR 0/100 (+150 brosur)    sosi.  –       zero parcels
+a4     POLSEK-A1Y  2024-01-10  verified   locY 20/10                  bakti  –
+draft  POLSEK-A1Y  2024-01-12  draft      gereja 99/99                bakti  –       not counted
+gone   POLSEK-A1X  2024-01-15  deleted    locX 7/7                    bakti  –       not counted
+a2x    POLRES-A2   2023-12-01  verified   locA2 1000/500              bakti  –       sibling
+=====  ==========  ==========  =========  ==========================  =====  ======  ============
+
+Commander A1 (POLRES-A1, submitted + verified): activities 4, verified 3, visits 5, distinct locations 4
+(locX is visited twice), parcels 35, beneficiaries 200, messages 3.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from outreach.extensions import db
+from outreach.models import ActivityStatus, KamtibmasMessage, Location
+from outreach.services import activities as svc
+from outreach.services import stats
+from outreach.services.errors import Invalid, NotFound
+from tests import factories
+
+TODAY = date(2024, 4, 19)  # day 184 of the 368-day programme: exactly half-way
+
+
+@dataclass
+class StatsData:
+    world: factories.World
+    loc_x: Location
+    loc_x2: Location
+    loc_r: Location
+    loc_y: Location
+    panti: Location
+    gereja: Location
+
+
+def build_stats_data(world: factories.World) -> StatsData:
+    programme = world.programme
+    assert programme is not None
+    u, users = world.u, world.users
+    staff, commander, admin = users["staff.a1"], users["commander.a1"], users["admin"]
+    messages = list(db.session.scalars(select(KamtibmasMessage.id).order_by(KamtibmasMessage.sort_order)))
+    loc_x = world.locations["POLSEK-A1X"]
+    loc_x.latitude, loc_x.longitude = -6.9262, 111.3951
+    loc_x2 = factories.make_location("Panti Asuhan Kasih", "panti_asuhan", u("POLSEK-A1X"))
+    loc_r = factories.make_location("Pasar Kota", "pasar", u("POLRES-A1"))
+    loc_y = world.locations["POLSEK-A1Y"]
+    panti = factories.make_location("Panti Asuhan Sepi", "panti_asuhan", u("POLSEK-A1Y"))
+    gereja = factories.make_location("Gereja Draft", "gereja", u("POLSEK-A1Y"))
+    factories.make_location("Pasar Sepi", "pasar", u("POLSEK-A1Y"))  # not a key kind: never a gap
+
+    def make(
+        unit: str, day: date, locations: list[Location], parcels: list[int], benef: list[int], **kw: object
+    ):
+        return factories.make_activity(
+            admin if unit == "POLRES-A2" else staff,
+            programme,
+            u(unit),
+            locations,
+            occurred_on=day,
+            parcels=parcels,
+            beneficiaries=benef,
+            **kw,
+        )
+
+    a1 = make("POLSEK-A1X", date(2023, 11, 30), [loc_x, loc_x2], [10, 5], [20, 30], message_ids=messages[:2])
+    a2 = make(
+        "POLSEK-A1X", date(2023, 12, 5), [loc_x], [0], [40], kind="penyuluhan", message_ids=messages[:1]
+    )
+    data = factories.activity_input(
+        programme, u("POLRES-A1"), [loc_r], parcels=[0], beneficiaries=[100], kind="sosialisasi",
+        occurred_on=date(2023, 12, 20),
+        leader=svc.PersonInput(rank="Aipda", name="Budi Santoso", position="Bhabinkamtibmas"),
+    )  # fmt: skip
+    data.visits[0].items = [
+        svc.ItemInput(name="Brosur pemilu damai", quantity=150, kind="brosur", measure="lembar")
+    ]
+    a3 = svc.create_activity(staff, data)
+    a4 = make("POLSEK-A1Y", date(2024, 1, 10), [loc_y], [20], [10])
+    make("POLSEK-A1Y", date(2024, 1, 12), [gereja], [99], [99])  # a draft
+    gone = make("POLSEK-A1X", date(2024, 1, 15), [loc_x], [7], [7])
+    loc_a2 = world.locations["POLSEK-A2X"]
+    a2x = make("POLRES-A2", date(2023, 12, 1), [loc_a2], [1000], [500])
+    for activity in (a1, a2, a3, a4, gone):
+        svc.submit_activity(staff, activity)
+    for activity in (a1, a3, a4):
+        svc.verify_activity(commander, activity)
+    svc.submit_activity(admin, a2x)
+    svc.verify_activity(admin, a2x)
+    svc.delete_activity(admin, gone)
+    db.session.commit()
+    return StatsData(world, loc_x, loc_x2, loc_r, loc_y, panti, gereja)
+
+
+@pytest.fixture
+def data(world: factories.World) -> StatsData:
+    return build_stats_data(world)
+
+
+def _filters(data: StatsData, **kw: object) -> stats.StatsFilter:
+    assert data.world.programme is not None
+    return stats.StatsFilter(programme_id=data.world.programme.id, **kw)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------------------------ totals
+
+
+def test_totals_for_a_polres_commander(data: StatsData) -> None:
+    summary = stats.summarize(data.world.users["commander.a1"], _filters(data), today=TODAY)
+    assert summary.totals == stats.Totals(
+        activities=4, verified_activities=3, visits=5, locations=4, parcels=35, beneficiaries=200, messages=3
+    )
+    assert summary.unit.code == "POLRES-A1"
+    assert summary.unit.parent_code == "POLDA-A"
+    assert [(i.code, i.quantity) for i in summary.items] == [("brosur", 150)]
+
+
+def test_including_drafts_on_request(data: StatsData) -> None:
+    filters = _filters(data, statuses=[ActivityStatus.DRAFT])
+    summary = stats.summarize(data.world.users["commander.a1"], filters, today=TODAY)
+    assert (summary.totals.activities, summary.totals.parcels) == (1, 99)
+
+
+def test_pr_sees_only_verified(data: StatsData) -> None:
+    filters = _filters(data, statuses=[ActivityStatus.SUBMITTED, ActivityStatus.DRAFT])
+    summary = stats.summarize(data.world.users["pr.a1"], filters, today=TODAY)
+    assert summary.statuses == (ActivityStatus.VERIFIED,)
+    assert summary.totals == stats.Totals(
+        activities=3, verified_activities=3, visits=4, locations=4, parcels=35, beneficiaries=160, messages=2
+    )
+
+
+def test_period_filter(data: StatsData) -> None:
+    filters = _filters(data, date_from=date(2023, 12, 1), date_to=date(2023, 12, 31))
+    summary = stats.summarize(data.world.users["commander.a1"], filters, today=TODAY)
+    assert (summary.totals.activities, summary.totals.visits, summary.totals.locations) == (2, 2, 2)
+    assert summary.as_of == date(2023, 12, 31)
+
+
+# ------------------------------------------------------------------------------------------ breakdowns
+
+
+def test_by_unit_rolls_children_up(data: StatsData) -> None:
+    summary = stats.summarize(data.world.users["commander.a1"], _filters(data), today=TODAY)
+    rows = {r.code: r for r in summary.by_unit}
+    assert list(rows) == ["POLRES-A1", "POLSEK-A1X", "POLSEK-A1Y"]
+    own, x, y = rows["POLRES-A1"], rows["POLSEK-A1X"], rows["POLSEK-A1Y"]
+    assert own.is_self
+    assert not x.is_self
+    assert (own.activities, own.visits, own.locations, own.parcels, own.beneficiaries) == (1, 1, 1, 0, 100)
+    assert (x.activities, x.visits, x.locations, x.parcels, x.beneficiaries) == (2, 3, 2, 15, 90)
+    assert (y.activities, y.visits, y.locations, y.parcels, y.beneficiaries) == (1, 1, 1, 20, 10)
+    assert x.last_activity_on == date(2023, 12, 5)
+    assert y.last_activity_on == date(2024, 1, 10)
+
+
+def test_by_unit_three_levels(data: StatsData) -> None:
+    """From Polda A the rows are its Polres, each rolled up over its Polsek."""
+    admin = data.world.users["admin"]
+    summary = stats.summarize(admin, _filters(data, unit_code="POLDA-A"), today=TODAY)
+    rows = {r.code: r for r in summary.by_unit}
+    assert list(rows) == ["POLRES-A1", "POLRES-A2"]
+    assert (rows["POLRES-A1"].activities, rows["POLRES-A1"].parcels, rows["POLRES-A1"].locations) == (
+        4,
+        35,
+        4,
+    )
+    assert (rows["POLRES-A2"].activities, rows["POLRES-A2"].parcels) == (1, 1000)
+    assert rows["POLRES-A1"].has_children
+    assert summary.totals.activities == 5
+    # A unit with no activity still has its (empty) row.
+    polsek = stats.summarize(admin, _filters(data, unit_code="POLRES-B1"), today=TODAY)
+    assert [(r.code, r.activities, r.last_activity_on) for r in polsek.by_unit] == [
+        ("POLSEK-B1X", 0, None),
+        ("POLSEK-B1Y", 0, None),
+    ]
+
+
+def test_kind_location_kind_message_leaders(data: StatsData) -> None:
+    summary = stats.summarize(data.world.users["commander.a1"], _filters(data), today=TODAY)
+    assert [(r.code, r.activities, r.parcels) for r in summary.by_kind] == [
+        ("bakti_sosial", 2, 35),
+        ("penyuluhan", 1, 0),
+        ("sosialisasi", 1, 0),
+    ]
+    kinds = {r.code: (r.visits, r.locations, r.parcels) for r in summary.by_location_kind}
+    assert kinds == {"pondok_pesantren": (3, 2, 30), "panti_asuhan": (1, 1, 5), "pasar": (1, 1, 0)}
+    assert [(r.code, r.deliveries) for r in summary.by_message] == [("jaga_persatuan", 2), ("tolak_hoaks", 1)]
+    leaders = {(r.rank, r.name): r.activities for r in summary.leaders}
+    assert leaders == {("AKP", "Lilik Widiastuti"): 3, ("Aipda", "Budi Santoso"): 1}
+    assert summary.leaders[0].name == "Lilik Widiastuti"
+
+
+def test_trends_by_month_and_week(data: StatsData) -> None:
+    summary = stats.summarize(data.world.users["commander.a1"], _filters(data), today=TODAY)
+    assert [(r.period_start, r.activities, r.parcels) for r in summary.by_month] == [
+        (date(2023, 11, 1), 1, 15),
+        (date(2023, 12, 1), 2, 0),
+        (date(2024, 1, 1), 1, 20),
+    ]
+    weeks = [(r.period_start, r.activities) for r in summary.by_week]
+    # Mondays from the week of 30 Nov 2023 to the week of 10 Jan 2024, empty weeks filled with zero.
+    assert weeks == [
+        (date(2023, 11, 27), 1),
+        (date(2023, 12, 4), 1),
+        (date(2023, 12, 11), 0),
+        (date(2023, 12, 18), 1),
+        (date(2023, 12, 25), 0),
+        (date(2024, 1, 1), 0),
+        (date(2024, 1, 8), 1),
+    ]
+
+
+def test_targets_against_expected_pace(data: StatsData) -> None:
+    summary = stats.summarize(data.world.users["commander.a1"], _filters(data), today=TODAY)
+    targets = {t.indicator: t for t in summary.targets}
+    # Programme-wide targets (no unit target for POLRES-A1): 10 activities, 100 parcels; half-way → 5 and 50.
+    assert targets["activities"] == stats.TargetProgress("activities", 10, 4, 5, False, 40.0, "programme")
+    assert targets["parcels"] == stats.TargetProgress("parcels", 100, 35, 50, False, 35.0, "programme")
+    early = stats.summarize(data.world.users["commander.a1"], _filters(data), today=date(2023, 12, 1))
+    assert {t.indicator: t.on_track for t in early.targets} == {"activities": True, "parcels": True}
+
+
+def test_unit_targets_win_and_show_per_child(data: StatsData) -> None:
+    from outreach.models import Indicator, ProgrammeTarget
+
+    programme = data.world.programme
+    assert programme is not None
+    a1, a1x = data.world.u("POLRES-A1"), data.world.u("POLSEK-A1X")
+    db.session.add_all(
+        [
+            ProgrammeTarget(programme=programme, unit=a1, indicator=Indicator.ACTIVITIES, target=6),
+            ProgrammeTarget(programme=programme, unit=a1x, indicator=Indicator.PARCELS, target=20),
+        ]
+    )
+    db.session.commit()
+    summary = stats.summarize(data.world.users["commander.a1"], _filters(data), today=TODAY)
+    assert [(t.indicator, t.target, t.expected, t.on_track, t.scope) for t in summary.targets] == [
+        ("activities", 6, 3, True, "unit")
+    ]
+    row = next(r for r in summary.by_unit if r.code == "POLSEK-A1X")
+    assert [(t.indicator, t.target, t.achieved, t.expected, t.on_track) for t in row.targets] == [
+        ("parcels", 20, 15, 10, True)
+    ]
+
+
+# ------------------------------------------------------------------------------------------ scope
+
+
+def test_sibling_polres_never_counts_and_cannot_be_chosen(data: StatsData) -> None:
+    commander = data.world.users["commander.a1"]
+    summary = stats.summarize(commander, _filters(data), today=TODAY)
+    assert summary.totals.parcels == 35  # POLRES-A2's 1000 parcels are not here
+    with pytest.raises(NotFound):
+        stats.summarize(commander, _filters(data, unit_code="POLRES-A2"))
+    with pytest.raises(NotFound):
+        stats.gaps(commander, _filters(data, unit_code="POLRES-A2"))
+    with pytest.raises(NotFound):
+        stats.map_points(commander, _filters(data, unit_code="POLDA-A"))
+
+
+def test_drill_down_to_a_polsek(data: StatsData) -> None:
+    summary = stats.summarize(
+        data.world.users["commander.a1"], _filters(data, unit_code="POLSEK-A1X"), today=TODAY
+    )
+    assert (summary.totals.activities, summary.totals.visits, summary.totals.locations) == (2, 3, 2)
+    assert summary.by_unit == (summary.by_unit[0],)
+    assert summary.by_unit[0].is_self
+
+
+def test_unknown_programme_is_not_found(data: StatsData) -> None:
+    with pytest.raises(NotFound):
+        stats.summarize(data.world.users["commander.a1"], stats.StatsFilter(programme_id=9999))
+
+
+# ------------------------------------------------------------------------------------------ gaps and map
+
+
+def test_gaps(data: StatsData) -> None:
+    commander = data.world.users["commander.a1"]
+    found = stats.gaps(commander, _filters(data), today=date(2024, 1, 20))
+    # Cut-off 21 Dec 2023: A1X last active 5 Dec (idle 46 days); A1Y active 10 Jan.
+    assert [(u.code, u.last_activity_on, u.days_idle) for u in found.idle_units] == [
+        ("POLSEK-A1X", date(2023, 12, 5), 46)
+    ]
+    # Key kinds only; the church visited only by a draft is still a gap; the market is not a key kind.
+    assert {loc.name for loc in found.unvisited_locations} == {"Panti Asuhan Sepi", "Gereja Draft"}
+    assert found.unvisited_total == 2
+    assert found.waiting == ()  # a2 was submitted just now
+    later = stats.gaps(commander, _filters(data), now=datetime.now(UTC) + timedelta(days=10))
+    assert later.reference_date == date(2024, 10, 20)  # the programme's end, not today
+    assert [(w.occurred_on, w.days_waiting) for w in later.waiting] == [(date(2023, 12, 5), 10)]
+    assert (
+        stats.gaps(
+            data.world.users["pr.a1"], _filters(data), now=datetime.now(UTC) + timedelta(days=10)
+        ).waiting
+        == ()
+    )
+
+
+def test_map_points(data: StatsData) -> None:
+    points = stats.map_points(data.world.users["commander.a1"], _filters(data))
+    assert [(p.name, p.visits, p.parcels, p.latitude) for p in points] == [
+        ("Ponpes POLSEK-A1X", 2, 10, -6.9262)
+    ]
+
+
+# ------------------------------------------------------------------------------------------ filters and JSON
+
+
+def test_from_args_parses_the_shared_parameters() -> None:
+    args = MultiDict(
+        [("programme_id", "3"), ("unit", "POLRES-A1"), ("from", "2023-11-01"), ("to", "2023-12-31"),
+         ("status", "verified,submitted"), ("status", "draft")]
+    )  # fmt: skip
+    f = stats.StatsFilter.from_args(args)
+    assert f == stats.StatsFilter(
+        programme_id=3,
+        unit_code="POLRES-A1",
+        date_from=date(2023, 11, 1),
+        date_to=date(2023, 12, 31),
+        statuses=[ActivityStatus.VERIFIED, ActivityStatus.SUBMITTED, ActivityStatus.DRAFT],
+    )
+    assert stats.StatsFilter.from_args({}) == stats.StatsFilter()
+    assert stats.StatsFilter.from_args({"status": "verified"}).statuses == [ActivityStatus.VERIFIED]
+    assert stats.StatsFilter.from_args(f.to_args()) == f
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        ({"programme_id": "x"}, "programme_id"),
+        ({"from": "30/11/2023"}, "from"),
+        ({"from": "2024-01-02", "to": "2024-01-01"}, "to"),
+        ({"status": "verified,bogus"}, "status"),
+    ],
+)
+def test_from_args_rejects_bad_values(args: dict[str, str], field: str) -> None:
+    with pytest.raises(Invalid) as exc:
+        stats.StatsFilter.from_args(args)
+    assert field in exc.value.fields
+
+
+def test_summary_to_dict(data: StatsData) -> None:
+    import json
+
+    summary = stats.summarize(data.world.users["commander.a1"], _filters(data), today=TODAY)
+    out = stats.summary_to_dict(summary)
+    json.dumps(out)
+    assert (out["activities"], out["visits"], out["locations"], out["parcels"], out["beneficiaries"]) == (
+        4, 5, 4, 35, 200,
+    )  # fmt: skip
+    assert out["items"] == [
+        {"code": "brosur", "label_id": "Brosur / selebaran", "label_en": "Leaflets", "quantity": 150}
+    ]
+    assert out["by_unit"][1]["code"] == "POLSEK-A1X"
+    assert out["by_unit"][1]["last_activity_on"] == "2023-12-05"
+    assert out["by_month"][0] == {
+        "period_start": "2023-11-01", "activities": 1, "visits": 2, "parcels": 15, "beneficiaries": 50,
+    }  # fmt: skip
+    assert out["filters"]["status"] == ["submitted", "verified"]
+    assert {"by_kind", "by_location_kind", "by_message", "by_week", "leaders", "targets"} <= set(out)
+
+
+def test_default_programme_is_the_main_one_of_the_area(world: factories.World) -> None:
+    assert world.programme is not None
+    commander = world.users["commander.a1"]
+    assert stats.default_programme_id(commander) == world.programme.id
+    newer = factories.make_programme(
+        "Cooling System Pilkada 2024", start_on=date(2024, 8, 27), end_on=date(2024, 12, 15)
+    )
+    # No activities anywhere yet: the latest-starting programme.
+    assert stats.default_programme_id(commander) == newer.id
+    factories.make_activity(
+        world.users["staff.a1x"], world.programme, world.u("POLSEK-A1X"), [world.locations["POLSEK-A1X"]]
+    )
+    # The programme with activities in the area wins over a newer empty one.
+    assert stats.default_programme_id(commander) == world.programme.id
+    # …but only activities inside the user's subtree count.
+    factories.make_activity(
+        world.users["staff.b1"], newer, world.u("POLSEK-B1X"), [world.locations["POLSEK-B1X"]],
+        occurred_on=date(2024, 9, 1),
+    )
+    factories.make_activity(
+        world.users["staff.b1"], newer, world.u("POLSEK-B1Y"), [world.locations["POLSEK-B1Y"]],
+        occurred_on=date(2024, 9, 2),
+    )
+    assert stats.default_programme_id(commander) == world.programme.id
+    assert stats.default_programme_id(world.users["commander.b1"]) == newer.id
+    newer.is_active = False
+    assert stats.default_programme_id(world.users["commander.b1"]) == world.programme.id
