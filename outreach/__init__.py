@@ -45,6 +45,9 @@ def _load_config(app: Flask, overrides: dict[str, Any]) -> None:
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'outreach.db'}"
     app.config.setdefault("OUTREACH_UPLOAD_DIR", str(Path(app.instance_path) / "uploads"))
+    if app.config.get("SESSION_COOKIE_SECURE") and app.config.get("SESSION_COOKIE_NAME") == "session":
+        # HTTPS: a __Host- cookie cannot be set by a subdomain or over plain HTTP (Path=/, no Domain).
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
     if not app.config.get("SECRET_KEY"):
         if not (app.debug or app.testing):
             raise RuntimeError(
@@ -55,7 +58,7 @@ def _load_config(app: Flask, overrides: dict[str, Any]) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from outreach import i18n, security
+    from outreach import form_messages, i18n, security
     from outreach.extensions import babel, bootstrap, configure_sqlite, csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -66,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     bootstrap.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
+    form_messages.init_app(app)
     security.init_login(app, login_manager)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
@@ -77,6 +81,18 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from werkzeug.routing import IntegerConverter
+
+    from outreach.models.types import MAX_ID
+
+    class BoundedInt(IntegerConverter):
+        """``<int:…>`` ids above the database's range are simply not found (404), never an overflow (500)."""
+
+        def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("max", MAX_ID)
+            super().__init__(map, *args, **kwargs)
+
+    app.url_map.converters["int"] = BoundedInt
     from outreach.activities import bp as activities_bp
     from outreach.admin import bp as admin_bp
     from outreach.api import bp as api_bp

@@ -37,7 +37,9 @@ def _invalid_message(exc: Invalid) -> str:
 @click.option("--unit", "unit_code", default=None, help="Unit code (default: the root unit).")
 @click.option("--password", default=None, help="Prompted for when omitted.")
 @click.option("--name", "full_name", default="", help="Full name shown in the interface.")
-def users_create(username: str, role: str, unit_code: str | None, password: str | None, full_name: str) -> None:
+def users_create(
+    username: str, role: str, unit_code: str | None, password: str | None, full_name: str
+) -> None:
     """Create a user account."""
     with writing():
         if unit_code:
@@ -45,7 +47,11 @@ def users_create(username: str, role: str, unit_code: str | None, password: str 
         else:
             unit = db.session.scalar(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
         if unit is None:
-            _fail(f"unknown unit {unit_code!r}" if unit_code else "no units yet: load the demo data or create a unit")
+            _fail(
+                f"unknown unit {unit_code!r}"
+                if unit_code
+                else "no units yet: load the demo data or create a unit"
+            )
         if password is None:
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         try:

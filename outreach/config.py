@@ -13,7 +13,7 @@ class Defaults:
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = False  # set True (and the __Host- name) when served over HTTPS
+    SESSION_COOKIE_SECURE = False  # set True over HTTPS; create_app then names the cookie __Host-session
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     REMEMBER_COOKIE_DURATION = timedelta(hours=12)
     SQLALCHEMY_DATABASE_URI: str | None = None
@@ -31,8 +31,8 @@ class Defaults:
     OUTREACH_SQLITE_SYNCHRONOUS = "FULL"
     OUTREACH_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     OUTREACH_PHOTO_MAX_PIXELS = 40_000_000
-    OUTREACH_DEMO_PASSWORD = "demo-outreach"
-    OUTREACH_PASSWORD_METHOD = "scrypt"
+    OUTREACH_DEMO_PASSWORD = "demo-outreach"  # noqa: S105 - documented demo accounts only
+    OUTREACH_PASSWORD_METHOD = "scrypt"  # noqa: S105 - a hash method name, not a password
     OUTREACH_LOGIN_MAX_FAILURES = 5
     OUTREACH_LOGIN_WINDOW = timedelta(minutes=15)
     OUTREACH_IDLE_TIMEOUT = timedelta(minutes=30)

@@ -31,7 +31,13 @@ def register(app: Flask) -> None:
         db.session.rollback()
         if wants_json():
             return json_error(400, "csrf", exc.description)
-        return render_template("errors/error.html", code=400, message=_("The form expired or was sent from elsewhere. Go back, reload the page and send it again.")), 400
+        return render_template(
+            "errors/error.html",
+            code=400,
+            message=_(
+                "The form expired or was sent from elsewhere. Go back, reload the page and send it again."
+            ),
+        ), 400
 
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError) -> Any:
@@ -60,7 +66,11 @@ def register(app: Flask) -> None:
         log.exception("incident %s", incident, exc_info=exc)
         if wants_json():
             return json_error(500, "internal_error", _("Internal error, incident %(id)s.", id=incident))
-        return render_template("errors/error.html", code=500, message=_("Something went wrong on our side. Incident number: %(id)s.", id=incident)), 500
+        return render_template(
+            "errors/error.html",
+            code=500,
+            message=_("Something went wrong on our side. Incident number: %(id)s.", id=incident),
+        ), 500
 
 
 def _http_message(code: int) -> str:

@@ -30,7 +30,7 @@ def select_locale() -> str:
 
 
 def current_language() -> str:
-    """"id" or "en" — the language of the current request."""
+    """ "id" or "en" — the language of the current request."""
     return str(get_locale() or "id").split("_")[0]
 
 

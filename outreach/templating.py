@@ -14,8 +14,9 @@ from outreach.i18n import current_language, enum_label
 
 
 def date_long(value: date | None) -> str:
-    """"Kamis, 30 November 2023"."""
-    return format_date(value, format="full") if value else ""
+    """ "Kamis, 8 Februari 2024" / "Thursday, 8 February 2024": day-month order in both languages, as in the
+    PDFs (exports/fmt.py), rather than CLDR's zero-padded id or US-ordered en "full" pattern."""
+    return format_date(value, format="EEEE, d MMMM y") if value else ""
 
 
 def date_medium(value: date | None) -> str:
@@ -27,7 +28,7 @@ def datetime_medium(value: datetime | None) -> str:
 
 
 def time_short(value: time | None) -> str:
-    """"08.30" in Indonesian, "08:30" in English."""
+    """ "08.30" in Indonesian, "08:30" in English."""
     if value is None:
         return ""
     sep = "." if current_language() == "id" else ":"
@@ -35,7 +36,7 @@ def time_short(value: time | None) -> str:
 
 
 def number(value: int | float | None) -> str:
-    """"2.500" in Indonesian, "2,500" in English."""
+    """ "2.500" in Indonesian, "2,500" in English."""
     return format_decimal(value or 0)
 
 

@@ -28,7 +28,9 @@ PASSWORD = "correct horse battery"
 
 
 def make_unit(code: str, level: UnitLevel, parent: Unit | None = None, **kw: Any) -> Unit:
-    unit = Unit(code=code, name=kw.pop("name", code.replace("-", " ").title()), level=level, parent=parent, **kw)
+    unit = Unit(
+        code=code, name=kw.pop("name", code.replace("-", " ").title()), level=level, parent=parent, **kw
+    )
     db.session.add(unit)
     db.session.flush()
     set_path(unit)
@@ -57,13 +59,17 @@ def make_location(name: str, kind: str = "pondok_pesantren", unit: Unit | None =
     from sqlalchemy import select
 
     kind_row = db.session.scalar(select(LocationKind).where(LocationKind.code == kind))
-    location = Location(name=name, kind=kind_row, unit=unit, regency=kw.pop("regency", "Kabupaten Blora"), **kw)
+    location = Location(
+        name=name, kind=kind_row, unit=unit, regency=kw.pop("regency", "Kabupaten Blora"), **kw
+    )
     db.session.add(location)
     db.session.flush()
     return location
 
 
-def activity_input(programme: Programme, unit: Unit, locations: list[Location], **kw: Any) -> svc.ActivityInput:
+def activity_input(
+    programme: Programme, unit: Unit, locations: list[Location], **kw: Any
+) -> svc.ActivityInput:
     parcels = kw.pop("parcels", [10] * len(locations))
     beneficiaries = kw.pop("beneficiaries", [20] * len(locations))
     return svc.ActivityInput(
@@ -71,7 +77,10 @@ def activity_input(programme: Programme, unit: Unit, locations: list[Location], 
         unit_code=unit.code,
         kind=kw.pop("kind", "bakti_sosial"),
         occurred_on=kw.pop("occurred_on", date(2023, 11, 30)),
-        leader=kw.pop("leader", svc.PersonInput(rank="AKP", name="Lilik Widiastuti", degrees="S.H.", position="Kasat Binmas")),
+        leader=kw.pop(
+            "leader",
+            svc.PersonInput(rank="AKP", name="Lilik Widiastuti", degrees="S.H.", position="Kasat Binmas"),
+        ),
         visits=[
             svc.VisitInput(location_id=loc.id, parcels=p, beneficiaries=b)
             for loc, p, b in zip(locations, parcels, beneficiaries, strict=True)
@@ -80,7 +89,9 @@ def activity_input(programme: Programme, unit: Unit, locations: list[Location], 
     )
 
 
-def make_activity(actor: User, programme: Programme, unit: Unit, locations: list[Location], **kw: Any) -> Activity:
+def make_activity(
+    actor: User, programme: Programme, unit: Unit, locations: list[Location], **kw: Any
+) -> Activity:
     return svc.create_activity(actor, activity_input(programme, unit, locations, **kw))
 
 
@@ -108,9 +119,13 @@ def build_world() -> World:
             polres = make_unit(f"POLRES-{p}{r}", UnitLevel.POLRES, polda, regency=f"Kabupaten {p}{r}")
             w.units[polres.code] = polres
             for s in ("x", "y"):
-                polsek = make_unit(f"POLSEK-{p}{r}{s}".upper(), UnitLevel.POLSEK, polres, district=f"Kec {p}{r}{s}")
+                polsek = make_unit(
+                    f"POLSEK-{p}{r}{s}".upper(), UnitLevel.POLSEK, polres, district=f"Kec {p}{r}{s}"
+                )
                 w.units[polsek.code] = polsek
-                w.locations[polsek.code] = make_location(f"Ponpes {polsek.code}", unit=polsek, regency=f"Kabupaten {p}{r}")
+                w.locations[polsek.code] = make_location(
+                    f"Ponpes {polsek.code}", unit=polsek, regency=f"Kabupaten {p}{r}"
+                )
     for code in ("POLRES-A1", "POLSEK-A1X", "POLSEK-A1Y", "POLRES-B1"):
         suffix = code.split("-")[1].lower()
         for role in (Role.STAFF, Role.COMMANDER, Role.PR):

@@ -13,7 +13,11 @@ def test_login_and_generic_failure_message(client, world):
     wrong = client.post("/login", data={"username": "staff.a1", "password": "nope nope"})
     unknown = client.post("/login", data={"username": "ghost", "password": "nope nope"})
     assert wrong.status_code == unknown.status_code == 200
-    assert wrong.get_data(as_text=True).count("alert-danger") == unknown.get_data(as_text=True).count("alert-danger") == 1
+    assert (
+        wrong.get_data(as_text=True).count("alert-danger")
+        == unknown.get_data(as_text=True).count("alert-danger")
+        == 1
+    )
     ok = login(client, "staff.a1")
     assert ok.status_code == 302
     assert client.get("/activities/").status_code == 200
@@ -26,17 +30,30 @@ def test_anonymous_is_sent_to_login(client, world):
 
 @pytest.mark.parametrize(
     ("target", "safe"),
-    [("/activities/", True), ("//evil.example", False), ("https://evil.example/", False), ("/\\evil", False), ("", False), (None, False)],
+    [
+        ("/activities/", True),
+        ("//evil.example", False),
+        ("https://evil.example/", False),
+        ("/\\evil", False),
+        ("", False),
+        (None, False),
+    ],
 )
 def test_safe_next(target, safe):
     assert is_safe_next(target) is safe
 
 
 def test_login_follows_only_safe_next(client, world):
-    response = client.post("/login", data={"username": "staff.a1", "password": "correct horse battery", "next": "https://evil.example/"})
+    response = client.post(
+        "/login",
+        data={"username": "staff.a1", "password": "correct horse battery", "next": "https://evil.example/"},
+    )
     assert response.headers["Location"].startswith("/")
     client.post("/logout")
-    response = client.post("/login", data={"username": "staff.a1", "password": "correct horse battery", "next": "/activities/?q=x"})
+    response = client.post(
+        "/login",
+        data={"username": "staff.a1", "password": "correct horse battery", "next": "/activities/?q=x"},
+    )
     assert response.headers["Location"] == "/activities/?q=x"
 
 
@@ -61,7 +78,14 @@ def test_password_change_and_deactivation_end_sessions(client, world, app):
     login(client, "staff.a1")
     other = app.test_client()
     login(other, "staff.a1")
-    response = client.post("/password", data={"current_password": "correct horse battery", "new_password": "kuda benar baterai", "confirm": "kuda benar baterai"})
+    response = client.post(
+        "/password",
+        data={
+            "current_password": "correct horse battery",
+            "new_password": "kuda benar baterai",
+            "confirm": "kuda benar baterai",
+        },
+    )
     assert response.status_code == 302
     assert client.get("/activities/").status_code == 200  # this session continues
     assert other.get("/activities/").status_code == 302  # the other one is gone

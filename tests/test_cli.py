@@ -8,11 +8,25 @@ from outreach.models import Role, User
 
 
 def test_users_create_list_set_password(runner, world):
-    result = runner.invoke(args=["users", "create", "baru", "--role", "staff", "--unit", "POLSEK-A1X", "--password", "panjang sekali"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "baru",
+            "--role",
+            "staff",
+            "--unit",
+            "POLSEK-A1X",
+            "--password",
+            "panjang sekali",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.username == "baru"))
     assert user.role is Role.STAFF and user.unit.code == "POLSEK-A1X"
-    assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))  # cheap pbkdf2 in tests, scrypt in production
+    assert user.password_hash.startswith(
+        ("scrypt:", "pbkdf2:")
+    )  # cheap pbkdf2 in tests, scrypt in production
 
     listing = runner.invoke(args=["users", "list"])
     assert "baru" in listing.output and "POLSEK-A1X" in listing.output
@@ -27,13 +41,22 @@ def test_users_create_list_set_password(runner, world):
 
 
 def test_users_create_prompts_and_refuses_bad_input(runner, world):
-    result = runner.invoke(args=["users", "create", "tanya", "--role", "pr", "--unit", "POLRES-A1"], input="rahasia panjang\nrahasia panjang\n")
+    result = runner.invoke(
+        args=["users", "create", "tanya", "--role", "pr", "--unit", "POLRES-A1"],
+        input="rahasia panjang\nrahasia panjang\n",
+    )
     assert result.exit_code == 0, result.output
-    bad_unit = runner.invoke(args=["users", "create", "x", "--role", "pr", "--unit", "NOPE", "--password", "12345678"])
+    bad_unit = runner.invoke(
+        args=["users", "create", "x", "--role", "pr", "--unit", "NOPE", "--password", "12345678"]
+    )
     assert bad_unit.exit_code == 1 and "unknown unit" in bad_unit.output
-    short = runner.invoke(args=["users", "create", "y", "--role", "pr", "--unit", "POLRES-A1", "--password", "short"])
+    short = runner.invoke(
+        args=["users", "create", "y", "--role", "pr", "--unit", "POLRES-A1", "--password", "short"]
+    )
     assert short.exit_code == 1 and "password" in short.output
-    duplicate = runner.invoke(args=["users", "create", "tanya", "--role", "pr", "--password", "rahasia panjang"])
+    duplicate = runner.invoke(
+        args=["users", "create", "tanya", "--role", "pr", "--password", "rahasia panjang"]
+    )
     assert duplicate.exit_code == 1
     assert db.session.scalar(select(User).where(User.username == "y")) is None
 

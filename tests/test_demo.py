@@ -14,8 +14,13 @@ DEMO_PW = "demo-outreach"
 
 def _fingerprint():
     return db.session.execute(
-        select(func.count(Activity.id), func.sum(Activity.parcel_count), func.sum(Activity.visit_count),
-               func.min(Activity.occurred_on), func.max(Activity.occurred_on))
+        select(
+            func.count(Activity.id),
+            func.sum(Activity.parcel_count),
+            func.sum(Activity.visit_count),
+            func.min(Activity.occurred_on),
+            func.max(Activity.occurred_on),
+        )
     ).one()
 
 
@@ -31,9 +36,13 @@ def test_demo_load_is_idempotent_and_has_the_seed_story(app, client):
 
     units = set(db.session.scalars(select(Unit.code)))
     assert {"POLDA-JATENG", "POLRES-BLORA", "SATBINMAS-BLORA", "POLSEK-CEPU", "POLSEK-TUNJUNGAN"} <= units
-    assert {"admin", "staf.blora", "kasat.blora", "humas.blora"} <= set(db.session.scalars(select(User.username)))
+    assert {"admin", "staf.blora", "kasat.blora", "humas.blora"} <= set(
+        db.session.scalars(select(User.username))
+    )
 
-    seed = db.session.scalar(select(Activity).where(Activity.occurred_on == date(2023, 11, 30), Activity.parcel_count == 50))
+    seed = db.session.scalar(
+        select(Activity).where(Activity.occurred_on == date(2023, 11, 30), Activity.parcel_count == 50)
+    )
     assert seed is not None and seed.visit_count == 5
     assert seed.leader_display == "AKP Lilik Widiastuti, S.H."
     names = [v.location.name for v in seed.visits]
@@ -42,7 +51,9 @@ def test_demo_load_is_idempotent_and_has_the_seed_story(app, client):
     assert seed.coverage[0].outlet == "INFODESANEWS"
     kinds = set(db.session.scalars(select(Activity.kind_id).distinct()))
     assert len(kinds) >= 5
-    assert db.session.scalar(select(func.count()).where(Activity.parcel_count == 0)) > 50  # not all hand out parcels
+    assert (
+        db.session.scalar(select(func.count()).where(Activity.parcel_count == 0)) > 50
+    )  # not all hand out parcels
 
     assert login(client, "kasat.blora", DEMO_PW).status_code == 302
     page = client.get(f"/activities/{seed.id}").get_data(as_text=True)
@@ -55,7 +66,9 @@ def test_demo_is_deterministic(app):
     load_demo(DEMO_PW)
     db.session.commit()
     rows = db.session.execute(
-        select(Activity.occurred_on, Activity.parcel_count, Activity.visit_count, Activity.status).order_by(Activity.id)
+        select(Activity.occurred_on, Activity.parcel_count, Activity.visit_count, Activity.status).order_by(
+            Activity.id
+        )
     ).all()
     locations = db.session.scalars(select(Location.name).order_by(Location.id)).all()
     # A second database loaded from scratch gives the same rows.
@@ -71,7 +84,9 @@ def test_demo_is_deterministic(app):
     load_demo(DEMO_PW)
     db.session.commit()
     again = db.session.execute(
-        select(Activity.occurred_on, Activity.parcel_count, Activity.visit_count, Activity.status).order_by(Activity.id)
+        select(Activity.occurred_on, Activity.parcel_count, Activity.visit_count, Activity.status).order_by(
+            Activity.id
+        )
     ).all()
     assert again == rows
     assert db.session.scalars(select(Location.name).order_by(Location.id)).all() == locations

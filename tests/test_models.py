@@ -12,28 +12,52 @@ from tests import factories
 
 
 def _fails(statement):
-    with pytest.raises(IntegrityError):
-        with db.session.begin_nested():
-            db.session.execute(statement)
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.execute(statement)
 
 
 def test_every_model_is_registered():
     names = set(Base.metadata.tables)
-    for table in ("units", "people", "users", "programmes", "programme_targets", "locations", "activities",
-                  "visits", "visit_items", "activity_messages", "photos", "media_coverage", "audit_entries",
-                  "activity_kinds", "location_kinds", "item_kinds", "kamtibmas_messages", "api_tokens"):
+    for table in (
+        "units",
+        "people",
+        "users",
+        "programmes",
+        "programme_targets",
+        "locations",
+        "activities",
+        "visits",
+        "visit_items",
+        "activity_messages",
+        "photos",
+        "media_coverage",
+        "audit_entries",
+        "activity_kinds",
+        "location_kinds",
+        "item_kinds",
+        "kamtibmas_messages",
+        "api_tokens",
+    ):
         assert table in names
 
 
 def test_database_refuses_negative_counts_and_duplicate_visits(world):
     staff = world.users["staff.a1x"]
-    activity = factories.make_activity(staff, world.programme, world.u("POLSEK-A1X"), [world.locations["POLSEK-A1X"]])
+    activity = factories.make_activity(
+        staff, world.programme, world.u("POLSEK-A1X"), [world.locations["POLSEK-A1X"]]
+    )
     db.session.flush()
     loc = world.locations["POLSEK-A1X"].id
     _fails(insert(Visit).values(activity_id=activity.id, location_id=loc, parcel_count=1))
-    _fails(insert(Visit).values(activity_id=activity.id, location_id=world.locations["POLSEK-A1Y"].id, parcel_count=-1))
+    _fails(
+        insert(Visit).values(
+            activity_id=activity.id, location_id=world.locations["POLSEK-A1Y"].id, parcel_count=-1
+        )
+    )
     with pytest.raises(IntegrityError), db.session.begin_nested():
-        db.session.execute(Activity.__table__.update().where(Activity.id == activity.id).values(parcel_count=-5))
+        db.session.execute(
+            Activity.__table__.update().where(Activity.id == activity.id).values(parcel_count=-5)
+        )
 
 
 def test_unique_codes_and_foreign_keys(world):
@@ -66,7 +90,9 @@ def test_rank_normalisation():
 
 def test_timestamps_are_aware_utc(world):
     staff = world.users["staff.a1x"]
-    activity = factories.make_activity(staff, world.programme, world.u("POLSEK-A1X"), [world.locations["POLSEK-A1X"]])
+    activity = factories.make_activity(
+        staff, world.programme, world.u("POLSEK-A1X"), [world.locations["POLSEK-A1X"]]
+    )
     db.session.commit()
     db.session.expire_all()
     again = db.session.get(Activity, activity.id)

@@ -7,7 +7,10 @@ from tests.conftest import login
 def test_staff_creates_activity_and_kasat_sees_it(client, world):
     staff = world.users["staff.a1"]
     activity = factories.make_activity(
-        staff, world.programme, world.u("POLSEK-A1X"), [world.locations["POLSEK-A1X"], world.locations["POLSEK-A1Y"]]
+        staff,
+        world.programme,
+        world.u("POLSEK-A1X"),
+        [world.locations["POLSEK-A1X"], world.locations["POLSEK-A1Y"]],
     )
     db.session.commit()
     assert activity.parcel_count == 20

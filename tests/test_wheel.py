@@ -17,8 +17,11 @@ pytestmark = pytest.mark.slow
 
 def test_wheel_installs_and_serves_outside_the_checkout(tmp_path):
     dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
     wheel = next(dist.glob("outreach-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "outreach/templates/base.html" in names
@@ -30,8 +33,11 @@ def test_wheel_installs_and_serves_outside_the_checkout(tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     uv = Path(sys.executable).parent / "uv"
-    subprocess.run([str(uv), "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), str(wheel)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(uv), "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), str(wheel)],
+        check=True,
+        capture_output=True,
+    )
     script = textwrap.dedent(
         """
         import outreach, sys
@@ -50,7 +56,8 @@ def test_wheel_installs_and_serves_outside_the_checkout(tmp_path):
     )
     env = {**os.environ, "OUTREACH_INSTANCE_PATH": str(tmp_path / "inst")}
     env.pop("OUTREACH_DATABASE_URL", None)
-    out = subprocess.run([str(venv / "bin" / "python"), "-c", script], cwd=tmp_path, env=env,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.strip().endswith("ok")

@@ -17,7 +17,6 @@ from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -31,7 +30,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from outreach.form_messages import SubForm
 from outreach.models import ActivityStatus
+from outreach.models.types import parse_id
 from outreach.services import activities as svc
 
 #: Separators accepted between a partner's name and role on one line.
@@ -46,19 +47,16 @@ def _options(pairs: list[tuple[Any, Any]]) -> list[SelectChoice]:
 def _opt_int(value: Any) -> int | None:
     if value in (None, "", "None"):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_id(value)
 
 
-class ItemForm(Form):
+class ItemForm(SubForm):
     name = StringField(_l("Item"), validators=[Optional(), Length(max=200)])
     quantity = IntegerField(_l("Quantity"), validators=[Optional()])
     measure = StringField(_l("Measure"), validators=[Optional(), Length(max=20)])
 
 
-class VisitForm(Form):
+class VisitForm(SubForm):
     location_id = SelectField(_l("Registered location"), coerce=_opt_int, validate_choice=False)
     new_name = StringField(_l("New location: name"), validators=[Optional(), Length(max=200)])
     new_kind = SelectField(_l("Kind of place"), validate_choice=False)
@@ -74,14 +72,14 @@ class VisitForm(Form):
     items = FieldList(FormField(ItemForm), min_entries=1, max_entries=30)
 
 
-class OfficerForm(Form):
+class OfficerForm(SubForm):
     rank = StringField(_l("Rank"), validators=[Optional(), Length(max=20)])
     name = StringField(_l("Name"), validators=[Optional(), Length(max=160)])
     nrp = StringField(_l("NRP"), validators=[Optional(), Length(max=18)])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=160)])
 
 
-class CoverageForm(Form):
+class CoverageForm(SubForm):
     outlet = StringField(_l("Outlet"), validators=[Optional(), Length(max=160)])
     url = StringField(_l("Web address"), validators=[Optional(), URL(), Length(max=500)])
     published_on = DateField(_l("Published on"), validators=[Optional()])
@@ -129,17 +127,17 @@ class ActivityForm(FlaskForm):
         self, user: Any, catalogue: Choices, programmes: Any, locations: Any, people: Any
     ) -> None:
         """Fill every select from the data the view loaded (the form itself never queries)."""
-        self.programme_id.choices = _options([(None, "—")] + [(p.id, p.name) for p in programmes])
+        self.programme_id.choices = _options([("", "—")] + [(p.id, p.name) for p in programmes])
         self.unit_code.choices = _options(
             [(u.code, ("· " * max(0, u.depth - user.unit.depth)) + u.name) for u in catalogue.units]
         )
         self.kind.choices = _options(
             [("", "—")] + [(k.code, k.label(catalogue.lang)) for k in catalogue.kinds]
         )
-        self.leader_person_id.choices = _options([(None, "—")] + [(p.id, p.display_name) for p in people])
+        self.leader_person_id.choices = _options([("", "—")] + [(p.id, p.display_name) for p in people])
         self.message_ids.choices = _options([(m.id, m.label(catalogue.lang)) for m in catalogue.messages])
         location_choices = _options(
-            [(None, _l("— new location, described below —"))]
+            [("", _l("— new location, described below —"))]
             + [(loc.id, f"{loc.name} ({loc.address})" if loc.address else loc.name) for loc in locations]
         )
         kind_choices = [("", "—")] + [(k.code, k.label(catalogue.lang)) for k in catalogue.location_kinds]
@@ -476,9 +474,7 @@ class ActivityFilterForm(FlaskForm):
     deleted = BooleanField(_l("Deleted activities"))
 
     def set_choices(self, user: Any, catalogue: Choices, programmes: Any) -> None:
-        self.programme.choices = _options(
-            [(None, _l("All programmes"))] + [(p.id, p.name) for p in programmes]
-        )
+        self.programme.choices = _options([("", _l("All programmes"))] + [(p.id, p.name) for p in programmes])
         self.unit.choices = _options(
             [("", _l("All units"))]
             + [(u.code, ("· " * max(0, u.depth - user.unit.depth)) + u.name) for u in catalogue.units]

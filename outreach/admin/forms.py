@@ -55,13 +55,19 @@ class UnitSelectField(SelectField):
 
 
 class UserCreateForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=60)],
-                           render_kw={"autocomplete": "off", "autocapitalize": "none"})
+    username = StringField(
+        _l("Username"),
+        validators=[DataRequired(), Length(max=60)],
+        render_kw={"autocomplete": "off", "autocapitalize": "none"},
+    )
     full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=160)])
     role = SelectField(_l("Role"), validators=[DataRequired()])
     unit_id = UnitSelectField(_l("Unit"), validators=[DataRequired()])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=128)],
-                             render_kw={"autocomplete": "new-password"})
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(min=8, max=128)],
+        render_kw={"autocomplete": "new-password"},
+    )
     must_change_password = BooleanField(_l("Must change the password at the next login"), default=True)
     submit = SubmitField(_l("Create user"))
 
@@ -75,8 +81,11 @@ class UserEditForm(FlaskForm):
     role = SelectField(_l("Role"), validators=[DataRequired()])
     unit_id = UnitSelectField(_l("Unit"), validators=[DataRequired()])
     is_active = BooleanField(_l("Active (may log in)"))
-    new_password = PasswordField(_l("New password"), validators=[Optional(), Length(min=8, max=128)],
-                                 render_kw={"autocomplete": "new-password"})
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[Optional(), Length(min=8, max=128)],
+        render_kw={"autocomplete": "new-password"},
+    )
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -88,18 +97,25 @@ TIMEZONE_CHOICES = [SelectChoice("WIB"), SelectChoice("WITA"), SelectChoice("WIT
 
 
 class UnitForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
-                       description=_l("Capital letters and digits joined by hyphens, e.g. POLRES-BLORA."))
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l("Capital letters and digits joined by hyphens, e.g. POLRES-BLORA."),
+    )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
     level = SelectField(_l("Level"), validators=[DataRequired()])
-    kind = StringField(_l("Kind"), validators=[Optional(), Length(max=40)],
-                       description=_l("As written in the name: polres, polresta, sat_binmas…"))
+    kind = StringField(
+        _l("Kind"),
+        validators=[Optional(), Length(max=40)],
+        description=_l("As written in the name: polres, polresta, sat_binmas…"),
+    )
     parent_id = UnitSelectField(_l("Parent unit"))
     province = StringField(_l("Province"), validators=[Optional(), Length(max=120)])
     regency = StringField(_l("Regency / city"), validators=[Optional(), Length(max=120)])
     district = StringField(_l("District (kecamatan)"), validators=[Optional(), Length(max=120)])
-    city = StringField(_l("Place name for signatures and datelines"),
-                       validators=[Optional(), Length(max=120)])
+    city = StringField(
+        _l("Place name for signatures and datelines"), validators=[Optional(), Length(max=120)]
+    )
     timezone = SelectField(_l("Time zone"), choices=TIMEZONE_CHOICES)
     is_active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save"))
@@ -157,8 +173,11 @@ class UnitTargetForm(FlaskForm):
 
 
 class CatalogueForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=60)],
-                       description=_l("Lower-case snake_case, e.g. pasar_ikan. It cannot be changed later."))
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=60)],
+        description=_l("Lower-case snake_case, e.g. pasar_ikan. It cannot be changed later."),
+    )
     label_id = StringField(_l("Label (Indonesian)"), validators=[DataRequired(), Length(max=200)])
     label_en = StringField(_l("Label (English)"), validators=[DataRequired(), Length(max=200)])
     sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional()])
@@ -175,11 +194,17 @@ class CatalogueEditForm(CatalogueForm):
 class PersonForm(FlaskForm):
     rank = SelectField(_l("Rank"), choices=[SelectChoice(r) for r in RANKS], validators=[DataRequired()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
-    degrees = StringField(_l("Degrees"), validators=[Optional(), Length(max=80)],
-                          description=_l("Written after the name, e.g. S.H. or S.I.K., M.H."))
-    nrp = StringField(_l("NRP / NIP"), validators=[Optional(), Length(max=18)],
-                      description=_l("8 digits (NRP) or 18 digits (NIP)."),
-                      render_kw={"inputmode": "numeric"})
+    degrees = StringField(
+        _l("Degrees"),
+        validators=[Optional(), Length(max=80)],
+        description=_l("Written after the name, e.g. S.H. or S.I.K., M.H."),
+    )
+    nrp = StringField(
+        _l("NRP / NIP"),
+        validators=[Optional(), Length(max=18)],
+        description=_l("8 digits (NRP) or 18 digits (NIP)."),
+        render_kw={"inputmode": "numeric"},
+    )
     position = StringField(_l("Position"), validators=[Optional(), Length(max=160)])
     unit_id = UnitSelectField(_l("Unit"), validators=[DataRequired()])
     is_active = BooleanField(_l("Active"), default=True)

@@ -26,6 +26,7 @@ from outreach.admin.forms import (
 )
 from outreach.extensions import db
 from outreach.models import Indicator, Person, Programme, ProgrammeKind, Role, Unit, UnitLevel, User
+from outreach.models.types import parse_id
 from outreach.security import role_required
 from outreach.services import admin, users
 from outreach.services.errors import Invalid
@@ -68,7 +69,7 @@ def index() -> str:
 @bp.route("/users")
 @role_required()
 def users_index() -> str:
-    unit_id = request.args.get("unit", type=int)
+    unit_id = request.args.get("unit", type=parse_id)
     page = db.paginate(admin.users_query(unit_id), per_page=_page_size(), error_out=False)
     unit = db.session.get(Unit, unit_id) if unit_id else None
     return render_template("admin/users.html", page=page, unit=unit)
@@ -161,7 +162,7 @@ def units_index() -> str:
 @bp.route("/units/new", methods=["GET", "POST"])
 @role_required()
 def unit_create() -> Response | str:
-    form = UnitForm(parent_id=request.args.get("parent", type=int))
+    form = UnitForm(parent_id=request.args.get("parent", type=parse_id))
     form.parent_id.choices = unit_choices(none=True)
     if form.validate_on_submit():
         try:
@@ -401,7 +402,7 @@ def _person_input(form: PersonForm) -> admin.PersonInput:
 @bp.route("/people")
 @role_required()
 def people_index() -> str:
-    unit_id = request.args.get("unit", type=int) or None
+    unit_id = request.args.get("unit", type=parse_id) or None
     page = db.paginate(admin.people_query(unit_id), per_page=_page_size(), error_out=False)
     return render_template(
         "admin/people.html", page=page, unit_id=unit_id, unit_choices=admin.unit_choices(),
@@ -412,7 +413,7 @@ def people_index() -> str:
 @bp.route("/people/new", methods=["GET", "POST"])
 @role_required()
 def person_create() -> Response | str:
-    form = PersonForm(unit_id=request.args.get("unit", type=int))
+    form = PersonForm(unit_id=request.args.get("unit", type=parse_id))
     form.unit_id.choices = unit_choices(none=True)
     if form.validate_on_submit():
         try:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from outreach.models import ActivityStatus, Indicator, ProgrammeKind, UnitLevel
+from outreach.models.types import MAX_ID
 from outreach.services import activities as svc
 from outreach.services.activities import MAX_COUNT
 
@@ -19,7 +20,6 @@ from .schema import meta
 
 COUNT = meta(minimum=0, maximum=MAX_COUNT)
 #: Ids are 32-bit integers in the database (PostgreSQL ``integer``).
-MAX_ID = 2**31 - 1
 ID = meta(minimum=1, maximum=MAX_ID)
 
 

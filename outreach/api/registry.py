@@ -143,12 +143,12 @@ def locations_query(user: User, q: str = "") -> Select[Any]:
     )
     text = " ".join(q.split()).lower()
     if text:
-        pattern = f"%{text}%"
+        pattern = activities.like_pattern(text)
         query = query.where(
             or_(
-                func.lower(Location.name).like(pattern),
-                func.lower(Location.village).like(pattern),
-                func.lower(Location.district).like(pattern),
+                func.lower(Location.name).like(pattern, escape="\\"),
+                func.lower(Location.village).like(pattern, escape="\\"),
+                func.lower(Location.district).like(pattern, escape="\\"),
             )
         )
     return query.order_by(Location.name, Location.id)
@@ -178,18 +178,19 @@ def create_location(actor: User, body: LocationCreateBody) -> Location:
     existing = activities.find_location(name, body.regency)
     if existing is not None:
         raise Conflict(_("This place is already registered (location %(id)d).", id=existing.id))
-    location = Location(
+    assert kind is not None
+    data = activities.LocationInput(
         name=name,
-        kind=kind,
-        village=body.village.strip() or None,
-        district=body.district.strip() or None,
-        regency=body.regency.strip() or None,
-        province=body.province.strip() or None,
+        kind=body.kind,
+        village=body.village,
+        district=body.district,
+        regency=body.regency,
+        province=body.province,
         latitude=body.latitude,
         longitude=body.longitude,
-        contact_name=body.contact_name.strip() or None,
-        unit=unit,
+        contact_name=body.contact_name,
     )
+    location = activities.build_location(data, kind, unit.id)
     db.session.add(location)
     db.session.flush()
     audit.record(actor, "create", "location", location.id, unit_id=unit.id, changes={"name": name})

@@ -42,7 +42,10 @@ def login() -> Response | str:
         db.session.commit()
         if user is None:
             # One message whatever went wrong: unknown user, wrong password, locked or throttled.
-            flash(_("Wrong username or password, or too many attempts. Wait a few minutes and try again."), "danger")
+            flash(
+                _("Wrong username or password, or too many attempts. Wait a few minutes and try again."),
+                "danger",
+            )
             return render_template("auth/login.html", form=form), 200
         session.clear()  # a fresh session on login (no fixation)
         login_user(user)
@@ -71,14 +74,18 @@ def password() -> Response | str:
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            users.change_password(current_user, form.current_password.data or "", form.new_password.data or "")
+            users.change_password(
+                current_user, form.current_password.data or "", form.new_password.data or ""
+            )
         except Invalid as exc:
             for name, message in exc.fields.items():
                 target = form.current_password if name == "current_password" else form.new_password
                 target.errors = [*target.errors, message]
         else:
             db.session.commit()
-            login_user(current_user._get_current_object())  # re-issue this session with the new epoch; all others are ended
+            login_user(
+                current_user._get_current_object()
+            )  # re-issue this session with the new epoch; all others are ended
             flash(_("Your password has been changed. Other sessions were logged out."), "success")
             return redirect(url_for("auth.home"))
     return render_template("auth/password.html", form=form)

@@ -31,8 +31,9 @@ from typing import IO, Any, BinaryIO, Literal
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
 
 __all__ = [
@@ -198,6 +199,57 @@ def _xlsx_cell(ws: Any, column: Column, value: Any, date_format: str) -> Any:
     return _text_cell(ws, str(value))
 
 
+def _plain_text(value: str) -> str | None:
+    """``value`` as a plain string openpyxl stores as an unstyled text cell (exactly what :func:`_text_cell`
+    produces for it), or None when it needs the guarded cell (a formula trigger or an error code)."""
+    text = _xml_text(value)
+    if value.startswith(FORMULA_TRIGGERS) or text.startswith(FORMULA_TRIGGERS) or text in ERROR_CODES:
+        return None
+    return text
+
+
+def _xlsx_row_writer(ws: Any, columns: Sequence[Column], date_format: str) -> Any:
+    """A function turning one row's values into what ``ws.append`` takes, with per-row work kept minimal.
+
+    Styled cells (numbers, dates, times) reuse one prototype cell per column: write-only ``append``
+    serialises a row before it returns, so the cell can take the next row's value. Unguarded text goes in
+    as a plain string (an unstyled text cell); only guarded text builds its own cell.
+    """
+    protos: list[Any] = []
+    for column in columns:
+        proto = None
+        # (a date format openpyxl does not see as one would be replaced when the value is bound: no prototype)
+        if column.kind in ("int", "float", "time") or (column.kind == "date" and is_date_format(date_format)):
+            proto = WriteOnlyCell(ws)
+            proto.number_format = date_format if column.kind == "date" else _XLSX_FORMATS[column.kind]
+        protos.append(proto)
+    plan = list(zip(columns, protos, strict=True))
+
+    def convert(values: Sequence[Any]) -> list[Any]:
+        out: list[Any] = []
+        append = out.append
+        for (column, proto), value in zip(plan, values, strict=True):
+            if value is None:
+                append(None)
+                continue
+            kind = column.kind
+            if type(value) is str:
+                text = _plain_text(value)
+                append(text if text is not None else _xlsx_cell(ws, column, value, date_format))
+            elif proto is not None and (
+                (kind in ("int", "float") and _is_number(value))
+                or (kind == "date" and type(value) is date)
+                or (kind == "time" and type(value) is time)
+            ):
+                proto.value = value
+                append(proto)
+            else:
+                append(_xlsx_cell(ws, column, value, date_format))
+        return out
+
+    return convert
+
+
 def _sheet_title(title: str) -> str:
     for ch in "[]:*?/\\":
         title = title.replace(ch, " ")
@@ -236,10 +288,9 @@ def write_xlsx(
         cell.font, cell.fill, cell.alignment = bold, fill, align
         head.append(cell)
     ws.append(head)
+    convert = _xlsx_row_writer(ws, columns, date_format)
     for row in rows:
-        ws.append(
-            [_xlsx_cell(ws, c, v, date_format) for c, v in zip(columns, _values(columns, row), strict=True)]
-        )
+        ws.append(convert(_values(columns, row)))
     wb.save(to)
 
 

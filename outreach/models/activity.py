@@ -50,7 +50,9 @@ class Activity(TimestampMixin, Base):
         CheckConstraint("parcel_count >= 0", name="parcel_count_non_negative"),
         CheckConstraint("beneficiary_count >= 0", name="beneficiary_count_non_negative"),
         CheckConstraint("message_count >= 0", name="message_count_non_negative"),
-        CheckConstraint("end_time IS NULL OR start_time IS NULL OR end_time >= start_time", name="time_order"),
+        CheckConstraint(
+            "end_time IS NULL OR start_time IS NULL OR end_time >= start_time", name="time_order"
+        ),
         # The filters the list and the dashboard use; the trailing columns make these covering indexes
         # for the aggregate queries (no table lookup per row).
         Index(

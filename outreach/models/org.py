@@ -81,9 +81,7 @@ class Person(TimestampMixin, Base):
     """An officer or civilian staff member. Rank, name, degrees, NRP and position are stored separately."""
 
     __tablename__ = "people"
-    __table_args__ = (
-        CheckConstraint("nrp IS NULL OR length(nrp) IN (8, 18)", name="nrp_length"),
-    )
+    __table_args__ = (CheckConstraint("nrp IS NULL OR length(nrp) IN (8, 18)", name="nrp_length"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
@@ -99,7 +97,7 @@ class Person(TimestampMixin, Base):
 
     @property
     def display_name(self) -> str:
-        """"AKP Lilik Widiastuti, S.H." — rank before the name, degrees after."""
+        """ "AKP Lilik Widiastuti, S.H." — rank before the name, degrees after."""
         name = f"{self.name}, {self.degrees}" if self.degrees else self.name
         return f"{self.rank} {name}"
 

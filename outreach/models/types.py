@@ -8,6 +8,19 @@ from typing import Any
 
 from sqlalchemy import DateTime, Dialect, Enum, TypeDecorator
 
+#: Largest id a client may send: primary keys are 32-bit INTEGER on PostgreSQL, and larger numbers overflow
+#: SQLite's driver. Every edge (URL converter, form coercion, API schema) refuses anything above it.
+MAX_ID = 2**31 - 1
+
+
+def parse_id(value: Any) -> int | None:
+    """An id from untrusted text: a whole number in 1..MAX_ID, else None."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores aware datetimes as UTC; always returns aware UTC datetimes (SQLite drops tzinfo)."""

@@ -11,6 +11,8 @@ from wtforms import DateField, HiddenField, RadioField, SelectField, TextAreaFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from outreach.models.types import parse_id
+
 STATUS_CHOICES = [
     SelectChoice("verified", _l("Verified only")),
     SelectChoice("submitted", _l("Submitted and verified")),
@@ -30,7 +32,7 @@ class ReportFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    programme = SelectField(_l("Programme"), coerce=int, validators=[DataRequired()])
+    programme = SelectField(_l("Programme"), coerce=parse_id, validators=[DataRequired()])
     unit = SelectField(_l("Unit"), validators=[Optional()])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])

@@ -33,6 +33,7 @@ from outreach.exports.tabular import write_csv, write_xlsx
 from outreach.extensions import db
 from outreach.i18n import current_language
 from outreach.models import ActivityStatus, Programme, ReportSection, Role
+from outreach.models.types import parse_id
 from outreach.reports import bp
 from outreach.reports.forms import (
     ImportConfirmForm,
@@ -165,7 +166,10 @@ def _stream_file(fh: Any, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
 @bp.route("/texts", methods=["GET", "POST"])
 @role_required(*READERS)
 def texts() -> Any:
-    programme = db.get_or_404(Programme, request.args.get("programme", type=int))
+    programme_id = request.args.get("programme", type=parse_id)
+    if programme_id is None:  # get_or_404(None) would warn (an error under pytest) before answering 404
+        abort(404)
+    programme = db.get_or_404(Programme, programme_id)
     unit = reports.root_unit(current_user, ActivityFilter(unit_code=request.args.get("unit") or None))
     current = reports.get_report_texts(programme, unit)
     form = ReportTextForm(data={s.value: body for s, body in current.items()})

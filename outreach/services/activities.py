@@ -14,8 +14,9 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -232,15 +233,12 @@ def get_activity(user: User, activity_id: int) -> Activity:
     return activity
 
 
-def list_activities_query(user: User, filters: ActivityFilter) -> Select[tuple[Activity]]:
+def list_activities_query(user: User, filters: ActivityFilter) -> Select[Any]:
     """Activities the user may see, filtered and sorted, as an unexecuted select (the edge paginates)."""
-    root = user.unit
-    if filters.unit_code:
-        chosen = get_unit_in_scope(user, filters.unit_code)
-        root = chosen if chosen is not None else None  # type: ignore[assignment]
+    root: Unit | None = get_unit_in_scope(user, filters.unit_code) if filters.unit_code else user.unit
     query = select(Activity).options(selectinload(Activity.unit), selectinload(Activity.kind))
-    if root is None:
-        return query.where(False)  # noqa: FBT003 - a foreign unit filter shows nothing
+    if root is None:  # a unit outside the user's area (or unknown) shows nothing
+        return query.where(false())
     query = query.where(Activity.unit_id.in_(subtree_ids_query(root)))
     if filters.deleted and user.role is Role.ADMIN:
         query = query.where(Activity.deleted_at.is_not(None))
@@ -258,7 +256,9 @@ def list_activities_query(user: User, filters: ActivityFilter) -> Select[tuple[A
     if filters.date_to:
         query = query.where(Activity.occurred_on <= filters.date_to)
     if filters.kind:
-        query = query.where(Activity.kind_id.in_(select(ActivityKind.id).where(ActivityKind.code == filters.kind)))
+        query = query.where(
+            Activity.kind_id.in_(select(ActivityKind.id).where(ActivityKind.code == filters.kind))
+        )
     if filters.created_by_id:
         query = query.where(Activity.created_by_id == filters.created_by_id)
     if filters.location_kind:
@@ -270,17 +270,22 @@ def list_activities_query(user: User, filters: ActivityFilter) -> Select[tuple[A
         )
         query = query.where(Activity.id.in_(visited))
     if filters.q.strip():
-        pattern = f"%{filters.q.strip().lower()}%"
+        pattern = like_pattern(filters.q.strip().lower())
         at_location = (
             select(Visit.activity_id)
             .join(Location, Location.id == Visit.location_id)
-            .where(or_(func.lower(Location.name).like(pattern), func.lower(Location.village).like(pattern)))
+            .where(
+                or_(
+                    func.lower(Location.name).like(pattern, escape="\\"),
+                    func.lower(Location.village).like(pattern, escape="\\"),
+                )
+            )
         )
         query = query.where(
             or_(
-                func.lower(Activity.title).like(pattern),
-                func.lower(Activity.leader_name).like(pattern),
-                func.lower(Activity.summary).like(pattern),
+                func.lower(Activity.title).like(pattern, escape="\\"),
+                func.lower(Activity.leader_name).like(pattern, escape="\\"),
+                func.lower(Activity.summary).like(pattern, escape="\\"),
                 Activity.id.in_(at_location),
             )
         )
@@ -343,7 +348,9 @@ def create_activity(actor: User, data: ActivityInput) -> Activity:
     return activity
 
 
-def update_activity(actor: User, activity: Activity, data: ActivityInput, *, version: int | None = None) -> Activity:
+def update_activity(
+    actor: User, activity: Activity, data: ActivityInput, *, version: int | None = None
+) -> Activity:
     """Replace the activity's content; ``version`` (when given) must match or the edit is a Conflict."""
     if not can_view(actor, activity):
         raise NotFound(_("Activity not found."))
@@ -454,7 +461,9 @@ def _require_visible(actor: User, activity: Activity) -> None:
         raise NotFound(_("Activity not found."))
 
 
-def _transition(actor: User, activity: Activity, status: ActivityStatus, action: str, comment: str = "") -> None:
+def _transition(
+    actor: User, activity: Activity, status: ActivityStatus, action: str, comment: str = ""
+) -> None:
     before = activity.status
     activity.status = status
     activity.updated_by_id = actor.id
@@ -510,15 +519,21 @@ def _validate(actor: User, data: ActivityInput, existing: Activity | None) -> _R
 
     programme = db.session.get(Programme, data.programme_id) if data.programme_id else None
     if programme is None:
-        errors["programme_id"] = _("Choose a programme.") if not data.programme_id else _("Unknown programme.")
+        errors["programme_id"] = (
+            _("Choose a programme.") if not data.programme_id else _("Unknown programme.")
+        )
     unit = get_unit_in_scope(actor, data.unit_code) if data.unit_code else None
     if unit is None:
         errors["unit_code"] = (
             _("Choose the unit.") if not data.unit_code else _("Unknown unit, or a unit outside your area.")
         )
-    kind = db.session.scalar(select(ActivityKind).where(ActivityKind.code == data.kind)) if data.kind else None
+    kind = (
+        db.session.scalar(select(ActivityKind).where(ActivityKind.code == data.kind)) if data.kind else None
+    )
     if kind is None:
-        errors["kind"] = _("Choose the kind of activity.") if not data.kind else _("Unknown kind of activity.")
+        errors["kind"] = (
+            _("Choose the kind of activity.") if not data.kind else _("Unknown kind of activity.")
+        )
 
     if data.occurred_on is None:
         errors["date"] = _("Enter the date of the activity.")
@@ -564,7 +579,11 @@ def _validate(actor: User, data: ActivityInput, existing: Activity | None) -> _R
 
     if errors:
         raise Invalid(errors)
-    assert programme is not None and unit is not None and kind is not None and leader_rank is not None
+    # No errors means every lookup succeeded (narrowing for the type checker).
+    assert programme is not None
+    assert unit is not None
+    assert kind is not None
+    assert leader_rank is not None
     return _Resolved(
         programme=programme,
         unit=unit,
@@ -610,7 +629,7 @@ def _check_count(value: Any, path: str, errors: dict[str, str]) -> None:
     elif value < 0:
         errors[path] = _("Cannot be negative.")
     elif value > MAX_COUNT:
-        errors[path] = _("That is more than %(n)s.", n=f"{MAX_COUNT:,}".replace(",", "."))
+        errors[path] = _("That is more than %(n)s.", n=format_decimal(MAX_COUNT))
 
 
 def _check_visits(actor: User, visits: list[VisitInput], errors: dict[str, str]) -> list[Location]:
@@ -638,7 +657,11 @@ def _check_visits(actor: User, visits: list[VisitInput], errors: dict[str, str])
             new = visit.location
             location = _resolve_inline_location(new, location_kinds, path, errors, actor)
             if location is not None:
-                key = location.id if location.id is not None else (new.name.strip().lower(), new.regency.strip().lower())
+                key = (
+                    location.id
+                    if location.id is not None
+                    else (new.name.strip().lower(), new.regency.strip().lower())
+                )
         else:
             errors[f"{path}.location_id"] = _("Choose a location or describe a new one.")
         if key is not None:
@@ -691,7 +714,9 @@ def _resolve_inline_location(
         ok = False
     kind = kinds.get(new.kind)
     if kind is None:
-        errors[f"{path}.location.kind"] = _("Choose the kind of place.") if not new.kind else _("Unknown kind of place.")
+        errors[f"{path}.location.kind"] = (
+            _("Choose the kind of place.") if not new.kind else _("Unknown kind of place.")
+        )
         ok = False
     for attr in ("village", "district", "regency", "province"):
         if len(getattr(new, attr)) > 120:
@@ -702,7 +727,9 @@ def _resolve_inline_location(
         ok = False
     for attr, bound in (("latitude", 90), ("longitude", 180)):
         value = getattr(new, attr)
-        if value is not None and (not isinstance(value, int | float) or isinstance(value, bool) or not -bound <= value <= bound):
+        if value is not None and (
+            not isinstance(value, int | float) or isinstance(value, bool) or not -bound <= value <= bound
+        ):
             errors[f"{path}.location.{attr}"] = _("Must lie between -%(b)d and %(b)d.", b=bound)
             ok = False
     if not ok:
@@ -711,17 +738,22 @@ def _resolve_inline_location(
     existing = find_location(name, new.regency)
     if existing is not None:
         return existing
+    return build_location(new, kind, actor.unit_id)
+
+
+def build_location(data: LocationInput, kind: LocationKind, unit_id: int | None) -> Location:
+    """A new (unsaved) registry entry from validated input, with names and address parts tidied."""
     return Location(
-        name=name,
+        name=" ".join(data.name.split()),
         kind=kind,
-        village=new.village.strip() or None,
-        district=new.district.strip() or None,
-        regency=new.regency.strip() or None,
-        province=new.province.strip() or None,
-        latitude=new.latitude,
-        longitude=new.longitude,
-        contact_name=new.contact_name.strip() or None,
-        unit_id=actor.unit_id,
+        village=data.village.strip() or None,
+        district=data.district.strip() or None,
+        regency=data.regency.strip() or None,
+        province=data.province.strip() or None,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        contact_name=data.contact_name.strip() or None,
+        unit_id=unit_id,
     )
 
 
@@ -740,7 +772,10 @@ def _check_messages(data: ActivityInput, errors: dict[str, str]) -> list[tuple[i
     links: list[tuple[int | None, str]] = []
     if data.message_ids:
         catalogue = {
-            m.id: m for m in db.session.scalars(select(KamtibmasMessage).where(KamtibmasMessage.id.in_(data.message_ids)))
+            m.id: m
+            for m in db.session.scalars(
+                select(KamtibmasMessage).where(KamtibmasMessage.id.in_(data.message_ids))
+            )
         }
         for i, mid in enumerate(data.message_ids):
             if mid not in catalogue:
@@ -812,7 +847,12 @@ def _apply(activity: Activity, data: ActivityInput, resolved: _Resolved) -> None
         for p in data.partners
     ]
     activity.coverage = [
-        MediaCoverage(outlet=c.outlet.strip(), url=c.url.strip(), published_on=c.published_on, headline=c.headline.strip())
+        MediaCoverage(
+            outlet=c.outlet.strip(),
+            url=c.url.strip(),
+            published_on=c.published_on,
+            headline=c.headline.strip(),
+        )
         for c in data.coverage
     ]
     activity.visit_count = len(activity.visits)
@@ -931,7 +971,8 @@ def to_input(activity: Activity) -> ActivityInput:
         message_ids=[m.message_id for m in activity.messages if m.message_id],
         messages=[m.text for m in activity.messages if not m.message_id],
         partners=[
-            PartnerInput(name=p.name, role=p.role, kind=p.kind.code if p.kind else None) for p in activity.partners
+            PartnerInput(name=p.name, role=p.role, kind=p.kind.code if p.kind else None)
+            for p in activity.partners
         ],
         coverage=[
             CoverageInput(outlet=c.outlet, url=c.url, published_on=c.published_on, headline=c.headline)
@@ -965,17 +1006,23 @@ def _area_condition(user: User) -> Any:
     )
 
 
+def like_pattern(text: str) -> str:
+    """``%text%`` for LIKE ... ESCAPE '\\': a ``%`` or ``_`` the user typed matches only itself."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def search_locations(user: User, q: str = "", limit: int = 20) -> list[Location]:
     """Registered locations in the user's area whose name, village or district contains ``q``."""
     query = select(Location).options(selectinload(Location.kind)).where(_area_condition(user))
     text = " ".join(q.split()).lower()
     if text:
-        pattern = f"%{text}%"
+        pattern = like_pattern(text)
         query = query.where(
             or_(
-                func.lower(Location.name).like(pattern),
-                func.lower(Location.village).like(pattern),
-                func.lower(Location.district).like(pattern),
+                func.lower(Location.name).like(pattern, escape="\\"),
+                func.lower(Location.village).like(pattern, escape="\\"),
+                func.lower(Location.district).like(pattern, escape="\\"),
             )
         )
     return list(db.session.scalars(query.order_by(Location.name, Location.id).limit(limit)))
@@ -985,5 +1032,7 @@ def history(activity: Activity) -> list[Any]:
     """The audit entries of ``activity``, oldest first (the caller has already checked it may see it)."""
     from outreach.models import AuditEntry
 
-    query = select(AuditEntry).where(AuditEntry.entity_type == "activity", AuditEntry.entity_id == activity.id)
+    query = select(AuditEntry).where(
+        AuditEntry.entity_type == "activity", AuditEntry.entity_id == activity.id
+    )
     return list(db.session.scalars(query.order_by(AuditEntry.id)))

@@ -21,7 +21,8 @@ class AuditContext:
 
 
 audit_context: contextvars.ContextVar[AuditContext] = contextvars.ContextVar(
-    "audit_context", default=AuditContext()
+    "audit_context",
+    default=AuditContext(),  # noqa: B039 - a frozen dataclass, immutable
 )
 
 
@@ -58,7 +59,8 @@ def record(
     ctx = audit_context.get()
     entry = AuditEntry(
         actor_id=actor.id if actor else None,
-        actor_username=actor.username if actor else (username or ""),
+        # a failed login's username is whatever was typed: one inert line, within the column's 60
+        actor_username=actor.username if actor else _single_line(username or "")[:60],
         actor_role=actor.role.value if actor else "",
         action=action,
         entity_type=entity_type,

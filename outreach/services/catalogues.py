@@ -104,4 +104,8 @@ def seed_catalogues() -> None:
 
 def active(model: Any) -> list[Any]:
     """Active entries of a catalogue in display order."""
-    return list(db.session.scalars(select(model).where(model.is_active.is_(True)).order_by(model.sort_order, model.id)))
+    return list(
+        db.session.scalars(
+            select(model).where(model.is_active.is_(True)).order_by(model.sort_order, model.id)
+        )
+    )

@@ -53,7 +53,15 @@ DEMO_ACCOUNTS = [
 
 SEED_LOCATIONS = [
     # name, kind, village, district, contact, lat, lon
-    ("Ponpes Al Alif Tunjungan", "pondok_pesantren", "Tunjungan", "Tunjungan", "KH. Nasir", -6.9262, 111.3951),
+    (
+        "Ponpes Al Alif Tunjungan",
+        "pondok_pesantren",
+        "Tunjungan",
+        "Tunjungan",
+        "KH. Nasir",
+        -6.9262,
+        111.3951,
+    ),
     ("Panti Asuhan Darul Hadlonah", "panti_asuhan", "Kunden", "Blora", "", -6.9683, 111.4186),
     ("Ponpes Khozinatul Ulum", "pondok_pesantren", "Kedungjenar", "Blora", "", -6.9614, 111.4092),
     ("Panti Asuhan Muhammadiyah Blora", "panti_asuhan", "Tempelan", "Blora", "", -6.9701, 111.4237),
@@ -132,8 +140,34 @@ def _units() -> dict[str, Unit]:
 # ------------------------------------------------------------------------------------------ people
 
 
-_FIRST = ["Agus", "Budi", "Dwi", "Eko", "Fajar", "Hadi", "Joko", "Slamet", "Sri", "Wahyu", "Yuli", "Rina", "Teguh", "Bambang"]
-_LAST = ["Santoso", "Prasetyo", "Wibowo", "Susanto", "Hartono", "Purnomo", "Setiawan", "Lestari", "Rahayu", "Nugroho"]
+_FIRST = [
+    "Agus",
+    "Budi",
+    "Dwi",
+    "Eko",
+    "Fajar",
+    "Hadi",
+    "Joko",
+    "Slamet",
+    "Sri",
+    "Wahyu",
+    "Yuli",
+    "Rina",
+    "Teguh",
+    "Bambang",
+]
+_LAST = [
+    "Santoso",
+    "Prasetyo",
+    "Wibowo",
+    "Susanto",
+    "Hartono",
+    "Purnomo",
+    "Setiawan",
+    "Lestari",
+    "Rahayu",
+    "Nugroho",
+]
 
 
 def _people(units: dict[str, Unit]) -> dict[str, list[Person]]:
@@ -154,9 +188,14 @@ def _people(units: dict[str, Unit]) -> dict[str, list[Person]]:
     add(units["SATBINMAS-BLORA"], "Brigadir", "Dwi Santoso", "Banit Sat Binmas Polres Blora")
     add(units["POLRES-BLORA"], "AKBP", "Wawan Andi Susanto", "Kapolres Blora", "S.I.K., M.H.")
     add(units["SATBINMAS-REMBANG"], "AKP", "Heri Setiawan", "Kasat Binmas Polres Rembang", "S.H.")
-    for code, unit in units.items():
+    for unit in units.values():
         if unit.level is UnitLevel.POLSEK:
-            add(unit, rng.choice(["Iptu", "AKP"]), f"{rng.choice(_FIRST)} {rng.choice(_LAST)}", f"Kapolsek {unit.district}")
+            add(
+                unit,
+                rng.choice(["Iptu", "AKP"]),
+                f"{rng.choice(_FIRST)} {rng.choice(_LAST)}",
+                f"Kapolsek {unit.district}",
+            )
             add(unit, "Aipda", f"{rng.choice(_FIRST)} {rng.choice(_LAST)}", f"Kanit Binmas {unit.name}")
             for _n in range(2):
                 add(
@@ -224,7 +263,10 @@ def _programmes(units: dict[str, Unit]) -> tuple[Programme, Programme]:
 
 
 _LOCATION_PATTERNS = [
-    ("pondok_pesantren", ["Ponpes Al Hidayah", "Ponpes Miftahul Huda", "Ponpes Darul Ulum", "Ponpes Nurul Iman"]),
+    (
+        "pondok_pesantren",
+        ["Ponpes Al Hidayah", "Ponpes Miftahul Huda", "Ponpes Darul Ulum", "Ponpes Nurul Iman"],
+    ),
     ("panti_asuhan", ["Panti Asuhan Kasih Ibu", "Panti Asuhan Al Ikhlas"]),
     ("masjid", ["Masjid Baiturrahman", "Masjid Al Muttaqin", "Musala Al Amin"]),
     ("gereja", ["GKJ", "Gereja Santo Yusup"]),
@@ -244,12 +286,16 @@ def _locations(units: dict[str, Unit]) -> dict[str, list[Location]]:
     for code, unit in units.items():
         if unit.level is not UnitLevel.POLSEK:
             continue
-        assert unit.district and unit.city and unit.regency
+        assert unit.district
+        assert unit.city
+        assert unit.regency
         lat0, lon0 = centre[unit.city]
         for kind_code, names in _LOCATION_PATTERNS:
             for name in names:
                 suffix = unit.district
-                full = f"{name} {suffix}" if kind_code != "desa" else f"{name} {rng.choice(_VILLAGES)} {suffix}"
+                full = (
+                    f"{name} {suffix}" if kind_code != "desa" else f"{name} {rng.choice(_VILLAGES)} {suffix}"
+                )
                 has_coords = rng.random() < 0.6
                 loc = Location(
                     name=full,
@@ -285,7 +331,18 @@ def _locations(units: dict[str, Unit]) -> dict[str, list[Location]]:
     return by_unit
 
 
-_VILLAGES = ["Sidomulyo", "Karangjati", "Sumberejo", "Ngampel", "Tambahrejo", "Mlangsen", "Jetis", "Kauman", "Tegalrejo", "Purwosari"]
+_VILLAGES = [
+    "Sidomulyo",
+    "Karangjati",
+    "Sumberejo",
+    "Ngampel",
+    "Tambahrejo",
+    "Mlangsen",
+    "Jetis",
+    "Kauman",
+    "Tegalrejo",
+    "Purwosari",
+]
 
 
 # ------------------------------------------------------------------------------------------ activities
@@ -297,7 +354,9 @@ def _message_ids() -> dict[str, int]:
     return {m.code: m.id for m in db.session.scalars(select(KamtibmasMessage))}
 
 
-def _seed_story(accounts: dict[str, User], programme: Programme, locations: dict[str, list[Location]]) -> None:
+def _seed_story(
+    accounts: dict[str, User], programme: Programme, locations: dict[str, list[Location]]
+) -> None:
     """The activity of the news story: 30 November 2023, 50 paket sembako at five places."""
     staff = accounts["staf.blora"]
     ids = _message_ids()
@@ -313,7 +372,14 @@ def _seed_story(accounts: dict[str, User], programme: Programme, locations: dict
                 beneficiary_group="santri" if loc.kind.code == "pondok_pesantren" else "anak asuh",
                 contact_name="KH. Nasir" if is_alif else "",
                 contact_role="Pengasuh Ponpes Al Alif Tunjungan" if is_alif else "",
-                items=[svc.ItemInput(name="Paket sembako (beras 5 kg, gula, minyak goreng 1 l)", quantity=10, kind="paket_sembako", measure="paket")],
+                items=[
+                    svc.ItemInput(
+                        name="Paket sembako (beras 5 kg, gula, minyak goreng 1 l)",
+                        quantity=10,
+                        kind="paket_sembako",
+                        measure="paket",
+                    )
+                ],
             )
         )
     data = svc.ActivityInput(
@@ -342,7 +408,11 @@ def _seed_story(accounts: dict[str, User], programme: Programme, locations: dict
         ],
         visits=visits,
         message_ids=[ids["jaga_persatuan"], ids["tolak_hoaks"], ids["jangan_terprovokasi"], ids["kerukunan"]],
-        partners=[svc.PartnerInput(name="KH. Nasir", role="Pengasuh Ponpes Al Alif Tunjungan", kind="pengasuh_ponpes")],
+        partners=[
+            svc.PartnerInput(
+                name="KH. Nasir", role="Pengasuh Ponpes Al Alif Tunjungan", kind="pengasuh_ponpes"
+            )
+        ],
         coverage=[
             svc.CoverageInput(
                 outlet="INFODESANEWS",
@@ -357,7 +427,16 @@ def _seed_story(accounts: dict[str, User], programme: Programme, locations: dict
 
 
 _PARCEL_KINDS = {"bakti_sosial"}
-_GROUPS = ["warga kurang mampu", "santri", "anak yatim", "jamaah masjid", "pedagang pasar", "pelajar", "tokoh masyarakat", "janda lansia"]
+_GROUPS = [
+    "warga kurang mampu",
+    "santri",
+    "anak yatim",
+    "jamaah masjid",
+    "pedagang pasar",
+    "pelajar",
+    "tokoh masyarakat",
+    "janda lansia",
+]
 
 
 def _generate(
@@ -373,7 +452,18 @@ def _generate(
     admin = accounts["admin"]
     commander = accounts["kasat.blora"]
     message_ids = list(_message_ids().values())
-    kinds = ["bakti_sosial", "sambang", "sambang", "penyuluhan", "sosialisasi", "patroli_dialogis", "jumat_curhat", "minggu_kasih", "dds", "problem_solving"]
+    kinds = [
+        "bakti_sosial",
+        "sambang",
+        "sambang",
+        "penyuluhan",
+        "sosialisasi",
+        "patroli_dialogis",
+        "jumat_curhat",
+        "minggu_kasih",
+        "dds",
+        "problem_solving",
+    ]
     polseks = [u for u in units.values() if u.level is UnitLevel.POLSEK]
     blora_polseks = [u for u in polseks if u.city == "Blora"]
     # Two Blora Polsek stay quiet in the last months, so the dashboard's gap list has something to show.
@@ -398,7 +488,14 @@ def _generate(
                 beneficiaries=rng.randint(8, 120),
                 beneficiary_group=rng.choice(_GROUPS),
                 items=(
-                    [svc.ItemInput(name="Brosur imbauan pemilu damai", quantity=rng.randint(20, 200), kind="brosur", measure="lembar")]
+                    [
+                        svc.ItemInput(
+                            name="Brosur imbauan pemilu damai",
+                            quantity=rng.randint(20, 200),
+                            kind="brosur",
+                            measure="lembar",
+                        )
+                    ]
                     if kind == "sosialisasi"
                     else []
                 ),
@@ -414,7 +511,11 @@ def _generate(
             title="",
             summary="",
             leader=svc.PersonInput(
-                rank=leader.rank, name=leader.name, nrp=leader.nrp or "", position=leader.position or "", person_id=leader.id
+                rank=leader.rank,
+                name=leader.name,
+                nrp=leader.nrp or "",
+                position=leader.position or "",
+                person_id=leader.id,
             ),
             visits=visits,
             message_ids=rng.sample(message_ids, k=rng.randint(1, 3)),
@@ -429,7 +530,9 @@ def _generate(
             svc.submit_activity(author, activity)
         elif roll < 0.95:
             svc.submit_activity(author, activity)
-            svc.return_activity(commander if unit.city == "Blora" else admin, activity, "Lengkapi jumlah penerima manfaat.")
+            svc.return_activity(
+                commander if unit.city == "Blora" else admin, activity, "Lengkapi jumlah penerima manfaat."
+            )
         count += 1
     return count
 

@@ -145,8 +145,9 @@ def _activity_select(user: User, filters: ActivityFilter, lang: str) -> Any:
     )
 
 
-def _activity_dict(r: Any) -> dict[str, Any]:
-    d = dict(r._mapping)
+def _activity_dict(r: Any, keys: Sequence[str] | None = None) -> dict[str, Any]:
+    """The row as a dict (``keys``: the result's column names, read once per result rather than per row)."""
+    d = dict(zip(keys, r, strict=True)) if keys is not None else dict(r._mapping)
     status = d["status"]
     d["status"] = getattr(status, "value", status)
     return d
@@ -169,10 +170,11 @@ def activity_rows(user: User, filters: ActivityFilter, lang: str = "id") -> Iter
     require_reader(user)
     s, query = _activity_select(user, filters, lang)
     result = db.session.execute(query.order_by(s.c.occurred_on, s.c.id).execution_options(yield_per=BATCH))
+    keys = tuple(result.keys())
     for batch in _batches(result):
         names = location_names([r.activity_id for r in batch])
         for r in batch:
-            d = _activity_dict(r)
+            d = _activity_dict(r, keys)
             d["locations"] = "; ".join(names.get(d["activity_id"], []))
             yield d
 
@@ -203,10 +205,11 @@ def visit_rows(user: User, filters: ActivityFilter, lang: str = "id") -> Iterato
         .order_by(s.c.occurred_on, s.c.id, Visit.position)
     )
     result = db.session.execute(query.execution_options(yield_per=BATCH))
+    keys = tuple(result.keys())
     for batch in _batches(result):
         messages = _messages(list({r.activity_id for r in batch}))
         for r in batch:
-            d = _activity_dict(r)
+            d = _activity_dict(r, keys)
             d["messages"] = MESSAGE_SEPARATOR.join(messages.get(d["activity_id"], []))
             yield d
 

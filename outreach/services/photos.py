@@ -61,7 +61,9 @@ def prepare(uploads: list[Upload], *, max_bytes: int, max_pixels: int) -> list[P
     prepared: list[Prepared] = []
     problems: list[str] = []
     for upload in uploads:
-        name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1][:255]
+        name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+        # Control characters (NUL above all: PostgreSQL refuses it in text) never reach the database.
+        name = "".join(ch for ch in name if ch.isprintable())[:255]
         raw = upload.stream.read(max_bytes + 1)
         if not raw:
             continue

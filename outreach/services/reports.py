@@ -1,24 +1,25 @@
 """Reports: gather what the PDF builders print from the database (the builders never query it).
 
-Every figure is computed in SQL over the activities the user may see (``list_activities_query``, so
-scope, the PR "verified only" rule and soft deletion apply once), grouped in the database: a report over
-10,000 activities reads one aggregate row per group plus the activity list, which is streamed with
-``yield_per`` and fetches the location names of each batch of activities in one query (linear time, flat
-memory).
+Every figure (totals, targets, the tables by unit, location kind and message, the monthly chart) comes from
+:func:`outreach.services.stats.summarize` – the function behind the dashboard and ``/api/v1/stats`` – so a
+report, the dashboard and the API show the same numbers for the same filters; :func:`stats_filter` translates
+the report filters. Reports default to verified activities, the dashboard to submitted and verified.
 
-``services.stats`` did not exist when this module was written, so the aggregates live here.
+The activity list is read with ``list_activities_query`` (scope, the PR "verified only" rule and soft
+deletion apply once), streamed with ``yield_per``, fetching the location names of each batch of activities
+in one query (linear time, flat memory).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Select, distinct, extract, func, select, union_all
+from sqlalchemy import Select, func, select, union_all
 from sqlalchemy.sql import Subquery
 
 from outreach.exports import fmt, pdf
@@ -31,12 +32,9 @@ from outreach.models import (
     ActivityOfficer,
     ActivityStatus,
     Indicator,
-    KamtibmasMessage,
     Location,
-    LocationKind,
     Person,
     Programme,
-    ProgrammeTarget,
     ReportSection,
     ReportText,
     Role,
@@ -46,7 +44,7 @@ from outreach.models import (
     Visit,
 )
 from outreach.services import activities as activity_service
-from outreach.services import audit
+from outreach.services import audit, stats
 from outreach.services.activities import ActivityFilter
 from outreach.services.errors import Forbidden, NotFound
 from outreach.services.scope import get_unit_in_scope
@@ -63,6 +61,7 @@ _LEVEL_PREFIX = {
     UnitLevel.POLSEK: ("Polsek ", "SEKTOR "),
 }
 _TITLE = {"id": "Kegiatan Binmas", "en": "Community Outreach Activities"}
+_OWN = {"id": " (satuan sendiri)", "en": " (own activities)"}
 _MONTHLY = {"id": "Jumlah kegiatan per bulan", "en": "Activities per month"}
 _INDICATOR_LABELS = {
     "id": {
@@ -143,170 +142,108 @@ def _scoped(user: User, filters: ActivityFilter) -> Subquery:
 # ------------------------------------------------------------------------------------------- aggregates
 
 
-@dataclass(frozen=True)
-class Totals:
-    activities: int = 0
-    visits: int = 0
-    locations: int = 0
-    parcels: int = 0
-    beneficiaries: int = 0
-    messages: int = 0
+def stats_filter(filters: ActivityFilter) -> stats.StatsFilter:
+    """The :class:`~outreach.services.stats.StatsFilter` that selects the same activities as ``filters``.
 
-    def get(self, indicator: Indicator) -> int:
-        return int(getattr(self, indicator.value))
-
-
-def totals(user: User, filters: ActivityFilter) -> Totals:
-    """Headline totals of the filtered activities (grouped in SQL)."""
-    s = _scoped(user, filters)
-    row = db.session.execute(
-        select(
-            func.count(),
-            func.coalesce(func.sum(s.c.visit_count), 0),
-            func.coalesce(func.sum(s.c.parcel_count), 0),
-            func.coalesce(func.sum(s.c.beneficiary_count), 0),
-            func.coalesce(func.sum(s.c.message_count), 0),
-        ).select_from(s)
-    ).one()
-    locations = db.session.scalar(
-        select(func.count(distinct(Visit.location_id))).join(s, s.c.id == Visit.activity_id)
-    )
-    return Totals(
-        activities=int(row[0]),
-        visits=int(row[1]),
-        locations=int(locations or 0),
-        parcels=int(row[2]),
-        beneficiaries=int(row[3]),
-        messages=int(row[4]),
+    Report filters carry programme, unit, period and statuses only (:func:`report_filter`); an empty status
+    list means every status here (as in the activity list and the exports), so it is spelled out for stats.
+    """
+    return stats.StatsFilter(
+        programme_id=filters.programme_id,
+        unit_code=filters.unit_code or None,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        statuses=list(filters.statuses) or list(ActivityStatus),
     )
 
 
-def _by_unit(s: Subquery) -> list[pdf.UnitRow]:
-    rows = db.session.execute(
-        select(
-            Unit.name,
-            func.count(),
-            func.coalesce(func.sum(s.c.visit_count), 0),
-            func.coalesce(func.sum(s.c.parcel_count), 0),
-            func.coalesce(func.sum(s.c.beneficiary_count), 0),
-            Unit.id,
+def summarize(user: User, filters: ActivityFilter, *, today: date | None = None) -> stats.Summary:
+    """The figures of a report: exactly what the dashboard and ``/api/v1/stats`` show for these filters."""
+    return stats.summarize(user, stats_filter(filters), today=today)
+
+
+def totals(user: User, filters: ActivityFilter) -> stats.Totals:
+    """Headline totals of the filtered activities (from :func:`outreach.services.stats.summarize`)."""
+    return summarize(user, filters).totals
+
+
+def _targets(summary: stats.Summary, lang: Lang) -> list[pdf.TargetRow]:
+    """Every indicator with its achievement and target (``stats`` picks the unit's, else the programme's)."""
+    labels = _INDICATOR_LABELS[lang]
+    rows = []
+    for indicator in Indicator:
+        progress = summary.target(indicator.value)
+        rows.append(
+            pdf.TargetRow(
+                label=labels[indicator],
+                achieved=summary.totals.get(indicator),
+                target=progress.target if progress is not None else None,
+            )
         )
-        .select_from(s)
-        .join(Unit, Unit.id == s.c.unit_id)
-        .group_by(Unit.id, Unit.name)
-        .order_by(Unit.name)
-    ).all()
-    locations: dict[int, int] = dict(
-        db.session.execute(
-            select(s.c.unit_id, func.count(distinct(Visit.location_id)))
-            .select_from(s)
-            .join(Visit, Visit.activity_id == s.c.id)
-            .group_by(s.c.unit_id)
-        ).all()
-    )
+    return rows
+
+
+def _by_unit(summary: stats.Summary, lang: Lang) -> list[pdf.UnitRow]:
+    """The dashboard's rows: the unit's own activities, then each unit below it (subtree rolled up)."""
     return [
         pdf.UnitRow(
-            unit=name,
-            activities=int(n),
-            visits=int(v),
-            locations=int(locations.get(uid, 0)),
-            parcels=int(p),
-            beneficiaries=int(b),
+            unit=r.name + _OWN[lang] if r.is_self else r.name,
+            activities=r.activities,
+            visits=r.visits,
+            locations=r.locations,
+            parcels=r.parcels,
+            beneficiaries=r.beneficiaries,
         )
-        for name, n, v, p, b, uid in rows
+        for r in summary.by_unit
     ]
 
 
-def _by_location_kind(s: Subquery, lang: Lang) -> list[pdf.LocationKindRow]:
-    label = LocationKind.label_en if lang == "en" else LocationKind.label_id
-    rows = db.session.execute(
-        select(
-            label,
-            func.count(Visit.id),
-            func.count(distinct(Visit.location_id)),
-            func.coalesce(func.sum(Visit.parcel_count), 0),
+def _by_location_kind(summary: stats.Summary, lang: Lang) -> list[pdf.LocationKindRow]:
+    return [
+        pdf.LocationKindRow(
+            label=r.label_en if lang == "en" else r.label_id,
+            visits=r.visits,
+            locations=r.locations,
+            parcels=r.parcels,
         )
-        .select_from(s)
-        .join(Visit, Visit.activity_id == s.c.id)
-        .join(Location, Location.id == Visit.location_id)
-        .join(LocationKind, LocationKind.id == Location.kind_id)
-        .group_by(LocationKind.id, label, LocationKind.sort_order)
-        .order_by(func.count(Visit.id).desc(), LocationKind.sort_order)
-    ).all()
-    return [
-        pdf.LocationKindRow(label=k, visits=int(v), locations=int(n), parcels=int(p)) for k, v, n, p in rows
+        for r in summary.by_location_kind
     ]
 
 
-def _by_message(s: Subquery, lang: Lang) -> list[pdf.MessageRow]:
-    label = KamtibmasMessage.label_en if lang == "en" else KamtibmasMessage.label_id
-    text = func.coalesce(label, ActivityMessage.text)
-    rows = db.session.execute(
-        select(text, func.count())
-        .select_from(s)
-        .join(ActivityMessage, ActivityMessage.activity_id == s.c.id)
-        .outerjoin(KamtibmasMessage, KamtibmasMessage.id == ActivityMessage.message_id)
-        .group_by(text)
-        .order_by(func.count().desc(), text)
-    ).all()
-    return [pdf.MessageRow(text=t, times=int(n)) for t, n in rows]
-
-
-def _monthly(s: Subquery, lang: Lang) -> list[pdf.SeriesPoint]:
-    year = extract("year", s.c.occurred_on)
-    month = extract("month", s.c.occurred_on)
-    rows = db.session.execute(
-        select(year, month, func.count()).select_from(s).group_by(year, month).order_by(year, month)
-    ).all()
+def _by_message(summary: stats.Summary, lang: Lang) -> list[pdf.MessageRow]:
     return [
-        pdf.SeriesPoint(label=fmt.month_label(date(int(y), int(m), 1), lang), value=int(n))
-        for y, m, n in rows
+        pdf.MessageRow(text=r.label_en if lang == "en" else r.label_id, times=r.deliveries)
+        for r in summary.by_message
     ]
 
 
-def _targets(programme: Programme, unit: Unit, t: Totals, lang: Lang) -> list[pdf.TargetRow]:
-    """Targets set for the report's unit, else the programme's overall targets; every indicator is listed."""
-    rows = db.session.scalars(
-        select(ProgrammeTarget).where(
-            ProgrammeTarget.programme_id == programme.id, ProgrammeTarget.unit_id == unit.id
-        )
-    ).all()
-    if not rows:
-        rows = db.session.scalars(
-            select(ProgrammeTarget).where(
-                ProgrammeTarget.programme_id == programme.id, ProgrammeTarget.unit_id.is_(None)
-            )
-        ).all()
-    by_indicator = {r.indicator: r.target for r in rows}
-    labels = _INDICATOR_LABELS[lang]
+def _monthly(summary: stats.Summary, lang: Lang) -> list[pdf.SeriesPoint]:
     return [
-        pdf.TargetRow(label=labels[ind], achieved=t.get(ind), target=by_indicator.get(ind))
-        for ind in Indicator
+        pdf.SeriesPoint(label=fmt.month_label(r.period_start, lang), value=r.activities)
+        for r in summary.by_month
     ]
 
 
-def _execution(s: Subquery, t: Totals) -> pdf.ExecutionFacts:
-    units = db.session.scalars(
-        select(Unit.name).where(Unit.id.in_(select(s.c.unit_id).distinct())).order_by(Unit.name)
-    ).all()
+def _personnel_count(s: Subquery) -> int:
+    """Distinct officers (leaders and members, by rank and name) of the filtered activities."""
     people = union_all(
         select(s.c.leader_rank.label("rank"), s.c.leader_name.label("name")),
         select(ActivityOfficer.rank, ActivityOfficer.name).join(s, s.c.id == ActivityOfficer.activity_id),
     ).subquery()
-    personnel = db.session.scalar(
-        select(func.count()).select_from(select(people.c.rank, people.c.name).distinct().subquery())
+    return int(
+        db.session.scalar(
+            select(func.count()).select_from(select(people.c.rank, people.c.name).distinct().subquery())
+        )
+        or 0
     )
-    leaders = db.session.execute(
-        select(s.c.leader_rank, s.c.leader_name, s.c.leader_degrees, func.count())
-        .group_by(s.c.leader_rank, s.c.leader_name, s.c.leader_degrees)
-        .order_by(func.count().desc(), s.c.leader_name)
-        .limit(10)
-    ).all()
+
+
+def _execution(summary: stats.Summary, s: Subquery) -> pdf.ExecutionFacts:
     return pdf.ExecutionFacts(
-        activity_count=t.activities,
-        units=tuple(units[:30]),
-        personnel_count=int(personnel or 0),
-        leaders=tuple(fmt.officer_name(r, n, d or "") for r, n, d, _c in leaders),
+        activity_count=summary.totals.activities,
+        units=tuple(r.name for r in summary.by_unit if r.activities)[:30],
+        personnel_count=_personnel_count(s),
+        leaders=tuple(fmt.officer_name(r.rank, r.name, r.degrees or "") for r in summary.leaders),
     )
 
 
@@ -500,8 +437,7 @@ def build_programme_report(
     language = _lang(lang)
     filters = replace(filters, programme_id=programme.id)
     unit = root_unit(user, filters)
-    s = _scoped(user, filters)
-    t = totals(user, filters)
+    summary = summarize(user, filters, today=today)
     texts = get_report_texts(programme, unit)
     return pdf.ProgrammeReport(
         title=_TITLE[language],
@@ -521,12 +457,12 @@ def build_programme_report(
         kendala=texts[ReportSection.KENDALA],
         kesimpulan=texts[ReportSection.KESIMPULAN],
         saran=texts[ReportSection.SARAN],
-        execution=_execution(s, t),
-        targets=_targets(programme, unit, t, language),
-        by_unit=_by_unit(s),
-        by_location_kind=_by_location_kind(s, language),
-        by_message=_by_message(s, language),
-        monthly=_monthly(s, language),
+        execution=_execution(summary, _scoped(user, filters)),
+        targets=_targets(summary, language),
+        by_unit=_by_unit(summary, language),
+        by_location_kind=_by_location_kind(summary, language),
+        by_message=_by_message(summary, language),
+        monthly=_monthly(summary, language),
         monthly_title=_MONTHLY[language],
         activities=iter_activity_rows(user, filters, language),
     )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Select, select
 
 from outreach.extensions import db
 from outreach.models import Unit, User
 
 
-def subtree_ids_query(unit: Unit) -> Select[tuple[int]]:
+def subtree_ids_query(unit: Unit) -> Select[Any]:
     """Ids of ``unit`` and every unit below it."""
     return select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
 

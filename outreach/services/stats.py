@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, case, distinct, func, or_, select
+from sqlalchemy import ColumnElement, case, distinct, func, or_, select
 from sqlalchemy.orm import aliased
 
 from outreach.extensions import db
@@ -409,17 +409,6 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def _bucket(grain: str) -> ColumnElement[Any]:
-    """The first day of the month or (ISO, Monday-based) week of ``occurred_on`` as 'YYYY-MM-DD' text."""
-    column = Activity.occurred_on
-    if _dialect() == "postgresql":
-        return func.to_char(func.date_trunc(grain, column), "YYYY-MM-DD")
-    if grain == "month":
-        return func.strftime("%Y-%m-01", column)
-    # SQLite: 'weekday 0' moves to the next Sunday (or stays on a Sunday); six days back is its Monday.
-    return func.date(column, "weekday 0", "-6 days")
-
-
 def _int(value: Any) -> int:
     return int(value or 0)
 
@@ -462,8 +451,20 @@ def summarize(user: User, filters: StatsFilter, *, today: date | None = None) ->
     root, programme, where = scope.root, scope.programme, scope.conditions
     as_of = _as_of(programme, filters, today or local_today())
 
-    totals = _totals(where)
     targets_by_unit = _targets(programme)
+    units = _child_units(root)
+    figures, totals_row = _unit_figures(root, where)
+    by_location_kind = _by_location_kind(where)
+    totals = Totals(
+        activities=totals_row["activities"],
+        verified_activities=totals_row["verified"],
+        visits=totals_row["visits"],
+        # Every location has exactly one kind, so the per-kind distinct counts add up to the distinct total.
+        locations=sum(r.locations for r in by_location_kind),
+        parcels=totals_row["parcels"],
+        beneficiaries=totals_row["beneficiaries"],
+        messages=totals_row["messages"],
+    )
     overall_targets: list[TargetProgress] = []
     if programme is not None:
         own = targets_by_unit.get(root.id)
@@ -474,9 +475,8 @@ def summarize(user: User, filters: StatsFilter, *, today: date | None = None) ->
                     _progress(indicator, chosen[indicator], totals.get(indicator), programme, as_of, kind)
                 )
 
-    parent_code = (
-        db.session.scalar(select(Unit.code).where(Unit.id == root.parent_id)) if root.parent_id else None
-    )
+    parent_code = next((u.code for u in units if u.id == root.parent_id), None) if root.parent_id else None
+    by_month, by_week = _trends(where)
     return Summary(
         filters=filters,
         statuses=tuple(scope.statuses),
@@ -487,41 +487,14 @@ def summarize(user: User, filters: StatsFilter, *, today: date | None = None) ->
         as_of=as_of,
         totals=totals,
         items=_items(where),
-        by_unit=_by_unit(root, where, targets_by_unit, programme, as_of),
+        by_unit=_by_unit(root, units, figures, targets_by_unit, programme, as_of),
         by_kind=_by_kind(where),
-        by_location_kind=_by_location_kind(where),
+        by_location_kind=by_location_kind,
         by_message=_by_message(where),
-        by_month=_trend(where, "month"),
-        by_week=_trend(where, "week"),
+        by_month=by_month,
+        by_week=by_week,
         leaders=_leaders(where),
         targets=tuple(overall_targets),
-    )
-
-
-def _totals(where: list[ColumnElement[bool]]) -> Totals:
-    row = db.session.execute(
-        select(
-            func.count(Activity.id).label("activities"),
-            func.sum(case((Activity.status == ActivityStatus.VERIFIED, 1), else_=0)).label("verified"),
-            func.sum(Activity.visit_count).label("visits"),
-            func.sum(Activity.parcel_count).label("parcels"),
-            func.sum(Activity.beneficiary_count).label("beneficiaries"),
-            func.sum(Activity.message_count).label("messages"),
-        ).where(*where)
-    ).one()
-    locations = db.session.scalar(
-        select(func.count(distinct(Visit.location_id)))
-        .join(Activity, Activity.id == Visit.activity_id)
-        .where(*where)
-    )
-    return Totals(
-        activities=_int(row.activities),
-        verified_activities=_int(row.verified),
-        visits=_int(row.visits),
-        locations=_int(locations),
-        parcels=_int(row.parcels),
-        beneficiaries=_int(row.beneficiaries),
-        messages=_int(row.messages),
     )
 
 
@@ -553,72 +526,124 @@ def _targets(programme: Programme | None) -> dict[int | None, dict[Indicator, in
     return found
 
 
+class _UnitInfo(NamedTuple):
+    id: int
+    code: str
+    name: str
+    level: Any
+    path: str
+    parent_id: int | None
+    is_active: bool
+    has_children: bool
+
+
+def _child_units(root: Unit) -> list[_UnitInfo]:
+    """``root``, its children (root first, then the children by name) and its parent, in one statement."""
+    grandchild = aliased(Unit, name="grandchild")
+    has_children = select(grandchild.id).where(grandchild.parent_id == Unit.id).exists()
+    wanted = [Unit.parent_id == root.id, Unit.id == root.id]
+    if root.parent_id is not None:
+        wanted.append(Unit.id == root.parent_id)
+    rows = db.session.execute(
+        select(
+            Unit.id,
+            Unit.code,
+            Unit.name,
+            Unit.level,
+            Unit.path,
+            Unit.parent_id,
+            Unit.is_active,
+            has_children.label("has_children"),
+        )
+        .where(or_(*wanted))
+        .order_by(case((Unit.id == root.id, 0), else_=1), Unit.name)
+    )
+    return [_UnitInfo(*r) for r in rows]
+
+
+def _child_key(root: Unit) -> ColumnElement[Any]:
+    """For an activity's unit (``Unit`` joined on ``Activity.unit_id``), the path of the child of ``root`` it
+    lies under (``root.path`` itself for the root's own activities): ``/1/4/9/12/`` under ``/1/4/`` gives
+    ``/1/4/9/``. Computed from the unit row, so the rollup is one equi-join on the primary key, not a
+    prefix join."""
+    size = len(root.path)
+    rest = func.substr(Unit.path, size + 1)
+    slash = func.strpos(rest, "/") if _dialect() == "postgresql" else func.instr(rest, "/")
+    return func.substr(Unit.path, 1, size + slash)
+
+
+def _unit_figures(root: Unit, where: list[ColumnElement[bool]]) -> tuple[dict[str, Any], dict[str, int]]:
+    """Activity figures and distinct locations per child key (see :func:`_child_key`), and the totals (the
+    sums over every child key: every activity in scope lies under exactly one)."""
+    key = _child_key(root).label("child_key")
+    activity_rows = db.session.execute(
+        select(
+            key,
+            func.count(Activity.id).label("activities"),
+            func.sum(case((Activity.status == ActivityStatus.VERIFIED, 1), else_=0)).label("verified"),
+            func.sum(Activity.visit_count).label("visits"),
+            func.sum(Activity.parcel_count).label("parcels"),
+            func.sum(Activity.beneficiary_count).label("beneficiaries"),
+            func.sum(Activity.message_count).label("messages"),
+            func.max(Activity.occurred_on).label("last_on"),
+        )
+        .select_from(Activity)
+        .join(Unit, Unit.id == Activity.unit_id)
+        .where(*where)
+        .group_by(key)
+    ).all()
+    location_rows = db.session.execute(
+        select(key, func.count(distinct(Visit.location_id)).label("locations"))
+        .select_from(Activity)
+        .join(Unit, Unit.id == Activity.unit_id)
+        .join(Visit, Visit.activity_id == Activity.id)
+        .where(*where)
+        .group_by(key)
+    )
+    locations = {r.child_key: _int(r.locations) for r in location_rows}
+    names = ("activities", "verified", "visits", "parcels", "beneficiaries", "messages")
+    totals = {n: sum(_int(getattr(r, n)) for r in activity_rows) for n in names}
+    figures = {
+        r.child_key: {
+            **{n: _int(getattr(r, n)) for n in names},
+            "last_on": _as_date(r.last_on),
+            "locations": locations.get(r.child_key, 0),
+        }
+        for r in activity_rows
+    }
+    return figures, totals
+
+
 def _by_unit(
     root: Unit,
-    where: list[ColumnElement[bool]],
+    units: list[_UnitInfo],
+    figures: dict[str, Any],
     targets_by_unit: dict[int | None, dict[Indicator, int]],
     programme: Programme | None,
     as_of: date,
 ) -> tuple[UnitRow, ...]:
     """One row per child of ``root`` rolled up over the child's subtree, plus ``root``'s own activities."""
-    child = aliased(Unit, name="child")
-    activity_unit = aliased(Unit, name="activity_unit")
-    grandchild = aliased(Unit, name="grandchild")
-    # The child whose path prefixes the activity's unit path; the root row matches only its own activities.
-    rollup = or_(
-        and_(child.id == root.id, activity_unit.id == root.id),
-        and_(child.id != root.id, activity_unit.path.startswith(child.path)),
-    )
-    row_filter = or_(child.parent_id == root.id, child.id == root.id)
-    activity_rows = db.session.execute(
-        select(
-            child.id,
-            func.count(Activity.id).label("activities"),
-            func.sum(Activity.visit_count).label("visits"),
-            func.sum(Activity.parcel_count).label("parcels"),
-            func.sum(Activity.beneficiary_count).label("beneficiaries"),
-            func.max(Activity.occurred_on).label("last_on"),
-        )
-        .select_from(child)
-        .join(activity_unit, rollup)
-        .join(Activity, Activity.unit_id == activity_unit.id)
-        .where(row_filter, *where)
-        .group_by(child.id)
-    )
-    figures = {r.id: r for r in activity_rows}
-    location_rows = db.session.execute(
-        select(child.id, func.count(distinct(Visit.location_id)).label("locations"))
-        .select_from(child)
-        .join(activity_unit, rollup)
-        .join(Activity, Activity.unit_id == activity_unit.id)
-        .join(Visit, Visit.activity_id == Activity.id)
-        .where(row_filter, *where)
-        .group_by(child.id)
-    )
-    locations = {r.id: _int(r.locations) for r in location_rows}
-    has_children = select(grandchild.id).where(grandchild.parent_id == child.id).exists()
-    units = db.session.execute(
-        select(child.id, child.code, child.name, child.level, has_children.label("has_children"))
-        .where(row_filter, or_(child.is_active.is_(True), child.id == root.id))
-        .order_by(case((child.id == root.id, 0), else_=1), child.name)
-    )
     rows: list[UnitRow] = []
     for u in units:
-        f = figures.get(u.id)
-        if u.id == root.id and f is None:
+        is_root = u.id == root.id
+        if not is_root and (u.parent_id != root.id or not u.is_active):
+            continue  # the parent (read for the summary's parent code) or an inactive child
+        f = figures.get(u.path)
+        if is_root and f is None:
             continue  # the root's own row only when activities are recorded at the root itself
-        activities, visits = (_int(f.activities), _int(f.visits)) if f else (0, 0)
-        parcels, beneficiaries = (_int(f.parcels), _int(f.beneficiaries)) if f else (0, 0)
+        activities, visits = (f["activities"], f["visits"]) if f else (0, 0)
+        parcels, beneficiaries = (f["parcels"], f["beneficiaries"]) if f else (0, 0)
+        locations = f["locations"] if f else 0
         achieved = {
             Indicator.ACTIVITIES: activities,
             Indicator.VISITS: visits,
-            Indicator.LOCATIONS: locations.get(u.id, 0),
+            Indicator.LOCATIONS: locations,
             Indicator.PARCELS: parcels,
             Indicator.BENEFICIARIES: beneficiaries,
             Indicator.MESSAGES: 0,
         }
         unit_targets: tuple[TargetProgress, ...] = ()
-        if programme is not None and u.id != root.id:
+        if programme is not None and not is_root:
             own = targets_by_unit.get(u.id, {})
             unit_targets = tuple(
                 _progress(ind, own[ind], achieved[ind], programme, as_of, "unit")
@@ -630,14 +655,14 @@ def _by_unit(
                 code=u.code,
                 name=u.name,
                 level=_level(u.level),
-                is_self=u.id == root.id,
-                has_children=bool(u.has_children) and u.id != root.id,
+                is_self=is_root,
+                has_children=bool(u.has_children) and not is_root,
                 activities=activities,
                 visits=visits,
-                locations=locations.get(u.id, 0),
+                locations=locations,
                 parcels=parcels,
                 beneficiaries=beneficiaries,
-                last_activity_on=_as_date(f.last_on) if f else None,
+                last_activity_on=f["last_on"] if f else None,
                 targets=unit_targets,
             )
         )
@@ -737,27 +762,7 @@ def _by_message(where: list[ColumnElement[bool]]) -> tuple[MessageRow, ...]:
     )
 
 
-def _trend(where: list[ColumnElement[bool]], grain: str) -> tuple[TrendRow, ...]:
-    bucket = _bucket(grain).label("bucket")
-    rows = db.session.execute(
-        select(
-            bucket,
-            func.count(Activity.id).label("activities"),
-            func.sum(Activity.visit_count).label("visits"),
-            func.sum(Activity.parcel_count).label("parcels"),
-            func.sum(Activity.beneficiary_count).label("beneficiaries"),
-        )
-        .where(*where)
-        .group_by(bucket)
-        .order_by(bucket)
-    )
-    found: dict[date, TrendRow] = {}
-    for r in rows:
-        start = _as_date(r.bucket)
-        if start is not None:
-            found[start] = TrendRow(
-                start, _int(r.activities), _int(r.visits), _int(r.parcels), _int(r.beneficiaries)
-            )
+def _fill(found: dict[date, TrendRow], grain: str) -> tuple[TrendRow, ...]:
     if not found:
         return ()
     # Fill the empty periods between the first and the last one, so a chart's x axis is even.
@@ -771,6 +776,37 @@ def _trend(where: list[ColumnElement[bool]], grain: str) -> tuple[TrendRow, ...]
         else:
             current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
     return tuple(result)
+
+
+def _trends(where: list[ColumnElement[bool]]) -> tuple[tuple[TrendRow, ...], tuple[TrendRow, ...]]:
+    """Monthly and (ISO, Monday-based) weekly trends from one ``GROUP BY occurred_on``: the days in the
+    period are few (hundreds), so both bucketings run in Python over the grouped days."""
+    rows = db.session.execute(
+        select(
+            Activity.occurred_on,
+            func.count(Activity.id).label("activities"),
+            func.sum(Activity.visit_count).label("visits"),
+            func.sum(Activity.parcel_count).label("parcels"),
+            func.sum(Activity.beneficiary_count).label("beneficiaries"),
+        )
+        .where(*where)
+        .group_by(Activity.occurred_on)
+    )
+    months: dict[date, list[int]] = {}
+    weeks: dict[date, list[int]] = {}
+    for r in rows:
+        day = _as_date(r.occurred_on)
+        if day is None:
+            continue
+        figures = (_int(r.activities), _int(r.visits), _int(r.parcels), _int(r.beneficiaries))
+        for bucket, start in ((months, day.replace(day=1)), (weeks, day - timedelta(days=day.weekday()))):
+            sums = bucket.setdefault(start, [0, 0, 0, 0])
+            for i, value in enumerate(figures):
+                sums[i] += value
+    return (
+        _fill({k: TrendRow(k, *v) for k, v in months.items()}, "month"),
+        _fill({k: TrendRow(k, *v) for k, v in weeks.items()}, "week"),
+    )
 
 
 def _leaders(where: list[ColumnElement[bool]]) -> tuple[LeaderRow, ...]:
@@ -799,6 +835,53 @@ def _leaders(where: list[ColumnElement[bool]]) -> tuple[LeaderRow, ...]:
 # --------------------------------------------------------------------------------------------- gaps and map
 
 
+def _idle_units(
+    root: Unit, filters: StatsFilter, statuses: list[ActivityStatus], reference: date, cutoff: date
+) -> list[IdleUnit]:
+    """Units below ``root`` whose subtree has no activity in ``(cutoff, reference]`` (at most GAP_LIST_LIMIT).
+
+    Two statements, neither quadratic: the last activity date per unit (one ``GROUP BY unit_id`` over
+    ``ix_activities_unit_date``), then the subtree's units in tree order; the per-unit dates are rolled up
+    the tree in Python over the unit rows (units are thousands, never activity rows).
+    """
+    undated = _activity_conditions(root, filters, statuses, dated=False)
+    last_by_unit = {
+        r.unit_id: _as_date(r.last_on)
+        for r in db.session.execute(
+            select(Activity.unit_id, func.max(Activity.occurred_on).label("last_on"))
+            .where(*undated, Activity.occurred_on <= reference)
+            .group_by(Activity.unit_id)
+        )
+    }
+    units = db.session.execute(
+        select(Unit.id, Unit.code, Unit.name, Unit.level, Unit.path, Unit.is_active)
+        .where(Unit.id.in_(subtree_ids_query(root)))
+        .order_by(Unit.path)
+    ).all()
+    # Every unit's latest date goes to each of its ancestors (the ids along its materialised path).
+    rolled: dict[str, date] = {}
+    for u in units:
+        last = last_by_unit.get(u.id)
+        if last is None:
+            continue
+        for part in u.path.strip("/").split("/"):
+            known = rolled.get(part)
+            if known is None or last > known:
+                rolled[part] = last
+    idle: list[IdleUnit] = []
+    for u in units:
+        if u.id == root.id or not u.is_active:
+            continue
+        last = rolled.get(str(u.id))
+        if last is None or last < cutoff:
+            idle.append(
+                IdleUnit(u.code, u.name, _level(u.level), last, (reference - last).days if last else None)
+            )
+            if len(idle) >= GAP_LIST_LIMIT:
+                break
+    return idle
+
+
 def gaps(
     user: User,
     filters: StatsFilter,
@@ -816,34 +899,17 @@ def gaps(
     cutoff = reference - timedelta(days=idle_days)
 
     # Idle units: each unit below the root, activity rolled up over its subtree, up to the reference date.
-    unit = aliased(Unit, name="unit")
-    activity_unit = aliased(Unit, name="activity_unit")
-    undated = _activity_conditions(root, filters, statuses, dated=False)
-    last_on = func.max(Activity.occurred_on)
-    activity_join = and_(Activity.unit_id == activity_unit.id, Activity.occurred_on <= reference, *undated)
-    idle_rows = db.session.execute(
-        select(unit.code, unit.name, unit.level, last_on.label("last_on"))
-        .select_from(unit)
-        .outerjoin(activity_unit, activity_unit.path.startswith(unit.path))
-        .outerjoin(Activity, activity_join)
-        .where(unit.id.in_(subtree_ids_query(root)), unit.id != root.id, unit.is_active.is_(True))
-        .group_by(unit.id, unit.code, unit.name, unit.level, unit.path)
-        .having(or_(last_on.is_(None), last_on < cutoff))
-        .order_by(unit.path)
-        .limit(GAP_LIST_LIMIT)
-    )
-    idle_units = []
-    for r in idle_rows:
-        last = _as_date(r.last_on)
-        idle_units.append(
-            IdleUnit(r.code, r.name, _level(r.level), last, (reference - last).days if last else None)
-        )
+    idle_units = _idle_units(root, filters, statuses, reference, cutoff)
 
     # Key locations in the area never visited in the programme (any date, the chosen statuses).
     visited = (
-        select(Visit.location_id)
+        select(Visit.id)
         .join(Activity, Activity.id == Visit.activity_id)
-        .where(Activity.deleted_at.is_(None), Activity.status.in_(statuses))
+        .where(
+            Visit.location_id == Location.id,
+            Activity.deleted_at.is_(None),
+            Activity.status.in_(statuses),
+        )
     )
     if filters.programme_id is not None:
         visited = visited.where(Activity.programme_id == filters.programme_id)
@@ -851,7 +917,7 @@ def gaps(
     unvisited_where = [
         Location.unit_id.in_(subtree_ids_query(root)),
         LocationKind.is_key.is_(True),
-        Location.id.not_in(visited),
+        ~visited.correlate(Location).exists(),
     ]
     unvisited_query = (
         select(

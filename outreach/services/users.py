@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from outreach.extensions import db
@@ -27,7 +27,9 @@ def _dummy_hash(method: str) -> str:
 
 def hash_password(password: str) -> str:
     """Werkzeug's scrypt by default; ``OUTREACH_PASSWORD_METHOD`` may name another (tests use a cheap one)."""
-    return generate_password_hash(password, method=current_app.config.get("OUTREACH_PASSWORD_METHOD", "scrypt"))
+    return generate_password_hash(
+        password, method=current_app.config.get("OUTREACH_PASSWORD_METHOD", "scrypt")
+    )
 
 
 def validate_password(password: str, field: str = "password") -> None:
@@ -63,7 +65,9 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
-    audit.record(actor, "create", "user", user.id, unit_id=unit.id, changes={"role": role.value, "unit": unit.code})
+    audit.record(
+        actor, "create", "user", user.id, unit_id=unit.id, changes={"role": role.value, "unit": unit.code}
+    )
     return user
 
 
@@ -105,20 +109,23 @@ def is_throttled(username: str, ip: str, *, max_failures: int, window: timedelta
     return bool((by_user or 0) >= max_failures or (by_ip or 0) >= max_failures * 10)
 
 
-def authenticate(username: str, password: str, ip: str, *, max_failures: int, window: timedelta) -> User | None:
+def authenticate(
+    username: str, password: str, ip: str, *, max_failures: int, window: timedelta
+) -> User | None:
     """The user when the credentials are right and not throttled; records failures. Same cost either way."""
     username = username.strip().lower()
+    dummy = _dummy_hash(current_app.config["OUTREACH_PASSWORD_METHOD"])
     if is_throttled(username, ip, max_failures=max_failures, window=window):
-        check_password_hash(_dummy_hash(current_app.config['OUTREACH_PASSWORD_METHOD']), password)
+        check_password_hash(dummy, password)
         audit.record(None, "login_throttled", "user", None, username=username[:60])
         return None
-    user = db.session.scalar(select(User).where(User.username == username))
-    ok = check_password_hash(user.password_hash if user else _dummy_hash(current_app.config['OUTREACH_PASSWORD_METHOD']), password)
+    user: User | None = db.session.scalar(select(User).where(User.username == username))
+    ok = check_password_hash(user.password_hash if user else dummy, password)
     if user is None or not ok or not user.is_active:
         db.session.add(LoginAttempt(username=username[:60], ip=ip[:64]))
         audit.record(None, "login_failed", "user", user.id if user else None, username=username[:60])
         return None
     user.last_login_at = utcnow()
-    db.session.execute(LoginAttempt.__table__.delete().where(LoginAttempt.username == username))
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.username == username))
     audit.record(user, "login", "user", user.id, unit_id=user.unit_id)
     return user

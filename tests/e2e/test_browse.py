@@ -22,5 +22,7 @@ def test_commander_sees_the_seed_activity(page: Page, live_server: str) -> None:
     expect(page.get_by_test_id("total-parcels")).to_have_text("50")
     expect(page.get_by_test_id("total-locations")).to_have_text("5")
     expect(page.get_by_test_id("visits-table")).to_contain_text("Ponpes Al Alif Tunjungan")
-    assert page.evaluate("getComputedStyle(document.querySelector('nav')).display") != "inline"  # Bootstrap loaded
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('nav')).display") != "inline"
+    )  # Bootstrap loaded
     assert failed == []

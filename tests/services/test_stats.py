@@ -20,6 +20,7 @@ Commander A1 (POLRES-A1, submitted + verified): activities 4, verified 3, visits
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -319,6 +320,47 @@ def test_map_points(data: StatsData) -> None:
     ]
 
 
+def test_gaps_roll_activity_up_the_whole_tree(data: StatsData) -> None:
+    """National scope: a unit is active when anything in its subtree is, however deep."""
+    found = stats.gaps(data.world.users["admin"], _filters(data), today=date(2024, 1, 20))
+    idle = {u.code: (u.last_activity_on, u.days_idle) for u in found.idle_units}
+    # POLDA-A and POLRES-A1 are active through POLSEK-A1Y (10 Jan), two and one levels down.
+    for active in ("POLDA-A", "POLRES-A1", "POLSEK-A1Y"):
+        assert active not in idle
+    assert idle["POLSEK-A1X"] == (date(2023, 12, 5), 46)
+    assert idle["POLRES-A2"] == (date(2023, 12, 1), 50)
+    assert idle["POLDA-B"] == (None, None)
+    assert "MABES" not in idle  # the chosen unit itself is never listed
+    codes = [u.code for u in found.idle_units]
+    paths = {u.code: u.path for u in data.world.units.values()}
+    assert codes == sorted(codes, key=paths.__getitem__)  # tree order
+
+
+def test_statement_count_does_not_depend_on_the_data(data: StatsData) -> None:
+    """summarize and gaps issue a fixed, small number of statements (no per-unit or per-row queries)."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    admin = data.world.users["admin"]
+    stats.summarize(admin, _filters(data))  # warm the identity map (user, unit, programme)
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        stats.summarize(admin, _filters(data))
+        in_summary = len(statements)
+        stats.gaps(admin, _filters(data))
+        in_gaps = len(statements) - in_summary
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert in_summary <= 11, statements
+    assert in_gaps <= 5, statements[in_summary:]
+    # No prefix join between two unit rows (the pattern of a LIKE is always a bound parameter).
+    assert not any(re.search(r"LIKE \(?\w+\.path", s) for s in statements), statements
+
+
 # ------------------------------------------------------------------------------------------ filters and JSON
 
 
@@ -392,11 +434,17 @@ def test_default_programme_is_the_main_one_of_the_area(world: factories.World) -
     assert stats.default_programme_id(commander) == world.programme.id
     # …but only activities inside the user's subtree count.
     factories.make_activity(
-        world.users["staff.b1"], newer, world.u("POLSEK-B1X"), [world.locations["POLSEK-B1X"]],
+        world.users["staff.b1"],
+        newer,
+        world.u("POLSEK-B1X"),
+        [world.locations["POLSEK-B1X"]],
         occurred_on=date(2024, 9, 1),
     )
     factories.make_activity(
-        world.users["staff.b1"], newer, world.u("POLSEK-B1Y"), [world.locations["POLSEK-B1Y"]],
+        world.users["staff.b1"],
+        newer,
+        world.u("POLSEK-B1Y"),
+        [world.locations["POLSEK-B1Y"]],
         occurred_on=date(2024, 9, 2),
     )
     assert stats.default_programme_id(commander) == world.programme.id

@@ -28,6 +28,13 @@ from outreach.services.errors import NotFound
 from tests import factories
 from tests.conftest import login
 
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """These tests assert the English msgids; Indonesian (the default) is covered by tests/test_i18n.py."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 ADMIN_PAGES = [
     "/admin/",
     "/admin/users",

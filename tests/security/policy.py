@@ -1,0 +1,146 @@
+"""THE authorisation policy of every route: who may call it and what an empty request returns.
+
+Deny by default: test_matrix fails for any rule of ``app.url_map`` that has no entry here, so a new route
+cannot ship without a decision. Outcomes (see test_matrix.expected):
+
+- anonymous, and a deactivated user (whose session dies on the next request): ``login`` — a 302 to /login for
+  HTML, a 401 JSON error under /api;
+- a logged-in role not in ``roles``: 403 (admin passes every role check);
+- an object of a sibling unit (``scoped`` routes, roles other than admin): 404 — the same answer as for an id
+  that does not exist, so ids cannot be probed;
+- an allowed role: one of ``ok[method]``, the precise statuses of an *empty* request (no form, no JSON body)
+  against an own-unit object. 400/409/422 there mean "refused by validation or by the workflow state", e.g. a
+  fresh draft cannot be verified (409) and an empty API body is a 400.
+- ``public`` routes answer everybody with ``ok[method]`` (``login`` in there means "redirects to /login").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+STAFF, COMMANDER, PR, ADMIN = "staff", "commander", "pr", "admin"
+WRITERS = frozenset({STAFF, COMMANDER})
+READERS = frozenset({PR, COMMANDER})
+EVERYONE = frozenset({STAFF, COMMANDER, PR})
+ADMIN_ONLY: frozenset[str] = frozenset()
+LOGIN = "login"
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[str]  # besides admin, who always passes
+    ok: dict[str, frozenset[object]]
+    scoped: bool = False  # object routes whose object must lie in the user's unit subtree
+    public: bool = False
+    #: the (empty) body is refused before the object is looked up: the same 400 inside and outside the scope
+    body_first: bool = False
+    #: the object is looked up before the role is checked (the API): other unit → 404 for every role
+    lookup_first: bool = False
+    #: per-role override of ``ok`` (e.g. the home page redirects elsewhere per role)
+    ok_by_role: dict[str, dict[str, frozenset[object]]] = field(default_factory=dict)
+
+
+def s(*codes: object) -> frozenset[object]:
+    return frozenset(codes)
+
+
+G200 = {"GET": s(200)}
+FORM = {"GET": s(200), "POST": s(200, 422)}  # GET renders; an empty POST re-renders with errors
+POST_REDIRECT = {"POST": s(302)}
+
+#: URL parameters some endpoints need beyond the shared object ids
+EXTRA_ARGS = {
+    "bootstrap.static": {"filename": "css/bootstrap.min.css"},
+}
+#: query strings some endpoints need
+QUERY = {"reports.texts": "?programme={programme_id}"}
+
+POLICY: dict[str, Rule] = {
+    # --- public
+    "static": Rule(EVERYONE, G200, public=True),
+    "bootstrap.static": Rule(EVERYONE, G200, public=True),
+    "auth.home": Rule(EVERYONE, {"GET": s(302, LOGIN)}, public=True),
+    "auth.login": Rule(EVERYONE, {"GET": s(200, 302), "POST": s(200, 302)}, public=True),
+    "auth.logout": Rule(EVERYONE, {"POST": s(LOGIN)}, public=True),
+    "auth.language": Rule(EVERYONE, POST_REDIRECT, public=True),
+    "api.openapi": Rule(EVERYONE, G200, public=True),
+    # --- any logged-in user
+    "auth.password": Rule(EVERYONE, {"GET": s(200), "POST": s(200)}),
+    "activities.index": Rule(EVERYONE, G200),
+    "activities.detail": Rule(EVERYONE, G200, scoped=True),
+    "activities.photo": Rule(EVERYONE, G200, scoped=True),
+    "activities.photo_thumb": Rule(EVERYONE, G200, scoped=True),
+    # --- writers (staff, commander)
+    "activities.mine": Rule(WRITERS, G200),
+    "activities.locations_search": Rule(WRITERS, G200),
+    "activities.create": Rule(WRITERS, {"GET": s(200), "POST": s(422)}),
+    "activities.edit": Rule(WRITERS, {"GET": s(200), "POST": s(422)}, scoped=True),
+    "activities.add_photos": Rule(WRITERS, {"POST": s(302, 422)}, scoped=True),
+    "activities.submit": Rule(WRITERS, POST_REDIRECT, scoped=True),
+    "activities.delete": Rule(WRITERS, POST_REDIRECT, scoped=True),
+    # --- commanders
+    "activities.waiting": Rule(frozenset({COMMANDER}), G200),
+    "activities.verify": Rule(frozenset({COMMANDER}), {"POST": s(409)}, scoped=True),
+    "activities.return": Rule(frozenset({COMMANDER}), {"POST": s(409, 422)}, scoped=True),
+    "activities.reopen": Rule(frozenset({COMMANDER}), {"POST": s(409)}, scoped=True),
+    "activities.restore": Rule(ADMIN_ONLY, {"POST": s(409)}, scoped=True),
+    "dashboard.index": Rule(READERS, {"GET": s(302)}),  # adds the default filters
+    # --- reports (pr, commander); imports (staff, commander)
+    "reports.index": Rule(READERS, G200),
+    "reports.programme_pdf": Rule(READERS, G200),
+    "reports.export": Rule(READERS, G200),
+    "reports.texts": Rule(READERS, {"GET": s(200), "POST": s(302)}),  # empty POST saves the texts unchanged
+    "reports.activity_pdf": Rule(READERS, G200, scoped=True),
+    "reports.press": Rule(READERS, {"GET": s(200), "POST": s(200)}, scoped=True),
+    "reports.imports_index": Rule(WRITERS, G200),
+    "reports.import_template": Rule(WRITERS, G200),
+    "reports.import_preview": Rule(WRITERS, {"POST": s(422)}),
+    "reports.import_confirm": Rule(WRITERS, {"POST": s(400)}),
+    "reports.import_undo": Rule(WRITERS, POST_REDIRECT, scoped=True),
+    # --- admin
+    "admin.index": Rule(ADMIN_ONLY, G200),
+    "admin.users_index": Rule(ADMIN_ONLY, G200),
+    "admin.user_create": Rule(ADMIN_ONLY, FORM),
+    "admin.user_edit": Rule(ADMIN_ONLY, FORM),
+    "admin.units_index": Rule(ADMIN_ONLY, G200),
+    "admin.unit_create": Rule(ADMIN_ONLY, FORM),
+    "admin.unit_edit": Rule(ADMIN_ONLY, FORM),
+    "admin.programmes_index": Rule(ADMIN_ONLY, G200),
+    "admin.programme_create": Rule(ADMIN_ONLY, FORM),
+    "admin.programme_edit": Rule(ADMIN_ONLY, FORM),
+    "admin.programme_target": Rule(ADMIN_ONLY, {"POST": s(422)}),
+    "admin.programme_target_delete": Rule(ADMIN_ONLY, POST_REDIRECT),
+    "admin.catalogues_index": Rule(ADMIN_ONLY, {"GET": s(302)}),
+    "admin.catalogue": Rule(ADMIN_ONLY, G200),
+    "admin.catalogue_create": Rule(ADMIN_ONLY, FORM),
+    "admin.catalogue_edit": Rule(ADMIN_ONLY, {"GET": s(200), "POST": s(302)}),  # empty POST keeps the values
+    "admin.people_index": Rule(ADMIN_ONLY, G200),
+    "admin.person_create": Rule(ADMIN_ONLY, FORM),
+    "admin.person_edit": Rule(ADMIN_ONLY, FORM),
+    "admin.audit_log": Rule(ADMIN_ONLY, G200),
+    # --- API (bearer token; an empty body is refused with 400 before any role check)
+    "api.units_index": Rule(EVERYONE, G200),
+    "api.units_create": Rule(EVERYONE, {"POST": s(400)}),
+    "api.programmes_index": Rule(EVERYONE, G200),
+    "api.programmes_create": Rule(EVERYONE, {"POST": s(400)}),
+    "api.programmes_detail": Rule(EVERYONE, G200),
+    "api.programmes_report": Rule(READERS, G200),
+    "api.locations_index": Rule(EVERYONE, G200),
+    "api.locations_create": Rule(EVERYONE, {"POST": s(400)}),
+    "api.stats_summary": Rule(EVERYONE, G200),
+    "api.activities_index": Rule(EVERYONE, G200),
+    "api.activities_create": Rule(EVERYONE, {"POST": s(400)}),
+    "api.activities_detail": Rule(EVERYONE, G200, scoped=True, lookup_first=True),
+    "api.activities_report": Rule(READERS, G200, scoped=True, lookup_first=True),
+    "api.activities_update": Rule(
+        EVERYONE, {"PATCH": s(400)}, scoped=True, lookup_first=True, body_first=True
+    ),
+    "api.activities_delete": Rule(WRITERS, {"DELETE": s(204)}, scoped=True, lookup_first=True),
+    "api.activities_submit": Rule(
+        EVERYONE, {"POST": s(200)}, scoped=True, lookup_first=True, ok_by_role={PR: {"POST": s(409)}}
+    ),  # pr sees only verified activities: nothing it can see is submittable,
+    "api.activities_verify": Rule(frozenset({COMMANDER}), {"POST": s(409)}, scoped=True, lookup_first=True),
+    "api.activities_return": Rule(frozenset({COMMANDER}), {"POST": s(409)}, scoped=True, lookup_first=True),
+    "api.activities_reopen": Rule(frozenset({COMMANDER}), {"POST": s(409)}, scoped=True, lookup_first=True),
+    "api.activities_restore": Rule(ADMIN_ONLY, {"POST": s(409)}, scoped=True),  # role first
+}
