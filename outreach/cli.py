@@ -387,6 +387,24 @@ def import_cmd(path: str, dry_run: bool, valid_only: bool, username: str | None)
 # ------------------------------------------------------------------------------------------------------
 
 
+photos_cli = AppGroup("photos", help="Photo files in the upload folder.")
+
+
+@photos_cli.command("sweep")
+@click.option("--older-than-minutes", default=60, show_default=True, help="Leave younger files alone.")
+@click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
+def photos_sweep(older_than_minutes: int, dry_run: bool) -> None:
+    """Delete photo files that no activity refers to (left by a crash between upload and commit)."""
+    from outreach.services import photos
+
+    removed = photos.sweep_orphans(
+        current_app.config["OUTREACH_UPLOAD_DIR"], older_than_s=older_than_minutes * 60, dry_run=dry_run
+    )
+    for path in removed:
+        click.echo(path.name)
+    click.echo(f"{len(removed)} orphan file(s) {'found' if dry_run else 'deleted'}.")
+
+
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite PATH when it exists.")
@@ -478,6 +496,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(import_cmd)
     app.cli.add_command(backup_cmd)
     app.cli.add_command(restore_cmd)
+    app.cli.add_command(photos_cli)
     audit_context.set(AuditContext(ip="cli"))
 
 

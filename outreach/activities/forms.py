@@ -73,6 +73,7 @@ class VisitForm(SubForm):
 
 
 class OfficerForm(SubForm):
+    person_id = SelectField(_l("Pick from the unit's people"), coerce=_opt_int, validate_choice=False)
     rank = StringField(_l("Rank"), validators=[Optional(), Length(max=20)])
     name = StringField(_l("Name"), validators=[Optional(), Length(max=160)])
     nrp = StringField(_l("NRP"), validators=[Optional(), Length(max=18)])
@@ -135,6 +136,9 @@ class ActivityForm(FlaskForm):
             [("", "—")] + [(k.code, k.label(catalogue.lang)) for k in catalogue.kinds]
         )
         self.leader_person_id.choices = _options([("", "—")] + [(p.id, p.display_name) for p in people])
+        self.people = {p.id: p for p in people}
+        for entry in self.officers:
+            entry.form.person_id.choices = self.leader_person_id.choices
         self.message_ids.choices = _options([(m.id, m.label(catalogue.lang)) for m in catalogue.messages])
         location_choices = _options(
             [("", _l("— new location, described below —"))]
@@ -193,17 +197,21 @@ def _visit_is_blank(v: VisitForm) -> bool:
 def to_input(form: ActivityForm) -> tuple[svc.ActivityInput, RowMap]:
     rows = RowMap()
     officers = []
+    people = getattr(form, "people", {})
     for i, entry in enumerate(form.officers):
         o = entry.form
-        if not ((o.name.data or "").strip() or (o.rank.data or "").strip()):
+        person = people.get(o.person_id.data) if o.person_id.data else None
+        if person is None and not ((o.name.data or "").strip() or (o.rank.data or "").strip()):
             continue
         rows.officers.append(i)
+        # A person picked from the list fills whatever the user left empty (works without JavaScript).
         officers.append(
             svc.PersonInput(
-                rank=o.rank.data or "",
-                name=o.name.data or "",
-                nrp=o.nrp.data or "",
-                position=o.position.data or "",
+                rank=o.rank.data or (person.rank if person else ""),
+                name=o.name.data or (person.name if person else ""),
+                nrp=o.nrp.data or (person.nrp or "" if person else ""),
+                position=o.position.data or (person.position or "" if person else ""),
+                person_id=person.id if person else None,
             )
         )
     visits = []

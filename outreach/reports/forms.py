@@ -38,6 +38,23 @@ class ReportFilterForm(FlaskForm):
     date_to = DateField(_l("To"), validators=[Optional()])
     status = SelectField(_l("Status"), choices=STATUS_CHOICES, default="verified")
     lang = SelectField(_l("Report language"), choices=LANG_CHOICES, default="id")
+    numbering = SelectField(
+        _l("Page numbers"),
+        choices=[
+            SelectChoice("of_total", _l("Page X of Y")),
+            SelectChoice("naskah_dinas", _l("Official letter style (number on top, next word at the bottom)")),
+        ],
+        default="of_total",
+    )
+    photos = SelectField(
+        _l("Photo appendix (lampiran)"),
+        choices=[
+            SelectChoice("0", _l("No photos")),
+            SelectChoice("12", _l("Up to 12 photos")),
+            SelectChoice("48", _l("Up to 48 photos")),
+        ],
+        default="0",
+    )
 
     def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def,override]
         ok = super().validate(extra_validators)

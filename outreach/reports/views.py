@@ -134,6 +134,9 @@ def programme_pdf() -> Response:
         form.lang.data if request.args.get("lang") else current_language(),
         page_size=current_app.config["OUTREACH_REPORT_PAGE_SIZE"],
         agency=current_app.config["OUTREACH_AGENCY_NAME"],
+        numbering=form.numbering.data or "of_total",
+        photo_dir=current_app.config["OUTREACH_UPLOAD_DIR"],
+        max_photos=int(form.photos.data or 0),
     )
     return _pdf(data, f"laporan-{_slug(programme.name)}-{date.today().isoformat()}.pdf")
 

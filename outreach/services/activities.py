@@ -991,9 +991,9 @@ def units_in_scope(user: User) -> list[Unit]:
 
 
 def people_of(unit: Unit) -> list[Person]:
-    """Active people of ``unit`` (the leader/officer pickers)."""
-    query = select(Person).where(Person.unit_id == unit.id, Person.is_active.is_(True))
-    return list(db.session.scalars(query.order_by(Person.name)))
+    """Active people of ``unit`` and the units below it (the leader/officer pickers), at most 500."""
+    query = select(Person).where(Person.unit_id.in_(subtree_ids_query(unit)), Person.is_active.is_(True))
+    return list(db.session.scalars(query.order_by(Person.name, Person.id).limit(500)))
 
 
 def _area_condition(user: User) -> Any:

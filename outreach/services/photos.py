@@ -17,6 +17,7 @@ from typing import IO
 
 from flask_babel import gettext as _
 from PIL import Image, ImageOps
+from sqlalchemy import select
 
 from outreach.extensions import db
 from outreach.models import Activity, Photo, User
@@ -186,3 +187,40 @@ def discard(paths: list[Path]) -> None:
     """Remove files written for a transaction that did not commit."""
     for path in paths:
         path.unlink(missing_ok=True)
+
+
+def sweep_orphans(upload_dir: str | Path, *, older_than_s: float = 3600, dry_run: bool = False) -> list[Path]:
+    """Delete photo files no row refers to, left by a process killed between writing and committing.
+
+    Files are written before the commit (so a committed row never lacks its file); a crash in between leaves
+    files without a row. Only files older than ``older_than_s`` are touched, so uploads in flight are safe.
+    Looks names up in batches: memory and queries stay bounded however many photos there are.
+    """
+    import time
+
+    folder = Path(upload_dir)
+    if not folder.is_dir():
+        return []
+    cutoff = time.time() - older_than_s
+    candidates: dict[str, list[Path]] = {}
+    for path in folder.iterdir():
+        if not path.is_file() or path.stat().st_mtime > cutoff:
+            continue
+        stem = path.name.removesuffix(THUMB_SUFFIX).split(".", 1)[0]
+        candidates.setdefault(stem, []).append(path)
+    removed: list[Path] = []
+    stems = sorted(candidates)
+    for start in range(0, len(stems), 500):
+        batch = stems[start : start + 500]
+        wanted = [f"{stem}.{ext}" for stem in batch for _type, ext in FORMATS.values()]
+        known = {
+            name.split(".", 1)[0]
+            for name in db.session.scalars(select(Photo.stored_name).where(Photo.stored_name.in_(wanted)))
+        }
+        for stem in batch:
+            if stem not in known:
+                for path in candidates[stem]:
+                    if not dry_run:
+                        path.unlink(missing_ok=True)
+                    removed.append(path)
+    return removed

@@ -34,6 +34,7 @@ from outreach.models import (
     Indicator,
     Location,
     Person,
+    Photo,
     Programme,
     ReportSection,
     ReportText,
@@ -431,8 +432,16 @@ def build_programme_report(
     page_size: str = "A4",
     agency: str = AGENCY,
     today: date | None = None,
+    numbering: str = "of_total",
+    photo_dir: str | Path | None = None,
+    max_photos: int = 0,
 ) -> pdf.ProgrammeReport:
-    """Fill :class:`~outreach.exports.pdf.ProgrammeReport` (the activity list stays a lazy generator)."""
+    """Fill :class:`~outreach.exports.pdf.ProgrammeReport` (the activity list stays a lazy generator).
+
+    ``numbering`` is "of_total" ("Halaman X dari Y") or "naskah_dinas" (number on top, the next page's first
+    word bottom right). With ``max_photos`` > 0 the lampiran carries up to that many photos of the reported
+    activities, newest first, captioned with date, place and caption.
+    """
     require_reader(user)
     language = _lang(lang)
     filters = replace(filters, programme_id=programme.id)
@@ -450,7 +459,9 @@ def build_programme_report(
         kop=kop_lines(unit, agency),
         locale=language,
         page_size="F4" if page_size == "F4" else "A4",
+        page_numbering="naskah_dinas" if numbering == "naskah_dinas" else "of_total",
         author=user.full_name or user.username,
+        photos=_appendix_photos(user, filters, photo_dir, max_photos, language) if max_photos > 0 else (),
         dasar=texts[ReportSection.DASAR],
         maksud_tujuan=texts[ReportSection.TUJUAN],
         ruang_lingkup=texts[ReportSection.RUANG_LINGKUP],
@@ -473,6 +484,30 @@ def programme_report_pdf(
 ) -> bytes:
     """The programme report (laporan pelaksanaan) as PDF bytes."""
     return pdf.build_programme_report(build_programme_report(user, programme, filters, lang, **kwargs))
+
+
+def _appendix_photos(
+    user: User, filters: ActivityFilter, photo_dir: str | Path | None, limit: int, language: str
+) -> list[pdf.Photo]:
+    """Photos of the reported activities for the lampiran (one bounded query; files read from disk)."""
+    if photo_dir is None:
+        return []
+    scoped = _scoped(user, filters)
+    rows = db.session.execute(
+        select(Photo.stored_name, Photo.caption, Activity.occurred_on, Activity.title, Unit.name)
+        .join(Activity, Activity.id == Photo.activity_id)
+        .join(Unit, Unit.id == Activity.unit_id)
+        .where(Photo.activity_id.in_(select(scoped.c.id)))
+        .order_by(Activity.occurred_on.desc(), Photo.id)
+        .limit(limit)
+    ).all()
+    photos = []
+    for stored_name, caption, occurred_on, title, unit_name in rows:
+        path = Path(photo_dir) / stored_name
+        if path.is_file():
+            label = " – ".join(p for p in (fmt.plain_date(occurred_on, language), unit_name, title, caption) if p)
+            photos.append(pdf.Photo(image=path.read_bytes(), caption=label))
+    return photos
 
 
 # ------------------------------------------------------------------------------------------- activity report

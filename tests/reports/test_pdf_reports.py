@@ -86,3 +86,45 @@ def test_press_release_states_only_recorded_facts(seeded: Seeded) -> None:
     assert '"' not in text
     numbers = {int(n) for n in __import__("re").findall(r"\b\d+\b", text)}
     assert numbers <= {25, 30, 11, 2023, 2024}
+
+
+def test_programme_report_options_numbering_and_photo_appendix(app, client, seeded, login_as, tmp_path):
+    """The official-letter page numbering and a photo lampiran, chosen on the reports page."""
+    import io
+
+    from PIL import Image
+    from sqlalchemy import select
+
+    from outreach.extensions import db
+    from outreach.models import Activity, ActivityStatus, Photo
+
+    activity = db.session.scalars(select(Activity).where(Activity.status == ActivityStatus.VERIFIED)).first()
+    upload_dir = tmp_path / "uploads"
+    upload_dir.mkdir(exist_ok=True)
+    app.config["OUTREACH_UPLOAD_DIR"] = str(upload_dir)
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "green").save(buffer, "JPEG")
+    (upload_dir / "appendix-test.jpg").write_bytes(buffer.getvalue())
+    db.session.add(
+        Photo(
+            activity_id=activity.id,
+            stored_name="appendix-test.jpg",
+            content_type="image/jpeg",
+            width=64,
+            height=48,
+            size_bytes=len(buffer.getvalue()),
+            caption="Penyerahan paket",
+            created_by_id=activity.created_by_id,
+        )
+    )
+    db.session.commit()
+    login_as("commander.a1")
+    base = f"/reports/programme.pdf?programme={activity.programme_id}&status=verified&lang=id"
+    plain = client.get(base)
+    with_photos = client.get(base + "&photos=12&numbering=naskah_dinas")
+    assert plain.status_code == with_photos.status_code == 200
+    assert with_photos.data.startswith(b"%PDF-")
+    text = " ".join(pdf_text(with_photos.data).split())
+    assert "LAMPIRAN" in text and "Penyerahan paket" in text
+    assert "Halaman 1 dari" not in text  # the naskah dinas style numbers pages at the top instead
+    assert "Penyerahan paket" not in " ".join(pdf_text(plain.data).split())

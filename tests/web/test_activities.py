@@ -322,3 +322,31 @@ def test_pagination_keeps_filters(world, login_as, app):
     client = login_as("staff.a1x")
     html = client.get("/activities/?kind=bakti_sosial&q=").get_data(as_text=True)
     assert "kind=bakti_sosial" in html.split('rel="next"')[0].rsplit("href=", 1)[1]
+
+
+def test_officers_picked_from_the_units_people(world, login_as):
+    """An officer chosen from the unit's people needs no typing (and works without JavaScript)."""
+    from outreach.models import Person
+
+    person = Person(
+        unit=world.u("POLSEK-A1X"),
+        rank="Bripka",
+        name="Joko Susanto",
+        nrp="87654321",
+        position="Bhabinkamtibmas",
+    )
+    db.session.add(person)
+    db.session.commit()
+    client = login_as("staff.a1x")
+    assert "Joko Susanto" in client.get("/activities/new").get_data(as_text=True)
+    response = client.post(
+        "/activities/new", data=base_form(world, **{"officers-0-person_id": str(person.id)})
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    officer = db.session.scalar(select(Activity)).officers[0]
+    assert (officer.rank, officer.name, officer.nrp, officer.person_id) == (
+        "Bripka",
+        "Joko Susanto",
+        "87654321",
+        person.id,
+    )

@@ -179,6 +179,19 @@
     });
   }
 
+  /* An officer picked from the unit's people fills that row (rows added later are covered by delegation). */
+  form.addEventListener("change", function (event) {
+    var select = event.target.closest ? event.target.closest(".js-officer-pick") : null;
+    if (!select) { return; }
+    var person = people.find(function (p) { return String(p.id) === select.value; });
+    var row = select.closest("[data-officer-row]");
+    if (!person || !row) { return; }
+    ["rank", "name", "nrp", "position"].forEach(function (key) {
+      var input = row.querySelector("[name$='-" + key + "']");
+      if (input) { input.value = person[key] || ""; }
+    });
+  });
+
   /* Keep a double click from sending the form twice (the server also refuses a resent form). */
   form.addEventListener("submit", function (event) {
     var submitter = event.submitter;
