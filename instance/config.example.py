@@ -1,5 +1,5 @@
 # Copy to instance/config.py and adjust. Environment variables OUTREACH_* override these values.
-SECRET_KEY = "change-me-to-a-long-random-string"
+SECRET_KEY = "change-me-to-a-long-random-string"  # noqa: S105 - a placeholder to replace
 # SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://outreach:secret@127.0.0.1:5432/outreach"
 # SESSION_COOKIE_SECURE = True            # when served over HTTPS
 # SESSION_COOKIE_NAME = "__Host-session"  # with SESSION_COOKIE_SECURE

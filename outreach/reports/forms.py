@@ -42,7 +42,9 @@ class ReportFilterForm(FlaskForm):
         _l("Page numbers"),
         choices=[
             SelectChoice("of_total", _l("Page X of Y")),
-            SelectChoice("naskah_dinas", _l("Official letter style (number on top, next word at the bottom)")),
+            SelectChoice(
+                "naskah_dinas", _l("Official letter style (number on top, next word at the bottom)")
+            ),
         ],
         default="of_total",
     )

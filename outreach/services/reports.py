@@ -505,7 +505,9 @@ def _appendix_photos(
     for stored_name, caption, occurred_on, title, unit_name in rows:
         path = Path(photo_dir) / stored_name
         if path.is_file():
-            label = " – ".join(p for p in (fmt.plain_date(occurred_on, language), unit_name, title, caption) if p)
+            label = " – ".join(
+                p for p in (fmt.plain_date(occurred_on, language), unit_name, title, caption) if p
+            )
             photos.append(pdf.Photo(image=path.read_bytes(), caption=label))
     return photos
 
