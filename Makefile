@@ -23,7 +23,10 @@ run: install assets translations instance db demo ## serve the app with demo dat
 	@echo ""
 	$(BIN)/gunicorn --workers 2 --preload --bind $(HOST):$(PORT) --access-logfile - "outreach:create_app()"
 
-test: install-dev assets translations system-deps ## the whole suite (set OUTREACH_TEST_DATABASE_URL for PostgreSQL)
+test: install-dev assets translations system-deps ## lint, types and the whole suite (OUTREACH_TEST_DATABASE_URL for PostgreSQL)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check outreach tests bench
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 $(BIN)/python:
@@ -78,8 +81,9 @@ db: install instance ## apply migrations
 demo: db ## load the demo data (does nothing when it is already there)
 	$(FLASK) demo load
 
-lint: install-dev
+lint: install-dev ## ruff and mypy (also run by `make test`)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check outreach tests bench
 	$(BIN)/mypy
 
 bench: install-dev ## benchmark at size N (default 10000); results in bench/results.json and docs/BENCHMARKS.md
