@@ -17,6 +17,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw
@@ -77,9 +78,15 @@ class Problems:
 
         context.on("console", console)
         context.on("weberror", lambda e: self.seen.append(f"page error: {e.error}"))
-        context.on("requestfailed", lambda r: self.seen.append(f"failed: {r.method} {r.url} {r.failure}"))
+        context.on("requestfailed", self._failed)
         context.on("response", response)
         return context
+
+    def _failed(self, request: Any) -> None:
+        # A request the browser itself cancels because the page navigated on (a click while a script was
+        # still loading) is not a failure of the app; anything else is.
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.seen.append(f"failed: {request.method} {request.url} {request.failure}")
 
 
 def _context(browser: Browser, problems: Problems, **options: object) -> BrowserContext:
