@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
 from outreach import create_app
@@ -64,12 +65,32 @@ def _fresh_uri(schema: str, tmp: Path) -> str:
         engine = create_engine(PG_URL)
         tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         with engine.begin() as conn:
+            # A connection a previous test left inside a transaction would make TRUNCATE wait forever:
+            # fail loudly instead.
+            conn.execute(text("SET LOCAL lock_timeout = '30s'"))
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         engine.dispose()
         return PG_URL
     target = tmp / "test.db"
     shutil.copyfile(schema, target)
     return f"sqlite:///{target}"
+
+
+def isolated_pg_uri(tag: str) -> str:
+    """A PostgreSQL URL whose connections use their own fresh schema, for apps that live beside the
+    per-test ``app`` (module-scoped fixtures): sharing the public schema, one app's TRUNCATE would wait on
+    the other's open transaction and wipe its data."""
+    name = "t_" + re.sub(r"\W", "_", tag.lower())[:40]
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    engine.dispose()
+    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={name}"})
+    engine = create_engine(url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    return url.render_as_string(hide_password=False)
 
 
 @pytest.fixture

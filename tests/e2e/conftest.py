@@ -13,7 +13,7 @@ from outreach import create_app
 from outreach.extensions import db
 from outreach.models import Base
 from outreach.services.demo import load_demo
-from tests.conftest import PG_URL, base_config
+from tests.conftest import PG_URL, base_config, isolated_pg_uri
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -38,14 +38,11 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real app with CSRF on and the demo data, in a thread; SQLite file or the PostgreSQL test database."""
     tmp = tmp_path_factory.mktemp("live")
-    uri = PG_URL or f"sqlite:///{Path(tmp) / 'live.db'}"
+    uri = isolated_pg_uri("live_server") if PG_URL else f"sqlite:///{Path(tmp) / 'live.db'}"
     config = base_config(Path(tmp), uri) | {"WTF_CSRF_ENABLED": True, "TESTING": False, "DEBUG": False}
     app = create_app(config)
     with app.app_context():
-        if PG_URL:
-            for table in reversed(Base.metadata.sorted_tables):
-                db.session.execute(table.delete())
-        else:
+        if not PG_URL:  # isolated_pg_uri has created the schema already
             Base.metadata.create_all(db.engine)
         load_demo(DEMO_PASSWORD)
         db.session.commit()

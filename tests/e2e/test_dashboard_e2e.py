@@ -34,7 +34,8 @@ def test_dashboard_drill_down(page: Page, live_server: str) -> None:
     page.get_by_role("button", name="Tampilkan").or_(page.get_by_role("button", name="Show")).click()
     expect(page.get_by_test_id("dashboard-programme")).to_have_text("Cooling System Pemilu 2024")
     # Chart.js drew on the canvases and Leaflet placed the visited locations.
-    page.wait_for_function("document.querySelectorAll('#dashboard-map path.leaflet-interactive').length > 0")
+    # (wait_for_selector, not wait_for_function: the latter polls through eval, which the CSP forbids.)
+    page.wait_for_selector("#dashboard-map path.leaflet-interactive", state="attached")
     assert page.evaluate(
         "Chart.getChart('chart-week') !== undefined && Chart.getChart('chart-month') !== undefined"
     )

@@ -304,7 +304,12 @@ def test_record_return_fix_and_verify(browser: Browser, live_server: str, tmp_pa
     expect(staff.get_by_test_id("edit")).to_have_count(0)
     thumb = staff.get_by_test_id("photos").locator("img").first
     thumb.scroll_into_view_if_needed()
-    staff.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
+    # Poll from Python: wait_for_function evaluates through eval, which the page's CSP forbids.
+    for _attempt in range(100):
+        if thumb.evaluate("img => img.complete && img.naturalWidth > 0"):
+            break
+        staff.wait_for_timeout(100)
+    assert thumb.evaluate("img => img.complete && img.naturalWidth > 0")
     image = staff_ctx.request.get(f"{base}{thumb.get_attribute('src')}")
     assert image.status == 200
     assert image.headers["content-type"] == "image/jpeg"

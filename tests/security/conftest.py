@@ -110,7 +110,7 @@ class SecWorld:
 
 def build_app(tmp: Path, **overrides: Any) -> Flask:
     """A fresh app on a fresh copy of the schema (SQLite) — the same recipe as tests/conftest.py."""
-    from tests.conftest import PG_URL, _fresh_uri
+    from tests.conftest import PG_URL, _fresh_uri, isolated_pg_uri
 
     template = tmp / "template.db"
     if not PG_URL and not template.exists():
@@ -119,13 +119,8 @@ def build_app(tmp: Path, **overrides: Any) -> Flask:
         engine = create_engine(f"sqlite:///{template}")
         Base.metadata.create_all(engine)
         engine.dispose()
-    if PG_URL:
-        from sqlalchemy import create_engine
-
-        engine = create_engine(PG_URL)
-        Base.metadata.create_all(engine)
-        engine.dispose()
-    app = create_app(base_config(tmp, _fresh_uri(str(template), tmp)) | overrides)
+    uri = isolated_pg_uri(tmp.name) if PG_URL else _fresh_uri(str(template), tmp)
+    app = create_app(base_config(tmp, uri) | overrides)
 
     @app.before_request
     def _isolate_requests() -> None:
