@@ -173,3 +173,42 @@ def test_import_pages(seeded: Seeded, login_as: Any) -> None:
     assert client.post(f"/reports/imports/{batch.id}/undo").status_code == 302
     db.session.refresh(batch)
     assert batch.undone_at is not None
+
+
+def test_demo_data_export_import_round_trip(app) -> None:  # noqa: ANN001 - the app fixture
+    """Issue 5: export → import of the demo data reproduces the same totals (verified activities of the
+    Pemilu programme, exported as one row per visit, deleted, imported back)."""
+    from sqlalchemy import select, update
+
+    from outreach.models import Activity, Programme, User
+    from outreach.services.demo import DEMO_PROGRAMME, load_demo
+
+    load_demo("demo-outreach")
+    db.session.commit()
+    admin = db.session.scalar(select(User).where(User.username == "admin"))
+    programme = db.session.scalar(select(Programme).where(Programme.name == DEMO_PROGRAMME))
+    filters = reports.report_filter(programme)
+    original = reports.totals(admin, filters)
+    assert original.activities > 200
+    content = xlsx_bytes(
+        exports.columns("visits", "id"), exports.rows("visits", admin, filters, "id"), "visits"
+    )
+    db.session.execute(
+        update(Activity)
+        .where(Activity.programme_id == programme.id, Activity.status == "verified")
+        .values(deleted_at=Activity.created_at)
+    )
+    db.session.commit()
+    assert reports.totals(admin, filters).activities == 0
+    result, outcome = imports.run(admin, content, "demo-roundtrip.xlsx")
+    db.session.commit()
+    assert not result.errors, result.errors[:5]
+    assert outcome.created == original.activities
+    again = reports.totals(admin, filters)
+    assert (again.activities, again.visits, again.locations, again.parcels, again.beneficiaries) == (
+        original.activities,
+        original.visits,
+        original.locations,
+        original.parcels,
+        original.beneficiaries,
+    )
