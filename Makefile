@@ -21,7 +21,7 @@ run: install assets translations instance db demo ## serve the app with demo dat
 	@echo "    humas.blora  public relations of Polres Blora (reports, exports)"
 	@echo "    admin        administrator (everything)"
 	@echo ""
-	$(BIN)/gunicorn --workers 2 --preload --bind $(HOST):$(PORT) --access-logfile - "outreach:create_app()"
+	$(BIN)/gunicorn --workers 2 --preload --timeout 120 --bind $(HOST):$(PORT) --access-logfile - "outreach:create_app()"
 
 test: install-dev assets translations system-deps ## lint, types and the whole suite (OUTREACH_TEST_DATABASE_URL for PostgreSQL)
 	$(BIN)/ruff check .
