@@ -452,16 +452,27 @@ def verify(activity_id: int) -> Response:
 
 @role_required(Role.COMMANDER)
 def return_(activity_id: int) -> Any:
-    activity = activities.get_activity(current_user, activity_id)
     form = CommentForm()
+    return _with_reason(
+        activity_id, form, form.comment, "comment_form", activities.return_activity,
+        _("Returned to the author with your comment."),
+    )  # fmt: skip
+
+
+def _with_reason(
+    activity_id: int, form: Any, field: Any, form_key: str, action: Any, done_message: str
+) -> Any:
+    """A workflow step that needs a text (return comment, reopen reason): on a refusal the detail page comes
+    back with the message at the text box and what was typed kept."""
+    activity = activities.get_activity(current_user, activity_id)
     try:
-        activities.return_activity(current_user, activity, form.comment.data or "")
+        action(current_user, activity, field.data or "")
     except Invalid as exc:
         db.session.rollback()
-        form.comment.errors = list(exc.fields.values())
+        field.errors = list(exc.fields.values())
         activity = activities.get_activity(current_user, activity_id)
-        return _render_detail(activity, 422, comment_form=form)
-    return _done(activity.id, _("Returned to the author with your comment."))
+        return _render_detail(activity, 422, **{form_key: form})
+    return _done(activity.id, done_message)
 
 
 bp.add_url_rule("/<int:activity_id>/return", endpoint="return", view_func=return_, methods=["POST"])
@@ -470,16 +481,11 @@ bp.add_url_rule("/<int:activity_id>/return", endpoint="return", view_func=return
 @bp.route("/<int:activity_id>/reopen", methods=["POST"])
 @role_required(Role.COMMANDER)
 def reopen(activity_id: int) -> Any:
-    activity = activities.get_activity(current_user, activity_id)
     form = ReasonForm()
-    try:
-        activities.reopen_activity(current_user, activity, form.reason.data or "")
-    except Invalid as exc:
-        db.session.rollback()
-        form.reason.errors = list(exc.fields.values())
-        activity = activities.get_activity(current_user, activity_id)
-        return _render_detail(activity, 422, reason_form=form)
-    return _done(activity.id, _("Activity reopened for editing."))
+    return _with_reason(
+        activity_id, form, form.reason, "reason_form", activities.reopen_activity,
+        _("Activity reopened for editing."),
+    )  # fmt: skip
 
 
 @bp.route("/<int:activity_id>/delete", methods=["POST"])

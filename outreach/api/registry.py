@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from outreach.extensions import db
@@ -123,35 +123,6 @@ def create_programme(actor: User, body: ProgrammeBody) -> Programme:
 
 
 # --------------------------------------------------------------------------------------------- locations
-
-
-def _area_condition(user: User) -> object:
-    """Locations a user may use: unassigned ones, those of their subtree and those of the units above them."""
-    ancestors = [int(p) for p in user.unit.path.strip("/").split("/") if p.isdigit()]
-    return or_(
-        Location.unit_id.is_(None),
-        Location.unit_id.in_(subtree_ids_query(user.unit)),
-        Location.unit_id.in_(ancestors),
-    )
-
-
-def locations_query(user: User, q: str = "") -> Select[Any]:
-    query = (
-        select(Location)
-        .options(selectinload(Location.kind), selectinload(Location.unit))
-        .where(_area_condition(user))  # type: ignore[arg-type]
-    )
-    text = " ".join(q.split()).lower()
-    if text:
-        pattern = activities.like_pattern(text)
-        query = query.where(
-            or_(
-                func.lower(Location.name).like(pattern, escape="\\"),
-                func.lower(Location.village).like(pattern, escape="\\"),
-                func.lower(Location.district).like(pattern, escape="\\"),
-            )
-        )
-    return query.order_by(Location.name, Location.id)
 
 
 def create_location(actor: User, body: LocationCreateBody) -> Location:

@@ -204,7 +204,7 @@ def _programme(programme_id: int) -> Programme:
 )
 def locations_index() -> Response:
     q = parse_query(p.SearchQuery)
-    return paginated(registry.locations_query(current_api_user(), q.q), q, s.location_out)
+    return paginated(svc.locations_query(current_api_user(), q.q), q, s.location_out)
 
 
 @api_route(

@@ -1012,9 +1012,13 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def search_locations(user: User, q: str = "", limit: int = 20) -> list[Location]:
-    """Registered locations in the user's area whose name, village or district contains ``q``."""
-    query = select(Location).options(selectinload(Location.kind)).where(_area_condition(user))
+def locations_query(user: User, q: str = "") -> Select[Any]:
+    """Registered locations in the user's area whose name, village or district contains ``q``, by name."""
+    query = (
+        select(Location)
+        .options(selectinload(Location.kind), selectinload(Location.unit))
+        .where(_area_condition(user))
+    )
     text = " ".join(q.split()).lower()
     if text:
         pattern = like_pattern(text)
@@ -1025,7 +1029,12 @@ def search_locations(user: User, q: str = "", limit: int = 20) -> list[Location]
                 func.lower(Location.district).like(pattern, escape="\\"),
             )
         )
-    return list(db.session.scalars(query.order_by(Location.name, Location.id).limit(limit)))
+    return query.order_by(Location.name, Location.id)
+
+
+def search_locations(user: User, q: str = "", limit: int = 20) -> list[Location]:
+    """The first ``limit`` rows of :func:`locations_query` (the form's location picker)."""
+    return list(db.session.scalars(locations_query(user, q).limit(limit)))
 
 
 def history(activity: Activity) -> list[Any]:
