@@ -15,6 +15,18 @@ def subtree_ids_query(unit: Unit) -> Select[Any]:
     return select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
 
 
+def is_whole_tree(unit: Unit) -> bool:
+    """True when ``unit`` is the one root, so its subtree is every unit and a scope filter on it filters nothing.
+
+    Lists leave that filter out: SQLite's planner takes ``unit_id IN (every unit)`` for a selective condition
+    and sorts every activity instead of walking the date index in order (docs/DECISIONS.md).
+    """
+    if unit.parent_id is not None:
+        return False
+    other_root = select(Unit.id).where(Unit.parent_id.is_(None), Unit.id != unit.id).limit(1)
+    return db.session.scalar(other_root) is None
+
+
 def is_within(unit: Unit, root: Unit) -> bool:
     """True when ``unit`` is ``root`` or lies below it."""
     return unit.path.startswith(root.path)
