@@ -27,6 +27,7 @@ class Defaults:
     # Outreach
     OUTREACH_LANGUAGES = ("id", "en")
     OUTREACH_PAGE_SIZE = 25
+    OUTREACH_LIST_COUNT_CAP = 10_000  # activity lists count matches up to this, then say "more than"
     OUTREACH_SQLITE_BUSY_TIMEOUT_MS = 10_000
     OUTREACH_SQLITE_SYNCHRONOUS = "FULL"
     OUTREACH_UPLOAD_MAX_BYTES = 10 * 1024 * 1024

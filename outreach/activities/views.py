@@ -75,11 +75,13 @@ def _programmes() -> list[Programme]:
     return list(db.session.scalars(select(Programme).order_by(Programme.start_on.desc(), Programme.id)))
 
 
-def _paginate(filters: activities.ActivityFilter) -> Any:
-    return db.paginate(
-        activities.list_activities_query(current_user, filters),
+def _page(filters: activities.ActivityFilter) -> activities.ActivityPage:
+    return activities.page_activities(
+        current_user,
+        filters,
+        page=request.args.get("page", 1, type=int),
         per_page=current_app.config["OUTREACH_PAGE_SIZE"],
-        error_out=False,
+        count_cap=current_app.config["OUTREACH_LIST_COUNT_CAP"],
     )
 
 
@@ -92,7 +94,7 @@ def index() -> str:
     filters = form.to_filter()
     return render_template(
         "activities/index.html",
-        page=_paginate(filters),
+        page=_page(filters),
         filters=filters,
         form=form,
         is_admin=current_user.role is Role.ADMIN,
@@ -109,7 +111,7 @@ def mine() -> str:
     )
     return render_template(
         "activities/list.html",
-        page=_paginate(filters),
+        page=_page(filters),
         heading=_("My drafts"),
         endpoint="activities.mine",
         empty_message=_("You have no drafts or returned activities."),
@@ -122,7 +124,7 @@ def waiting() -> str:
     filters = activities.ActivityFilter(statuses=[ActivityStatus.SUBMITTED], sort="date")
     return render_template(
         "activities/list.html",
-        page=_paginate(filters),
+        page=_page(filters),
         heading=_("Waiting for verification"),
         endpoint="activities.waiting",
         empty_message=_("Nothing is waiting for your verification."),
