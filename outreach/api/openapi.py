@@ -34,6 +34,8 @@ class RouteDoc:
     response: Any = None  # a dataclass, a dict schema, or None
     status: int = 200
     many: bool = False
+    #: A list whose total is counted only up to a cap (``total_exact``, ``pages``, ``has_next`` added).
+    capped_total: bool = False
     public: bool = False
     media_type: str = "application/json"
     errors: tuple[int, ...] = ()
@@ -55,6 +57,7 @@ def api_route(
     response: Any = None,
     status: int = 200,
     many: bool = False,
+    capped_total: bool = False,
     public: bool = False,
     media_type: str = "application/json",
     errors: Sequence[int] = (),
@@ -74,6 +77,7 @@ def api_route(
             response=response,
             status=status,
             many=many,
+            capped_total=capped_total,
             public=public,
             media_type=media_type,
             errors=tuple(errors),
@@ -225,4 +229,18 @@ def _success(doc: RouteDoc, schemas: dict[str, Any]) -> dict[str, Any]:
                 "per_page": {"type": "integer", "minimum": 1},
             },
         }
+        if doc.capped_total:
+            schema["required"] += ["total_exact", "pages", "has_next"]
+            schema["properties"]["total"]["description"] = (
+                "Exact when `total_exact`; otherwise the cap (10,000 by default): there are more."
+            )
+            schema["properties"] |= {
+                "total_exact": {"type": "boolean"},
+                "pages": {
+                    "type": ["integer", "null"],
+                    "minimum": 0,
+                    "description": "The number of pages; null when the total is not exact.",
+                },
+                "has_next": {"type": "boolean", "description": "Whether the next page has rows."},
+            }
     return {"description": "Success.", "content": {"application/json": {"schema": schema}}}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from outreach.models import Activity, Location, Programme, Unit
+from outreach.services.activities import ActivityPage
 
 from .schema import meta, to_json
 
@@ -295,3 +296,17 @@ def activity_out(activity: Activity) -> ActivityOut:
 def page(items: list[Any], total: int, page_no: int, per_page: int) -> dict[str, Any]:
     """The list envelope every collection answers with."""
     return {"items": to_json(items), "total": total, "page": page_no, "per_page": per_page}
+
+
+def capped_page(items: list[Any], listed: ActivityPage) -> dict[str, Any]:
+    """The list envelope with a total counted only up to a cap (the activities).
+
+    ``total_exact`` false means "more than ``total``"; ``pages`` is then null. ``has_next`` says whether the
+    next page has rows, so a client can walk every page without the total.
+    """
+    return {
+        **page(items, listed.total, listed.page, listed.per_page),
+        "total_exact": listed.total_exact,
+        "pages": listed.pages,
+        "has_next": listed.has_next,
+    }

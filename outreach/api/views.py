@@ -73,7 +73,8 @@ def parse_query(cls: type) -> Any:
 
 
 def paginated(query: Select[Any], q: p.PageQuery, build: Any) -> Response:
-    """Run ``query`` one page at a time in SQL and answer the list envelope."""
+    """Run ``query`` one page at a time in SQL and answer the list envelope (with an exact count: for the small
+    tables; the activities count only up to a cap, see ``activities_index``)."""
     pagination = db.paginate(query, page=q.page, per_page=q.per_page, error_out=False, max_per_page=100)
     return jsonify(
         s.page([build(row) for row in pagination.items], pagination.total or 0, q.page, q.per_page)
@@ -236,6 +237,7 @@ def locations_create() -> Any:
     query=p.ActivityQuery,
     response=s.ActivityListItem,
     many=True,
+    capped_total=True,
 )
 def activities_index() -> Response:
     q = parse_query(p.ActivityQuery)
@@ -249,7 +251,14 @@ def activities_index() -> Response:
         q=q.q,
         deleted=q.deleted,
     )
-    return paginated(svc.list_activities_query(current_api_user(), filters), q, s.activity_list_item)
+    listed = svc.page_activities(
+        current_api_user(),
+        filters,
+        q.page,
+        q.per_page,
+        count_cap=current_app.config["OUTREACH_LIST_COUNT_CAP"],
+    )
+    return jsonify(s.capped_page([s.activity_list_item(a) for a in listed.items], listed))
 
 
 @api_route(

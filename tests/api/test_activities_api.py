@@ -142,6 +142,56 @@ def test_list_filters_and_pagination(api_as, world):
     assert set(fields) == {"per_page", "from", "status", "page"}
 
 
+def test_list_total_is_counted_up_to_a_cap(api_as, world, app):
+    staff, unit, loc = world.users["staff.a1x"], world.u("POLSEK-A1X"), world.locations["POLSEK-A1X"]
+    made = [
+        factories.make_activity(staff, world.programme, unit, [loc], occurred_on=date(2023, 12, day))
+        for day in range(1, 8)
+    ]
+    db.session.commit()
+    api = api_as("commander.a1")
+    first = api.get("/api/v1/activities?per_page=3").get_json()
+    assert [i["id"] for i in first["items"]] == [a.id for a in made[::-1][:3]]  # newest first
+    assert (first["total"], first["total_exact"], first["pages"], first["has_next"]) == (7, True, 3, True)
+    assert set(first) == {"items", "total", "total_exact", "pages", "page", "per_page", "has_next"}
+
+    app.config["OUTREACH_LIST_COUNT_CAP"] = 4
+    capped = api.get("/api/v1/activities?per_page=3").get_json()
+    assert (capped["total"], capped["total_exact"], capped["pages"], capped["has_next"]) == (
+        4,
+        False,
+        None,
+        True,
+    )
+    assert len(capped["items"]) == 3
+    last = api.get("/api/v1/activities?per_page=3&page=3").get_json()  # the last page knows the total
+    assert (last["total"], last["total_exact"], last["pages"], last["has_next"]) == (7, True, 3, False)
+    assert [i["id"] for i in last["items"]] == [made[0].id]
+    beyond = api.get("/api/v1/activities?per_page=3&page=50").get_json()
+    assert (beyond["items"], beyond["total"], beyond["total_exact"], beyond["has_next"]) == (
+        [],
+        4,
+        False,
+        False,
+    )
+    assert api.get("/api/v1/activities?per_page=3&status=submitted").get_json()["total_exact"] is True
+
+    walked, page = [], 1  # a client walks every page with has_next, whatever the total says
+    while True:
+        body = api.get(f"/api/v1/activities?per_page=2&page={page}").get_json()
+        walked += [i["id"] for i in body["items"]]
+        if not body["has_next"]:
+            break
+        page += 1
+    assert walked == [a.id for a in made[::-1]]
+
+
+def test_other_lists_keep_the_exact_envelope(api_as, world):
+    units = api_as("admin").get("/api/v1/units?per_page=2").get_json()
+    assert set(units) == {"items", "total", "page", "per_page"}
+    assert units["total"] == len(world.units)
+
+
 def test_validation_names_every_bad_field_and_writes_nothing(api_as, world):
     api = api_as("staff.a1x")
     before = _counts()

@@ -71,3 +71,16 @@ def test_schemas_follow_the_dataclasses(client):
         "per_page",
     }
     assert doc["paths"]["/api/v1/openapi.json"]["get"]["security"] == []
+
+
+def test_activity_list_documents_its_capped_total(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    envelope = doc["paths"]["/api/v1/activities"]["get"]["responses"]["200"]["content"]["application/json"]
+    schema = envelope["schema"]
+    assert {"items", "total", "page", "per_page", "total_exact", "pages", "has_next"} <= set(
+        schema["required"]
+    )
+    assert schema["properties"]["total_exact"] == {"type": "boolean"}
+    assert schema["properties"]["pages"]["type"] == ["integer", "null"]
+    units = doc["paths"]["/api/v1/units"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert "total_exact" not in units["properties"]
