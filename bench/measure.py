@@ -232,7 +232,7 @@ def measure_stats(app: Any, ds: Dataset, repeats: int, log: Any) -> list[Result]
 def measure_list(app: Any, ds: Dataset, repeats: int, log: Any) -> list[Result]:
     from outreach.extensions import db
     from outreach.models import ActivityStatus
-    from outreach.services.activities import ActivityFilter, list_activities_query
+    from outreach.services.activities import ActivityFilter, page_activities
 
     results = []
     with app.app_context():
@@ -241,11 +241,11 @@ def measure_list(app: Any, ds: Dataset, repeats: int, log: Any) -> list[Result]:
         conn = db.session.connection()
         for page in (1, 500):
 
-            def app_page(page: int = page) -> Any:
-                p = db.paginate(
-                    list_activities_query(admin, filters), page=page, per_page=25, error_out=False
+            def app_page(page: int = page) -> Any:  # the code path of the web list and the API
+                p = page_activities(
+                    admin, filters, page, per_page=25, count_cap=app.config["OUTREACH_LIST_COUNT_CAP"]
                 )
-                return [a.unit.code for a in p.items], p.total
+                return [a.unit.code for a in p.items], p.total, p.total_exact
 
             def floor_page(page: int = page) -> Any:
                 return conn.execute(
@@ -257,7 +257,7 @@ def measure_list(app: Any, ds: Dataset, repeats: int, log: Any) -> list[Result]:
                     {"p": ROUTINE_PROGRAMME, "o": (page - 1) * 25},
                 ).all()
 
-            rows, total = app_page()
+            rows, total, total_exact = app_page()
             app_s = median_time(app_page, repeats)
             floor_s = median_time(floor_page, repeats)
             results.append(
@@ -269,6 +269,7 @@ def measure_list(app: Any, ds: Dataset, repeats: int, log: Any) -> list[Result]:
                     floor_s,
                     rows=len(rows),
                     total=total,
+                    total_exact=total_exact,
                 )
             )
             log(f"  list page {page}: {app_s * 1000:.1f} ms vs floor {floor_s * 1000:.2f} ms")

@@ -77,7 +77,8 @@ def _extra(m: dict[str, Any]) -> str:
         bits.append(f"normalized GROUP BY {_ms(e['normalized_query_s'])}")
         bits.append(f"{e['figures']['activities']:,} activities / {e['figures']['visits']:,} visits")
     if "total" in e:
-        bits.append(f"{e['total']:,} matching, {e['rows']} rows shown")
+        more = "more than " if e.get("total_exact") is False else ""
+        bits.append(f"{more}{e['total']:,} matching, {e['rows']} rows shown")
     if "req_per_s" in e:
         bits.append(
             f"{e['req_per_s']} req/s (floor {e['floor_req_per_s']} req/s), p99 {_ms(e['p99_s'])} "
