@@ -44,7 +44,18 @@ def save(path: Path, ds: Dataset, results: list[Result], *, quick: bool) -> None
     if path.exists():
         with contextlib.suppress(ValueError):
             data = json.loads(path.read_text())
-    runs = [r for r in data.get("runs", []) if not (r["db"] == ds.db and r["n"] == ds.n)]
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    same = [r for r in data.get("runs", []) if r["db"] == ds.db and r["n"] == ds.n]
+    runs = [r for r in data.get("runs", []) if r not in same]
+    fresh = [r.as_dict() | {"at": now} for r in results]
+    # A run that skipped some groups (--skip) keeps the earlier figures of what it did not measure.
+    measured = {m["name"] for m in fresh}
+    kept = [
+        m | {"at": m.get("at", old["at"])}
+        for old in same
+        for m in old["results"]
+        if m["name"] not in measured
+    ]
     meta = asdict(ds)
     meta.pop("url", None)
     runs.append(
@@ -52,10 +63,10 @@ def save(path: Path, ds: Dataset, results: list[Result], *, quick: bool) -> None
             "db": ds.db,
             "n": ds.n,
             "quick": quick,
-            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "at": now,
             "machine": machine(),
             "dataset": meta,
-            "results": [r.as_dict() for r in results],
+            "results": fresh + kept,
         }
     )
     runs.sort(key=lambda r: (r["db"], r["n"]))
@@ -126,14 +137,15 @@ def write_markdown(results_path: Path, out: Path) -> None:
             "programmes. Loaded with `executemany` (SQLite, 50k-row batches) or `COPY` (PostgreSQL), counters",
             "filled as the services fill them, secondary indexes built after the load.",
             "",
-            "| db | N | activities | visits | messages | locations | load | indexes + summary + ANALYZE | size |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "| db | N | activities | visits | messages | locations | load | indexes + summary + ANALYZE | app rollups | size |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in runs:
             d, c = r["dataset"], r["dataset"]["counts"]
             lines.append(
                 f"| {r['db']} | {r['n']:,} | {c['activities']:,} | {c['visits']:,} | {c['activity_messages']:,} | "
-                f"{c['locations']:,} | {d['load_s']:.1f} s | {d['index_s']:.1f} s | {d['size_mb']:.0f} MB |"
+                f"{c['locations']:,} | {d['load_s']:.1f} s | {d['index_s']:.1f} s | {d.get('rollup_s', 0):.1f} s | "
+                f"{d['size_mb']:.0f} MB |"
             )
         lines.append("")
     for r in runs:
@@ -147,8 +159,9 @@ def write_markdown(results_path: Path, out: Path) -> None:
             "|---|---|---|---|---|---|",
         ]
         for m in r["results"]:
+            earlier = f" (measured {m['at']})" if m.get("at", r["at"]) != r["at"] else ""
             lines.append(
-                f"| {m['name']} | {_ms(m['median_s'])} | {_ms(m['floor_median_s'])} | {m['floor']} | "
+                f"| {m['name']}{earlier} | {_ms(m['median_s'])} | {_ms(m['floor_median_s'])} | {m['floor']} | "
                 f"{m['ratio']:,.1f}× | {_extra(m)} |"
             )
         lines.append("")

@@ -405,6 +405,36 @@ def photos_sweep(older_than_minutes: int, dry_run: bool) -> None:
     click.echo(f"{len(removed)} orphan file(s) {'found' if dry_run else 'deleted'}.")
 
 
+rollups_cli = AppGroup("rollups", help="The summary tables the dashboard and the reports read.")
+
+
+@rollups_cli.command("check")
+def rollups_check() -> None:
+    """Compare the rollup tables with a fresh computation from the raw activities (exit 1 on drift)."""
+    from outreach.services import rollups
+
+    drift = rollups.check(db.session.connection())
+    db.session.rollback()
+    if not drift.ok:
+        click.echo(
+            f"Drift: rows stored but not computed {drift.extra}, computed but not stored {drift.missing}."
+        )
+        click.echo("Run `flask --app outreach rollups rebuild`.")
+        raise SystemExit(1)
+    click.echo("Rollups match the activities.")
+
+
+@rollups_cli.command("rebuild")
+def rollups_rebuild() -> None:
+    """Recompute the rollup tables from the raw activities (after a bulk change made outside the app)."""
+    from outreach.services import rollups
+
+    with writing():
+        rollups.rebuild(db.session.connection())
+        db.session.commit()
+    click.echo("Rollups rebuilt.")
+
+
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite PATH when it exists.")
@@ -497,6 +527,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup_cmd)
     app.cli.add_command(restore_cmd)
     app.cli.add_command(photos_cli)
+    app.cli.add_command(rollups_cli)
     audit_context.set(AuditContext(ip="cli"))
 
 

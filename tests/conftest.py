@@ -19,6 +19,7 @@ from outreach import create_app
 from outreach.extensions import db
 from outreach.models import Base
 from outreach.services.catalogues import seed_catalogues
+from outreach.services import rollups
 from tests import factories
 
 PG_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL", "")
@@ -111,7 +112,11 @@ def app(_schema: str, tmp_path: Path) -> Iterator[Flask]:
         db.session.commit()
         yield app
         db.session.remove()
+        # Whatever the test wrote through the services, the rollups must equal the raw rows.
+        with db.engine.connect() as conn:
+            drift = rollups.check(conn)
         db.engine.dispose()
+        assert drift.ok, f"rollups drifted from the raw rows: {drift}"
 
 
 @pytest.fixture

@@ -55,3 +55,24 @@ def test_downgrade_and_upgrade_round_trip(empty_app):
         upgrade()
         assert "activities" in inspect(db.engine).get_table_names()
     assert _diff(empty_app) == []
+
+
+def test_rollup_migration_fills_from_existing_activities(empty_app):
+    """0002 sums the activities already recorded into the new rollup tables, exactly as the services would."""
+    from outreach.models import Rollup
+    from outreach.services import rollups
+    from outreach.services.demo import load_demo
+
+    with empty_app.app_context():
+        upgrade()
+        load_demo("demo password 2024")
+        db.session.commit()
+        stored = db.session.scalar(text("SELECT count(*) FROM rollups"))
+        assert stored > 0
+        downgrade(revision="0001")
+        assert "rollups" not in inspect(db.engine).get_table_names()
+        upgrade()
+        assert db.session.query(Rollup).count() == stored
+        with db.engine.connect() as conn:
+            assert rollups.check(conn).ok
+        db.session.remove()

@@ -44,7 +44,7 @@ from outreach.models import (
     normalize_rank,
     utcnow,
 )
-from outreach.services import audit
+from outreach.services import audit, rollups
 from outreach.services.errors import Conflict, Forbidden, Invalid, NotFound
 from outreach.services.scope import get_unit_in_scope, is_whole_tree, is_within, subtree_ids_query
 
@@ -442,9 +442,9 @@ def create_activity(actor: User, data: ActivityInput) -> Activity:
         raise Forbidden(_("Your role cannot record activities."))
     resolved = _validate(actor, data, existing=None)
     activity = Activity(created_by_id=actor.id, status=ActivityStatus.DRAFT)
-    _apply(activity, data, resolved)
-    db.session.add(activity)
-    db.session.flush()
+    with rollups.tracking([activity]):
+        _apply(activity, data, resolved)
+        db.session.add(activity)
     audit.record(
         actor, "create", "activity", activity.id, unit_id=activity.unit_id, changes=snapshot(activity)
     )
@@ -463,9 +463,10 @@ def update_activity(
         raise Conflict(_("Someone else changed this activity meanwhile. Reload it and edit again."))
     resolved = _validate(actor, data, existing=activity)
     before = snapshot(activity)
-    _apply(activity, data, resolved)
-    activity.updated_by_id = actor.id
-    _flush_versioned()
+    with rollups.tracking([activity]):
+        _apply(activity, data, resolved)
+        activity.updated_by_id = actor.id
+        _flush_versioned()
     changes = audit.diff(before, snapshot(activity))
     audit.record(actor, "update", "activity", activity.id, unit_id=activity.unit_id, changes=changes)
     return activity
@@ -475,10 +476,11 @@ def submit_activity(actor: User, activity: Activity) -> Activity:
     _require_visible(actor, activity)
     if not can_submit(actor, activity):
         raise Conflict(_("Only a draft or returned activity can be submitted."))
-    _transition(actor, activity, ActivityStatus.SUBMITTED, "submit")
-    activity.submitted_at = utcnow()
-    activity.submitted_by_id = actor.id
-    _flush_versioned()
+    with rollups.tracking([activity]):
+        _transition(actor, activity, ActivityStatus.SUBMITTED, "submit")
+        activity.submitted_at = utcnow()
+        activity.submitted_by_id = actor.id
+        _flush_versioned()
     return activity
 
 
@@ -488,10 +490,11 @@ def verify_activity(actor: User, activity: Activity) -> Activity:
         raise Forbidden(_("Only a commander can verify activities."))
     if not can_verify(actor, activity):
         raise Conflict(_("Only a submitted activity can be verified."))
-    _transition(actor, activity, ActivityStatus.VERIFIED, "verify")
-    activity.verified_at = utcnow()
-    activity.verified_by_id = actor.id
-    _flush_versioned()
+    with rollups.tracking([activity]):
+        _transition(actor, activity, ActivityStatus.VERIFIED, "verify")
+        activity.verified_at = utcnow()
+        activity.verified_by_id = actor.id
+        _flush_versioned()
     return activity
 
 
@@ -505,10 +508,11 @@ def return_activity(actor: User, activity: Activity, comment: str) -> Activity:
     comment = comment.strip()
     if not comment:
         raise Invalid({"comment": _("Say what needs fixing.")})
-    _transition(actor, activity, ActivityStatus.RETURNED, "return", comment=comment)
-    activity.returned_at = utcnow()
-    activity.return_comment = comment[:2000]
-    _flush_versioned()
+    with rollups.tracking([activity]):
+        _transition(actor, activity, ActivityStatus.RETURNED, "return", comment=comment)
+        activity.returned_at = utcnow()
+        activity.return_comment = comment[:2000]
+        _flush_versioned()
     return activity
 
 
@@ -522,12 +526,13 @@ def reopen_activity(actor: User, activity: Activity, reason: str) -> Activity:
     reason = reason.strip()
     if not reason:
         raise Invalid({"reason": _("Give the reason for reopening.")})
-    _transition(actor, activity, ActivityStatus.RETURNED, "reopen", comment=reason)
-    activity.returned_at = utcnow()
-    activity.return_comment = reason[:2000]
-    activity.verified_at = None
-    activity.verified_by_id = None
-    _flush_versioned()
+    with rollups.tracking([activity]):
+        _transition(actor, activity, ActivityStatus.RETURNED, "reopen", comment=reason)
+        activity.returned_at = utcnow()
+        activity.return_comment = reason[:2000]
+        activity.verified_at = None
+        activity.verified_by_id = None
+        _flush_versioned()
     return activity
 
 
@@ -538,9 +543,10 @@ def delete_activity(actor: User, activity: Activity) -> Activity:
         raise Forbidden(_("Your role cannot delete activities."))
     if not can_delete(actor, activity):
         raise Conflict(_("A submitted or verified activity cannot be deleted."))
-    activity.deleted_at = utcnow()
-    activity.deleted_by_id = actor.id
-    _flush_versioned()
+    with rollups.tracking([activity]):
+        activity.deleted_at = utcnow()
+        activity.deleted_by_id = actor.id
+        _flush_versioned()
     audit.record(actor, "delete", "activity", activity.id, unit_id=activity.unit_id)
     return activity
 
@@ -552,9 +558,10 @@ def restore_activity(actor: User, activity: Activity) -> Activity:
         raise NotFound(_("Activity not found."))
     if not can_restore(actor, activity):
         raise Conflict(_("This activity is not deleted."))
-    activity.deleted_at = None
-    activity.deleted_by_id = None
-    _flush_versioned()
+    with rollups.tracking([activity]):
+        activity.deleted_at = None
+        activity.deleted_by_id = None
+        _flush_versioned()
     audit.record(actor, "restore", "activity", activity.id, unit_id=activity.unit_id)
     return activity
 

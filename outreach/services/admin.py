@@ -33,7 +33,7 @@ from outreach.models import (
     User,
     normalize_rank,
 )
-from outreach.services import audit
+from outreach.services import audit, rollups
 from outreach.services.errors import Invalid, NotFound
 from outreach.services.scope import is_within, set_path
 
@@ -226,16 +226,20 @@ def move_unit(unit: Unit, new_parent: Unit) -> None:
     new_prefix = f"{new_parent.path}{unit.id}/"
     delta = new_parent.depth + 1 - unit.depth
     db.session.flush()
-    db.session.execute(
-        update(Unit)
-        .where(Unit.path.startswith(old_prefix, autoescape=True))
-        .values(
-            path=literal(new_prefix) + func.substr(Unit.path, len(old_prefix) + 1),
-            depth=Unit.depth + delta,
-        )
-        .execution_options(synchronize_session="fetch")
+    subtree = list(
+        db.session.scalars(select(Unit.id).where(Unit.path.startswith(old_prefix, autoescape=True)))
     )
-    unit.parent = new_parent
+    with rollups.moving_units(subtree):
+        db.session.execute(
+            update(Unit)
+            .where(Unit.path.startswith(old_prefix, autoescape=True))
+            .values(
+                path=literal(new_prefix) + func.substr(Unit.path, len(old_prefix) + 1),
+                depth=Unit.depth + delta,
+            )
+            .execution_options(synchronize_session="fetch")
+        )
+        unit.parent = new_parent
 
 
 # --------------------------------------------------------------------------- programmes

@@ -40,7 +40,7 @@ from outreach.models import (
     utcnow,
 )
 from outreach.services import activities as svc
-from outreach.services import audit
+from outreach.services import audit, rollups
 from outreach.services.errors import Conflict, Forbidden, Invalid, NotFound
 from outreach.services.exports import MESSAGE_SEPARATOR, VISIT_KEYS, column, header_aliases
 from outreach.services.reports import find_programme
@@ -529,11 +529,11 @@ def undo_batch(actor: User, batch_id: int) -> int:
             select(Activity).where(Activity.import_batch_id == batch.id, Activity.deleted_at.is_(None))
         )
     )
-    for activity in activities:
-        activity.deleted_at = now
-        activity.deleted_by_id = actor.id
-    batch.undone_at = now
-    db.session.flush()
+    with rollups.tracking(activities):
+        for activity in activities:
+            activity.deleted_at = now
+            activity.deleted_by_id = actor.id
+        batch.undone_at = now
     audit.record(
         actor,
         "undo_import",

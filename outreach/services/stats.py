@@ -1,8 +1,10 @@
 """The one aggregation module: dashboard, API stats and programme reports all read their figures from here.
 
-Every figure is an SQL ``GROUP BY`` over indexed columns. Activity-level sums read the denormalised
-counters on ``activities`` (``visit_count``, ``parcel_count`` …); distinct locations, items and location
-kinds join ``visits``.
+Every figure is an SQL ``GROUP BY`` over the rollup tables (:mod:`outreach.models.rollup`), kept equal to the
+raw rows in the same transaction as every write: per-scope, per-day sums for activity figures, kinds, items
+and messages (a Polda reads its own rows, a few per child unit and day, never its activities), and per-unit,
+per-location, per-day rows for distinct locations, location kinds and the map. Only the leaders and the gaps
+read the raw activities (through covering indexes).
 A call issues a fixed number of statements whatever the data size, and no Python loop runs over activity rows
 (only over the small grouped results).
 
@@ -27,20 +29,20 @@ from outreach.extensions import db
 from outreach.models import (
     Activity,
     ActivityKind,
-    ActivityMessage,
     ActivityStatus,
     Indicator,
     ItemKind,
     KamtibmasMessage,
     Location,
     LocationKind,
+    LocationRollup,
     Programme,
     ProgrammeTarget,
     Role,
+    Rollup,
     Unit,
     User,
     Visit,
-    VisitItem,
 )
 from outreach.services.activities import local_today
 from outreach.services.errors import Invalid, NotFound
@@ -135,14 +137,15 @@ def effective_statuses(user: User, filters: StatsFilter) -> list[ActivityStatus]
 def default_programme_id(user: User | None = None) -> int | None:
     """The dashboard's default: the active programme with the most activities in the user's area
     (the main programme there), the latest-starting one when none has activities yet."""
-    counted = (
-        select(Activity.programme_id, func.count().label("n"))
-        .where(Activity.deleted_at.is_(None))
-        .group_by(Activity.programme_id)
+    # Each activity counts once at each scope, so the area's count is its own scope's rows (the roots' rows
+    # for everyone).
+    scopes = select(Unit.id).where(Unit.parent_id.is_(None)) if user is None else [user.unit_id]
+    counts = (
+        select(Rollup.programme_id, func.sum(Rollup.activities).label("n"))
+        .where(Rollup.dim == "unit", Rollup.scope_unit_id.in_(scopes))
+        .group_by(Rollup.programme_id)
+        .subquery()
     )
-    if user is not None:
-        counted = counted.where(Activity.unit_id.in_(subtree_ids_query(user.unit)))
-    counts = counted.subquery()
     query = (
         select(Programme.id)
         .outerjoin(counts, counts.c.programme_id == Programme.id)
@@ -369,7 +372,37 @@ class _Scope:
     root: Unit
     programme: Programme | None
     statuses: list[ActivityStatus]
+    #: Conditions on raw ``activities`` rows.
     conditions: list[ColumnElement[bool]]
+    filters: StatsFilter
+
+    def rollups(self, dim: str) -> list[ColumnElement[bool]]:
+        """Conditions on the ``rollups`` rows of ``dim`` for this scope."""
+        conditions = [
+            Rollup.scope_unit_id == self.root.id,
+            Rollup.dim == dim,
+            Rollup.status.in_(self.statuses),
+        ]
+        return conditions + _period(Rollup.programme_id, Rollup.day, self.filters)
+
+    def locations(self) -> list[ColumnElement[bool]]:
+        """Conditions on the ``location_rollups`` rows of this scope (the root's subtree)."""
+        conditions = [
+            LocationRollup.unit_id.in_(subtree_ids_query(self.root)),
+            LocationRollup.status.in_(self.statuses),
+        ]
+        return conditions + _period(LocationRollup.programme_id, LocationRollup.day, self.filters)
+
+
+def _period(programme_id: Any, day: Any, filters: StatsFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.programme_id is not None:
+        conditions.append(programme_id == filters.programme_id)
+    if filters.date_from:
+        conditions.append(day >= filters.date_from)
+    if filters.date_to:
+        conditions.append(day <= filters.date_to)
+    return conditions
 
 
 def _resolve(user: User, filters: StatsFilter) -> _Scope:
@@ -385,7 +418,8 @@ def _resolve(user: User, filters: StatsFilter) -> _Scope:
         if programme is None:
             raise NotFound(_("Programme not found."))
     statuses = effective_statuses(user, filters)
-    return _Scope(root, programme, statuses, _activity_conditions(root, filters, statuses, dated=True))
+    conditions = _activity_conditions(root, filters, statuses, dated=True)
+    return _Scope(root, programme, statuses, conditions, filters)
 
 
 def _activity_conditions(
@@ -448,13 +482,13 @@ def _level(value: Any) -> str:
 def summarize(user: User, filters: StatsFilter, *, today: date | None = None) -> Summary:
     """Every figure of the dashboard for ``filters`` as seen by ``user``."""
     scope = _resolve(user, filters)
-    root, programme, where = scope.root, scope.programme, scope.conditions
+    root, programme = scope.root, scope.programme
     as_of = _as_of(programme, filters, today or local_today())
 
     targets_by_unit = _targets(programme)
     units = _child_units(root)
-    figures, totals_row = _unit_figures(root, where)
-    by_location_kind = _by_location_kind(where)
+    figures, totals_row = _unit_figures(scope)
+    by_location_kind = _by_location_kind(scope)
     totals = Totals(
         activities=totals_row["activities"],
         verified_activities=totals_row["verified"],
@@ -476,7 +510,7 @@ def summarize(user: User, filters: StatsFilter, *, today: date | None = None) ->
                 )
 
     parent_code = next((u.code for u in units if u.id == root.parent_id), None) if root.parent_id else None
-    by_month, by_week = _trends(where)
+    by_month, by_week = _trends(scope)
     return Summary(
         filters=filters,
         statuses=tuple(scope.statuses),
@@ -486,26 +520,24 @@ def summarize(user: User, filters: StatsFilter, *, today: date | None = None) ->
         else None,
         as_of=as_of,
         totals=totals,
-        items=_items(where),
+        items=_items(scope),
         by_unit=_by_unit(root, units, figures, targets_by_unit, programme, as_of),
-        by_kind=_by_kind(where),
+        by_kind=_by_kind(scope),
         by_location_kind=by_location_kind,
-        by_message=_by_message(where),
+        by_message=_by_message(scope),
         by_month=by_month,
         by_week=by_week,
-        leaders=_leaders(where),
+        leaders=_leaders(scope.conditions),
         targets=tuple(overall_targets),
     )
 
 
-def _items(where: list[ColumnElement[bool]]) -> tuple[ItemTotal, ...]:
+def _items(scope: _Scope) -> tuple[ItemTotal, ...]:
     rows = db.session.execute(
-        select(ItemKind.code, ItemKind.label_id, ItemKind.label_en, func.sum(VisitItem.quantity).label("qty"))
-        .select_from(VisitItem)
-        .join(Visit, Visit.id == VisitItem.visit_id)
-        .join(Activity, Activity.id == Visit.activity_id)
-        .outerjoin(ItemKind, ItemKind.id == VisitItem.item_kind_id)
-        .where(*where)
+        select(ItemKind.code, ItemKind.label_id, ItemKind.label_en, func.sum(Rollup.amount).label("qty"))
+        .select_from(Rollup)
+        .outerjoin(ItemKind, ItemKind.id == Rollup.key_id)  # key 0: free-text items
+        .where(*scope.rollups("item"))
         .group_by(ItemKind.id, ItemKind.code, ItemKind.label_id, ItemKind.label_en, ItemKind.sort_order)
         .order_by(ItemKind.sort_order)
     )
@@ -572,42 +604,42 @@ def _child_key(root: Unit) -> ColumnElement[Any]:
     return func.substr(Unit.path, 1, size + slash)
 
 
-def _unit_figures(root: Unit, where: list[ColumnElement[bool]]) -> tuple[dict[str, Any], dict[str, int]]:
-    """Activity figures and distinct locations per child key (see :func:`_child_key`), and the totals (the
-    sums over every child key: every activity in scope lies under exactly one)."""
-    key = _child_key(root).label("child_key")
+def _unit_figures(scope: _Scope) -> tuple[dict[int, Any], dict[str, int]]:
+    """Activity figures and distinct locations per child of the root (by unit id; the root's own activities
+    under its own id), and the totals (the sums over the children: every activity lies under exactly one)."""
     activity_rows = db.session.execute(
         select(
-            key,
-            func.count(Activity.id).label("activities"),
-            func.sum(case((Activity.status == ActivityStatus.VERIFIED, 1), else_=0)).label("verified"),
-            func.sum(Activity.visit_count).label("visits"),
-            func.sum(Activity.parcel_count).label("parcels"),
-            func.sum(Activity.beneficiary_count).label("beneficiaries"),
-            func.sum(Activity.message_count).label("messages"),
-            func.max(Activity.occurred_on).label("last_on"),
+            Rollup.key_id,
+            func.sum(Rollup.activities).label("activities"),
+            func.sum(case((Rollup.status == ActivityStatus.VERIFIED, Rollup.activities), else_=0)).label(
+                "verified"
+            ),
+            func.sum(Rollup.visits).label("visits"),
+            func.sum(Rollup.parcels).label("parcels"),
+            func.sum(Rollup.beneficiaries).label("beneficiaries"),
+            func.sum(Rollup.amount).label("messages"),
+            func.max(Rollup.day).label("last_on"),
         )
-        .select_from(Activity)
-        .join(Unit, Unit.id == Activity.unit_id)
-        .where(*where)
-        .group_by(key)
+        .where(*scope.rollups("unit"))
+        .group_by(Rollup.key_id)
     ).all()
+    key = _child_key(scope.root).label("child_key")
     location_rows = db.session.execute(
-        select(key, func.count(distinct(Visit.location_id)).label("locations"))
-        .select_from(Activity)
-        .join(Unit, Unit.id == Activity.unit_id)
-        .join(Visit, Visit.activity_id == Activity.id)
-        .where(*where)
+        select(key, func.count(distinct(LocationRollup.location_id)).label("locations"))
+        .select_from(LocationRollup)
+        .join(Unit, Unit.id == LocationRollup.unit_id)
+        .where(*scope.locations())
         .group_by(key)
     )
-    locations = {r.child_key: _int(r.locations) for r in location_rows}
+    # The child key is the child's path ("/1/4/9/"): its last id is the child's.
+    locations = {int(r.child_key.rstrip("/").rsplit("/", 1)[-1]): _int(r.locations) for r in location_rows}
     names = ("activities", "verified", "visits", "parcels", "beneficiaries", "messages")
     totals = {n: sum(_int(getattr(r, n)) for r in activity_rows) for n in names}
     figures = {
-        r.child_key: {
+        r.key_id: {
             **{n: _int(getattr(r, n)) for n in names},
             "last_on": _as_date(r.last_on),
-            "locations": locations.get(r.child_key, 0),
+            "locations": locations.get(r.key_id, 0),
         }
         for r in activity_rows
     }
@@ -617,7 +649,7 @@ def _unit_figures(root: Unit, where: list[ColumnElement[bool]]) -> tuple[dict[st
 def _by_unit(
     root: Unit,
     units: list[_UnitInfo],
-    figures: dict[str, Any],
+    figures: dict[int, Any],
     targets_by_unit: dict[int | None, dict[Indicator, int]],
     programme: Programme | None,
     as_of: date,
@@ -628,7 +660,7 @@ def _by_unit(
         is_root = u.id == root.id
         if not is_root and (u.parent_id != root.id or not u.is_active):
             continue  # the parent (read for the summary's parent code) or an inactive child
-        f = figures.get(u.path)
+        f = figures.get(u.id)
         if is_root and f is None:
             continue  # the root's own row only when activities are recorded at the root itself
         activities, visits = (f["activities"], f["visits"]) if f else (0, 0)
@@ -669,21 +701,23 @@ def _by_unit(
     return tuple(rows)
 
 
-def _by_kind(where: list[ColumnElement[bool]]) -> tuple[KindRow, ...]:
+def _by_kind(scope: _Scope) -> tuple[KindRow, ...]:
+    activities = func.sum(Rollup.activities)
     rows = db.session.execute(
         select(
             ActivityKind.code,
             ActivityKind.label_id,
             ActivityKind.label_en,
-            func.count(Activity.id).label("activities"),
-            func.sum(Activity.visit_count).label("visits"),
-            func.sum(Activity.parcel_count).label("parcels"),
-            func.sum(Activity.beneficiary_count).label("beneficiaries"),
+            activities.label("activities"),
+            func.sum(Rollup.visits).label("visits"),
+            func.sum(Rollup.parcels).label("parcels"),
+            func.sum(Rollup.beneficiaries).label("beneficiaries"),
         )
-        .join(ActivityKind, ActivityKind.id == Activity.kind_id)
-        .where(*where)
+        .select_from(Rollup)
+        .join(ActivityKind, ActivityKind.id == Rollup.key_id)
+        .where(*scope.rollups("kind"))
         .group_by(ActivityKind.id, ActivityKind.code, ActivityKind.label_id, ActivityKind.label_en)
-        .order_by(func.count(Activity.id).desc(), ActivityKind.code)
+        .order_by(activities.desc(), ActivityKind.code)
     )
     return tuple(
         KindRow(
@@ -699,24 +733,24 @@ def _by_kind(where: list[ColumnElement[bool]]) -> tuple[KindRow, ...]:
     )
 
 
-def _by_location_kind(where: list[ColumnElement[bool]]) -> tuple[LocationKindRow, ...]:
+def _by_location_kind(scope: _Scope) -> tuple[LocationKindRow, ...]:
+    visits = func.sum(LocationRollup.visits)
     rows = db.session.execute(
         select(
             LocationKind.code,
             LocationKind.label_id,
             LocationKind.label_en,
-            func.count(Visit.id).label("visits"),
-            func.count(distinct(Visit.location_id)).label("locations"),
-            func.sum(Visit.parcel_count).label("parcels"),
-            func.sum(Visit.beneficiary_count).label("beneficiaries"),
+            visits.label("visits"),
+            func.count(distinct(LocationRollup.location_id)).label("locations"),
+            func.sum(LocationRollup.parcels).label("parcels"),
+            func.sum(LocationRollup.beneficiaries).label("beneficiaries"),
         )
-        .select_from(Visit)
-        .join(Activity, Activity.id == Visit.activity_id)
-        .join(Location, Location.id == Visit.location_id)
+        .select_from(LocationRollup)
+        .join(Location, Location.id == LocationRollup.location_id)
         .join(LocationKind, LocationKind.id == Location.kind_id)
-        .where(*where)
+        .where(*scope.locations())
         .group_by(LocationKind.id, LocationKind.code, LocationKind.label_id, LocationKind.label_en)
-        .order_by(func.count(Visit.id).desc(), LocationKind.code)
+        .order_by(visits.desc(), LocationKind.code)
     )
     return tuple(
         LocationKindRow(
@@ -732,23 +766,23 @@ def _by_location_kind(where: list[ColumnElement[bool]]) -> tuple[LocationKindRow
     )
 
 
-def _by_message(where: list[ColumnElement[bool]]) -> tuple[MessageRow, ...]:
+def _by_message(scope: _Scope) -> tuple[MessageRow, ...]:
+    deliveries = func.sum(Rollup.amount)
     rows = db.session.execute(
         select(
             KamtibmasMessage.code,
             KamtibmasMessage.label_id,
             KamtibmasMessage.label_en,
-            func.count(ActivityMessage.id).label("deliveries"),
-            func.count(distinct(ActivityMessage.activity_id)).label("activities"),
+            deliveries.label("deliveries"),
+            func.sum(Rollup.activities).label("activities"),
         )
-        .select_from(ActivityMessage)
-        .join(Activity, Activity.id == ActivityMessage.activity_id)
-        .outerjoin(KamtibmasMessage, KamtibmasMessage.id == ActivityMessage.message_id)
-        .where(*where)
+        .select_from(Rollup)
+        .outerjoin(KamtibmasMessage, KamtibmasMessage.id == Rollup.key_id)  # key 0: free text
+        .where(*scope.rollups("message"))
         .group_by(
             KamtibmasMessage.id, KamtibmasMessage.code, KamtibmasMessage.label_id, KamtibmasMessage.label_en
         )
-        .order_by(func.count(ActivityMessage.id).desc(), KamtibmasMessage.code)
+        .order_by(deliveries.desc(), KamtibmasMessage.code)
     )
     return tuple(
         MessageRow(
@@ -778,19 +812,19 @@ def _fill(found: dict[date, TrendRow], grain: str) -> tuple[TrendRow, ...]:
     return tuple(result)
 
 
-def _trends(where: list[ColumnElement[bool]]) -> tuple[tuple[TrendRow, ...], tuple[TrendRow, ...]]:
-    """Monthly and (ISO, Monday-based) weekly trends from one ``GROUP BY occurred_on``: the days in the
-    period are few (hundreds), so both bucketings run in Python over the grouped days."""
+def _trends(scope: _Scope) -> tuple[tuple[TrendRow, ...], tuple[TrendRow, ...]]:
+    """Monthly and (ISO, Monday-based) weekly trends from one ``GROUP BY day``: the days in the period are
+    few (hundreds), so both bucketings run in Python over the grouped days."""
     rows = db.session.execute(
         select(
-            Activity.occurred_on,
-            func.count(Activity.id).label("activities"),
-            func.sum(Activity.visit_count).label("visits"),
-            func.sum(Activity.parcel_count).label("parcels"),
-            func.sum(Activity.beneficiary_count).label("beneficiaries"),
+            Rollup.day.label("occurred_on"),
+            func.sum(Rollup.activities).label("activities"),
+            func.sum(Rollup.visits).label("visits"),
+            func.sum(Rollup.parcels).label("parcels"),
+            func.sum(Rollup.beneficiaries).label("beneficiaries"),
         )
-        .where(*where)
-        .group_by(Activity.occurred_on)
+        .where(*scope.rollups("unit"))
+        .group_by(Rollup.day)
     )
     months: dict[date, list[int]] = {}
     weeks: dict[date, list[int]] = {}
@@ -1012,6 +1046,7 @@ def gaps(
 def map_points(user: User, filters: StatsFilter) -> tuple[MapPoint, ...]:
     """Visited locations that have coordinates, with their visit counts (most visited first)."""
     scope = _resolve(user, filters)
+    visits = func.sum(LocationRollup.visits)
     rows = db.session.execute(
         select(
             Location.id,
@@ -1021,15 +1056,14 @@ def map_points(user: User, filters: StatsFilter) -> tuple[MapPoint, ...]:
             LocationKind.code.label("kind_code"),
             LocationKind.label_id,
             LocationKind.label_en,
-            func.count(Visit.id).label("visits"),
-            func.sum(Visit.parcel_count).label("parcels"),
-            func.sum(Visit.beneficiary_count).label("beneficiaries"),
+            visits.label("visits"),
+            func.sum(LocationRollup.parcels).label("parcels"),
+            func.sum(LocationRollup.beneficiaries).label("beneficiaries"),
         )
-        .select_from(Visit)
-        .join(Activity, Activity.id == Visit.activity_id)
-        .join(Location, Location.id == Visit.location_id)
+        .select_from(LocationRollup)
+        .join(Location, Location.id == LocationRollup.location_id)
         .join(LocationKind, LocationKind.id == Location.kind_id)
-        .where(*scope.conditions, Location.latitude.is_not(None), Location.longitude.is_not(None))
+        .where(*scope.locations(), Location.latitude.is_not(None), Location.longitude.is_not(None))
         .group_by(
             Location.id,
             Location.name,
@@ -1039,7 +1073,7 @@ def map_points(user: User, filters: StatsFilter) -> tuple[MapPoint, ...]:
             LocationKind.label_id,
             LocationKind.label_en,
         )
-        .order_by(func.count(Visit.id).desc(), Location.name)
+        .order_by(visits.desc(), Location.name)
     )
     return tuple(
         MapPoint(
