@@ -18,8 +18,8 @@ from sqlalchemy.pool import NullPool
 from outreach import create_app
 from outreach.extensions import db
 from outreach.models import Base
-from outreach.services.catalogues import seed_catalogues
 from outreach.services import rollups
+from outreach.services.catalogues import seed_catalogues
 from tests import factories
 
 PG_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL", "")
