@@ -26,12 +26,13 @@ from outreach.models.programme import (
     ReportSection,
     ReportText,
 )
-from outreach.models.rollup import LocationRollup, Rollup
+from outreach.models.rollup import Leader, LocationRollup, Rollup
 
 __all__ = [
     "RANKS", "Activity", "ActivityKind", "ActivityMessage", "ActivityOfficer", "ActivityPartner",
     "ActivityStatus", "ApiToken", "AuditEntry", "Base", "IdempotencyKey", "ImportBatch", "Indicator",
-    "ItemKind", "KamtibmasMessage", "Location", "LocationKind", "LocationRollup", "LoginAttempt", "MediaCoverage",
-    "PartnerKind", "Person", "Photo", "Programme", "ProgrammeKind", "ProgrammeTarget", "ReportSection",
-    "ReportText", "Role", "Rollup", "Unit", "UnitLevel", "User", "Visit", "VisitItem", "normalize_rank", "utcnow",
+    "ItemKind", "KamtibmasMessage", "Leader", "Location", "LocationKind", "LocationRollup", "LoginAttempt",
+    "MediaCoverage", "PartnerKind", "Person", "Photo", "Programme", "ProgrammeKind", "ProgrammeTarget",
+    "ReportSection", "ReportText", "Role", "Rollup", "Unit", "UnitLevel", "User", "Visit", "VisitItem",
+    "normalize_rank", "utcnow",
 ]  # fmt: skip

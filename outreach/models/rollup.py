@@ -14,7 +14,9 @@ dimension says what ``key_id`` is:
 - ``item``: the item kind (0 for free-text items) – ``activities`` = activities handing it over,
   ``amount`` = quantity;
 - ``message``: the kamtibmas message (0 for free text) – ``activities`` = activities delivering it,
-  ``amount`` = deliveries.
+  ``amount`` = deliveries;
+- ``leader``: the activity's leader (a :class:`Leader`, one per rank and name as written) – the same sums as
+  ``unit``.
 
 ``location_rollups`` – visits, parcels and beneficiaries per unit × location × programme × status × day, the
 source of distinct-location counts, location-kind breakdowns and the map. It is keyed by the activity's own
@@ -28,7 +30,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Integer, PrimaryKeyConstraint, String
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, PrimaryKeyConstraint, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from outreach.models.activity import ActivityStatus
@@ -72,3 +74,19 @@ class LocationRollup(Base):
     visits: Mapped[int] = mapped_column(Integer, default=0)
     parcels: Mapped[int] = mapped_column(BigInteger, default=0)
     beneficiaries: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Leader(Base):
+    """A leader as written on activities (rank and name): the key of the ``leader`` rollups.
+
+    Rows are added, never removed, by the rollup writer. ``degrees`` keeps the greatest degrees recorded for
+    the leader (in text order, as the raw ``max(leader_degrees)`` would: "S.H., M.H." after "S.H.").
+    """
+
+    __tablename__ = "leaders"
+    __table_args__ = (UniqueConstraint("rank", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rank: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(160))
+    degrees: Mapped[str | None] = mapped_column(String(80))

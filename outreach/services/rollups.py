@@ -78,7 +78,27 @@ _DIMENSIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "JOIN activity_messages m ON m.activity_id = a.id",
         ("{s} * count(DISTINCT a.id)", "0", "0", "0", "{s} * count(*)"),
     ),
+    "leader": (
+        "l.id",
+        "JOIN leaders l ON l.rank = a.leader_rank AND l.name = a.leader_name",
+        (
+            "{s} * count(*)",
+            "{s} * sum(a.visit_count)",
+            "{s} * sum(a.parcel_count)",
+            "{s} * sum(a.beneficiary_count)",
+            "{s} * sum(a.message_count)",
+        ),
+    ),
 }
+
+#: The leaders of the chosen activities, added when new (the key of the ``leader`` dimension).
+_LEADERS = """
+INSERT INTO leaders (rank, name, degrees)
+SELECT a.leader_rank, a.leader_name, max(a.leader_degrees) FROM activities a WHERE {where}
+GROUP BY a.leader_rank, a.leader_name
+ON CONFLICT (rank, name) DO UPDATE SET degrees = CASE
+    WHEN leaders.degrees IS NULL OR excluded.degrees > leaders.degrees THEN excluded.degrees
+    ELSE leaders.degrees END"""
 
 
 def _rollup_select(dim: str, where: str, sign: int) -> str:
@@ -120,6 +140,8 @@ def _apply(
 ) -> None:
     """Add ``sign`` × the contribution of the activities matching ``where`` (SQL over alias ``a``)."""
     prefix = _ANCESTRY.format(where=where)
+    if sign > 0:
+        _execute(conn, _LEADERS.format(where=where), params)
     for dim in _DIMENSIONS:
         _execute(
             conn,

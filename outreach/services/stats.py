@@ -3,8 +3,8 @@
 Every figure is an SQL ``GROUP BY`` over the rollup tables (:mod:`outreach.models.rollup`), kept equal to the
 raw rows in the same transaction as every write: per-scope, per-day sums for activity figures, kinds, items
 and messages (a Polda reads its own rows, a few per child unit and day, never its activities), and per-unit,
-per-location, per-day rows for distinct locations, location kinds and the map. Only the leaders and the gaps
-read the raw activities (through covering indexes).
+per-location, per-day rows for distinct locations, location kinds and the map. Only the gaps read the raw
+activities (through covering indexes).
 A call issues a fixed number of statements whatever the data size, and no Python loop runs over activity rows
 (only over the small grouped results).
 
@@ -33,6 +33,7 @@ from outreach.models import (
     Indicator,
     ItemKind,
     KamtibmasMessage,
+    Leader,
     Location,
     LocationKind,
     LocationRollup,
@@ -527,7 +528,7 @@ def summarize(user: User, filters: StatsFilter, *, today: date | None = None) ->
         by_message=_by_message(scope),
         by_month=by_month,
         by_week=by_week,
-        leaders=_leaders(scope.conditions),
+        leaders=_leaders(scope),
         targets=tuple(overall_targets),
     )
 
@@ -734,21 +735,32 @@ def _by_kind(scope: _Scope) -> tuple[KindRow, ...]:
 
 
 def _by_location_kind(scope: _Scope) -> tuple[LocationKindRow, ...]:
-    visits = func.sum(LocationRollup.visits)
+    # Sum per location first (one pass over the rollup rows), then join the few distinct locations to their kind.
+    per_location = (
+        select(
+            LocationRollup.location_id,
+            func.sum(LocationRollup.visits).label("visits"),
+            func.sum(LocationRollup.parcels).label("parcels"),
+            func.sum(LocationRollup.beneficiaries).label("beneficiaries"),
+        )
+        .where(*scope.locations())
+        .group_by(LocationRollup.location_id)
+        .subquery()
+    )
+    visits = func.sum(per_location.c.visits)
     rows = db.session.execute(
         select(
             LocationKind.code,
             LocationKind.label_id,
             LocationKind.label_en,
             visits.label("visits"),
-            func.count(distinct(LocationRollup.location_id)).label("locations"),
-            func.sum(LocationRollup.parcels).label("parcels"),
-            func.sum(LocationRollup.beneficiaries).label("beneficiaries"),
+            func.count().label("locations"),
+            func.sum(per_location.c.parcels).label("parcels"),
+            func.sum(per_location.c.beneficiaries).label("beneficiaries"),
         )
-        .select_from(LocationRollup)
-        .join(Location, Location.id == LocationRollup.location_id)
+        .select_from(per_location)
+        .join(Location, Location.id == per_location.c.location_id)
         .join(LocationKind, LocationKind.id == Location.kind_id)
-        .where(*scope.locations())
         .group_by(LocationKind.id, LocationKind.code, LocationKind.label_id, LocationKind.label_en)
         .order_by(visits.desc(), LocationKind.code)
     )
@@ -843,25 +855,26 @@ def _trends(scope: _Scope) -> tuple[tuple[TrendRow, ...], tuple[TrendRow, ...]]:
     )
 
 
-def _leaders(where: list[ColumnElement[bool]]) -> tuple[LeaderRow, ...]:
+def _leaders(scope: _Scope) -> tuple[LeaderRow, ...]:
+    activities, visits = func.sum(Rollup.activities), func.sum(Rollup.visits)
     rows = db.session.execute(
         select(
-            Activity.leader_rank,
-            Activity.leader_name,
-            func.max(Activity.leader_degrees).label("degrees"),
-            func.count(Activity.id).label("activities"),
-            func.sum(Activity.visit_count).label("visits"),
-            func.sum(Activity.parcel_count).label("parcels"),
+            Leader.rank,
+            Leader.name,
+            Leader.degrees,
+            activities.label("activities"),
+            visits.label("visits"),
+            func.sum(Rollup.parcels).label("parcels"),
         )
-        .where(*where)
-        .group_by(Activity.leader_rank, Activity.leader_name)
-        .order_by(func.count(Activity.id).desc(), func.sum(Activity.visit_count).desc(), Activity.leader_name)
+        .select_from(Rollup)
+        .join(Leader, Leader.id == Rollup.key_id)
+        .where(*scope.rollups("leader"))
+        .group_by(Leader.id, Leader.rank, Leader.name, Leader.degrees)
+        .order_by(activities.desc(), visits.desc(), Leader.name)
         .limit(TOP_LEADERS)
     )
     return tuple(
-        LeaderRow(
-            r.leader_rank, r.leader_name, r.degrees, _int(r.activities), _int(r.visits), _int(r.parcels)
-        )
+        LeaderRow(r.rank, r.name, r.degrees, _int(r.activities), _int(r.visits), _int(r.parcels))
         for r in rows
     )
 
@@ -1046,7 +1059,17 @@ def gaps(
 def map_points(user: User, filters: StatsFilter) -> tuple[MapPoint, ...]:
     """Visited locations that have coordinates, with their visit counts (most visited first)."""
     scope = _resolve(user, filters)
-    visits = func.sum(LocationRollup.visits)
+    per_location = (
+        select(
+            LocationRollup.location_id,
+            func.sum(LocationRollup.visits).label("visits"),
+            func.sum(LocationRollup.parcels).label("parcels"),
+            func.sum(LocationRollup.beneficiaries).label("beneficiaries"),
+        )
+        .where(*scope.locations())
+        .group_by(LocationRollup.location_id)
+        .subquery()
+    )
     rows = db.session.execute(
         select(
             Location.id,
@@ -1056,24 +1079,15 @@ def map_points(user: User, filters: StatsFilter) -> tuple[MapPoint, ...]:
             LocationKind.code.label("kind_code"),
             LocationKind.label_id,
             LocationKind.label_en,
-            visits.label("visits"),
-            func.sum(LocationRollup.parcels).label("parcels"),
-            func.sum(LocationRollup.beneficiaries).label("beneficiaries"),
+            per_location.c.visits,
+            per_location.c.parcels,
+            per_location.c.beneficiaries,
         )
-        .select_from(LocationRollup)
-        .join(Location, Location.id == LocationRollup.location_id)
+        .select_from(per_location)
+        .join(Location, Location.id == per_location.c.location_id)
         .join(LocationKind, LocationKind.id == Location.kind_id)
-        .where(*scope.locations(), Location.latitude.is_not(None), Location.longitude.is_not(None))
-        .group_by(
-            Location.id,
-            Location.name,
-            Location.latitude,
-            Location.longitude,
-            LocationKind.code,
-            LocationKind.label_id,
-            LocationKind.label_en,
-        )
-        .order_by(visits.desc(), Location.name)
+        .where(Location.latitude.is_not(None), Location.longitude.is_not(None))
+        .order_by(per_location.c.visits.desc(), Location.name)
     )
     return tuple(
         MapPoint(
