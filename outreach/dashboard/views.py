@@ -54,6 +54,7 @@ def index() -> Response | str:
         gaps=gaps,
         points=points,
         points_data=stats.map_points_to_list(points),
+        map_limit=stats.MAP_POINT_LIMIT,
         tile_url=current_app.config.get("OUTREACH_MAP_TILE_URL") or "",
         tile_attribution=current_app.config.get("OUTREACH_MAP_TILE_ATTRIBUTION") or "",
     )

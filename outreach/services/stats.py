@@ -52,6 +52,9 @@ from outreach.services.scope import get_unit_in_scope, subtree_ids_query
 DEFAULT_STATUSES: tuple[ActivityStatus, ...] = (ActivityStatus.SUBMITTED, ActivityStatus.VERIFIED)
 TOP_LEADERS = 10
 GAP_LIST_LIMIT = 200
+#: The map and its table show the most visited locations, at most this many (a national map of 100,000
+#: markers would be unreadable and the page enormous).
+MAP_POINT_LIMIT = 500
 
 
 # --------------------------------------------------------------------------------------------- filters
@@ -1056,8 +1059,9 @@ def gaps(
     )
 
 
-def map_points(user: User, filters: StatsFilter) -> tuple[MapPoint, ...]:
-    """Visited locations that have coordinates, with their visit counts (most visited first)."""
+def map_points(user: User, filters: StatsFilter, limit: int | None = None) -> tuple[MapPoint, ...]:
+    """The ``limit`` (default :data:`MAP_POINT_LIMIT`) most visited locations that have coordinates, with their
+    visit counts (most visited first)."""
     scope = _resolve(user, filters)
     per_location = (
         select(
@@ -1088,6 +1092,7 @@ def map_points(user: User, filters: StatsFilter) -> tuple[MapPoint, ...]:
         .join(LocationKind, LocationKind.id == Location.kind_id)
         .where(Location.latitude.is_not(None), Location.longitude.is_not(None))
         .order_by(per_location.c.visits.desc(), Location.name)
+        .limit(MAP_POINT_LIMIT if limit is None else limit)
     )
     return tuple(
         MapPoint(

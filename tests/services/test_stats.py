@@ -320,6 +320,14 @@ def test_map_points(data: StatsData) -> None:
     ]
 
 
+def test_map_points_keep_the_most_visited(data: StatsData) -> None:
+    admin = data.world.users["admin"]
+    every = stats.map_points(admin, _filters(data))
+    assert every
+    assert stats.map_points(admin, _filters(data), limit=1) == every[:1]
+    assert stats.map_points(admin, _filters(data), limit=0) == ()
+
+
 def test_gaps_roll_activity_up_the_whole_tree(data: StatsData) -> None:
     """National scope: a unit is active when anything in its subtree is, however deep."""
     found = stats.gaps(data.world.users["admin"], _filters(data), today=date(2024, 1, 20))

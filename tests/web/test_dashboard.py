@@ -15,6 +15,7 @@ from sqlalchemy import event
 
 from outreach.extensions import db
 from outreach.services import activities as svc
+from outreach.services import stats
 from tests import factories
 from tests.services.test_stats import StatsData, build_stats_data
 
@@ -114,6 +115,7 @@ def test_figures_and_breakdowns(data: StatsData, login_as) -> None:  # type: ign
     assert re.search(r"<script>(?!</script>)", html) is None
     assert 'data-testid="trend-week"' in html
     assert 'data-testid="map-table"' in html
+    assert 'data-testid="map-limited"' not in html  # every visited location fits
     assert "Panti Asuhan Sepi" in html  # a key location not yet visited
 
 
@@ -234,3 +236,13 @@ def test_demo_dashboard_for_kasat_blora(app: Flask, client: FlaskClient) -> None
     polsek = client.get(match.group(1).replace("&amp;", "&")).get_data(as_text=True)
     assert 'data-testid="dashboard-unit">Polsek Tunjungan<' in polsek
     assert int(_figure(polsek, "activities").replace(".", "")) > 0
+
+
+def test_map_shows_the_most_visited_and_says_so(
+    data: StatsData, login_as, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A national map would hold every visited location; it keeps the most visited and tells the reader."""
+    monkeypatch.setattr(stats, "MAP_POINT_LIMIT", 1)
+    html = login_as("commander.a1").get(_url(data)).get_data(as_text=True)
+    assert 'data-testid="map-limited"' in html
+    assert "Peta dan tabel ini menampilkan 1 lokasi yang paling sering dikunjungi dari 4 lokasi" in html
