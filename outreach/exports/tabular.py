@@ -17,12 +17,23 @@ each in the way that keeps the data exact for that format:
 
 Numbers in ``int``/``float`` columns are written as numbers (a negative number is not text and is not
 guarded); any non-numeric value found in such a column is treated as text and guarded.
+
+Empty text and None are empty fields in CSV and no cell in XLSX (openpyxl reads an empty text cell back as
+None anyway), except in an XLSX row's last column, which always has a cell (an empty text if need be): a
+write-only sheet records no dimension, so readers that size rows by their cells (openpyxl's read-only mode)
+then still see every row at full width.
+
+Speed: openpyxl serialises with lxml's C writer when lxml is installed (a declared dependency; the visit
+export runs 1.2× faster with it than with openpyxl's pure-Python fallback). Per cell, :func:`write_xlsx`
+hands openpyxl plain values wherever that writes the same cell, so the export stays within 1.2× of bare SQL
+rows appended to openpyxl (``bench/measure.py``; ``bench/analysis.md``, "Exports").
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -56,7 +67,21 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 _XLSX_FORMATS: dict[str, str] = {"int": "#,##0", "float": "#,##0.00", "time": "hh:mm"}
 _XLSX_WIDTHS: dict[str, float] = {"int": 12, "float": 14, "date": 12, "time": 8}
+#: The exact value types a column's prototype cell takes; others (bool is an int, datetime a date, subclasses)
+#: go through :func:`_xlsx_cell`.
+_PROTO_TYPES: dict[str, tuple[type, ...]] = {
+    "int": (int, float),
+    "float": (int, float),
+    "date": (date,),
+    "time": (time,),
+}
 _CSV_CHUNK_ROWS = 500
+#: Characters that make :func:`_xml_text` change a text (XML-illegal controls, CR): openpyxl's
+#: ``ILLEGAL_CHARACTERS_RE`` plus ``\r``.
+_XML_UNSAFE_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r]")
+#: First characters after which text needs a closer look before it can go in as a plain string: the formula
+#: triggers and ``#`` (error codes such as ``#N/A``, which openpyxl would store as error cells).
+_XLSX_SUSPECT_FIRST = frozenset("".join(FORMULA_TRIGGERS) + "#")
 
 
 @dataclass(frozen=True)
@@ -178,7 +203,8 @@ def _text_cell(ws: Any, value: str) -> Any:
 
 
 def _xlsx_cell(ws: Any, column: Column, value: Any, date_format: str) -> Any:
-    if value is None:
+    """The reference builder: what one value becomes in the sheet (None: no cell)."""
+    if value is None or (type(value) is str and not value):
         return None
     if column.kind in ("int", "float") and _is_number(value):
         cell = WriteOnlyCell(ws, value=value)
@@ -212,39 +238,46 @@ def _xlsx_row_writer(ws: Any, columns: Sequence[Column], date_format: str) -> An
     """A function turning one row's values into what ``ws.append`` takes, with per-row work kept minimal.
 
     Styled cells (numbers, dates, times) reuse one prototype cell per column: write-only ``append``
-    serialises a row before it returns, so the cell can take the next row's value. Unguarded text goes in
-    as a plain string (an unstyled text cell); only guarded text builds its own cell.
+    serialises a row before it returns, so the cell can take the next row's value. Text that
+    :func:`_xlsx_cell` would store unchanged and unguarded goes in as a plain string (an unstyled text cell),
+    found with one first-character test and one regular-expression scan; anything else (guarded text, text
+    to clean, values of an unexpected type) takes the reference path, :func:`_xlsx_cell`.
     """
-    protos: list[Any] = []
+    plan: list[tuple[Column, Any, tuple[type, ...]]] = []
     for column in columns:
-        proto = None
+        proto: Any = None
+        fast_types: tuple[type, ...] = ()
         # (a date format openpyxl does not see as one would be replaced when the value is bound: no prototype)
         if column.kind in ("int", "float", "time") or (column.kind == "date" and is_date_format(date_format)):
             proto = WriteOnlyCell(ws)
             proto.number_format = date_format if column.kind == "date" else _XLSX_FORMATS[column.kind]
-        protos.append(proto)
-    plan = list(zip(columns, protos, strict=True))
+            fast_types = _PROTO_TYPES[column.kind]
+        plan.append((column, proto, fast_types))
+    unsafe = _XML_UNSAFE_RE.search
+    suspect = _XLSX_SUSPECT_FIRST
 
     def convert(values: Sequence[Any]) -> list[Any]:
         out: list[Any] = []
         append = out.append
-        for (column, proto), value in zip(plan, values, strict=True):
-            if value is None:
+        for (column, proto, fast_types), value in zip(plan, values, strict=True):
+            vtype = type(value)
+            if vtype is str:
+                if not value:
+                    append(None)
+                elif value[0] not in suspect and unsafe(value) is None:
+                    append(value)
+                else:
+                    text = _plain_text(value)
+                    append(text if text is not None else _xlsx_cell(ws, column, value, date_format))
+            elif value is None:
                 append(None)
-                continue
-            kind = column.kind
-            if type(value) is str:
-                text = _plain_text(value)
-                append(text if text is not None else _xlsx_cell(ws, column, value, date_format))
-            elif proto is not None and (
-                (kind in ("int", "float") and _is_number(value))
-                or (kind == "date" and type(value) is date)
-                or (kind == "time" and type(value) is time)
-            ):
+            elif vtype in fast_types:
                 proto.value = value
                 append(proto)
             else:
                 append(_xlsx_cell(ws, column, value, date_format))
+        if out and out[-1] is None:
+            out[-1] = ""  # the last column always has a cell: full-width rows (module docstring)
         return out
 
     return convert

@@ -111,9 +111,12 @@ def header_aliases() -> dict[str, str]:
     return aliases
 
 
-def _activity_select(user: User, filters: ActivityFilter, lang: str) -> Any:
+def _activity_select(user: User, filters: ActivityFilter, lang: str, *, counts: bool = True) -> Any:
+    """The activity columns of both exports (``counts``: with the per-activity totals, which only the
+    activity export shows)."""
     s = _scoped(user, filters)
     kind_label = ActivityKind.label_en if lang == "en" else ActivityKind.label_id
+    totals = (s.c.visit_count, s.c.parcel_count, s.c.beneficiary_count, s.c.message_count) if counts else ()
     return s, (
         select(
             s.c.id.label("activity_id"),
@@ -132,10 +135,7 @@ def _activity_select(user: User, filters: ActivityFilter, lang: str) -> Any:
             s.c.leader_degrees,
             s.c.leader_nrp,
             s.c.leader_position,
-            s.c.visit_count,
-            s.c.parcel_count,
-            s.c.beneficiary_count,
-            s.c.message_count,
+            *totals,
             s.c.summary,
         )
         .select_from(s)
@@ -182,7 +182,7 @@ def activity_rows(user: User, filters: ActivityFilter, lang: str = "id") -> Iter
 def visit_rows(user: User, filters: ActivityFilter, lang: str = "id") -> Iterator[dict[str, Any]]:
     """One row per visit (keys: :data:`VISIT_KEYS`), streamed; the activity's fields repeat on each row."""
     require_reader(user)
-    s, query = _activity_select(user, filters, lang)
+    s, query = _activity_select(user, filters, lang, counts=False)
     kind_label = LocationKind.label_en if lang == "en" else LocationKind.label_id
     query = (
         query.add_columns(

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
+import tracemalloc
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from typing import Any
 
+import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -224,6 +227,63 @@ def test_xlsx_streams_ten_thousand_rows() -> None:
     sheet = tabular.read_xlsx(data, max_rows=None)
     assert len(sheet.rows) == 10_000
     assert sheet.rows[-1][:5] == (date(2023, 11, 30), None, "Polsek 9999", None, 9999)
+
+
+def test_xlsx_memory_stays_flat_in_the_number_of_rows() -> None:
+    def rows(n: int) -> Iterator[dict[str, Any]]:
+        for i in range(n):
+            yield {
+                "on": date(2023, 11, 30),
+                "start": time(8, 30),
+                "unit": f"Polsek {i}",
+                "leader": "=1+2" if i % 7 == 0 else "AKP Lilik Widiastuti, S.H.",
+                "parcels": i,
+                "rice_kg": i / 4,
+            }
+
+    def peak(n: int) -> int:
+        tracemalloc.start()
+        try:
+            with tempfile.TemporaryFile() as fh:  # a file, as the views and the CLI write: BytesIO would grow
+                tabular.write_xlsx(COLUMNS, rows(n), "Kegiatan", fh)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    peak(100)  # imports and caches out of the way
+    small, large = peak(2_000), peak(16_000)
+    assert large < small * 1.25 + 100_000, (small, large)  # 8× the rows, about the same peak
+
+
+def test_xlsx_rows_are_full_width_for_cell_counting_readers() -> None:
+    # Empty text and None make no cell, but the last column always has one, so openpyxl's read-only mode
+    # (which sizes rows by their cells: a write-only sheet records no dimension) sees every row at full width.
+    rows = [
+        {"on": date(2023, 11, 30), "unit": "", "leader": None, "rice_kg": None},
+        {"unit": "Polsek Cepu", "rice_kg": ""},
+        {"rice_kg": 2.5},
+    ]
+    data = _xlsx(COLUMNS, rows)
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    values = list(book.active.iter_rows(min_row=2, values_only=True))
+    book.close()
+    assert values == [
+        (datetime(2023, 11, 30), None, None, None, None, None),
+        (None, None, "Polsek Cepu", None, None, None),
+        (None, None, None, None, None, 2.5),
+    ]
+    assert tabular.read_xlsx(data).rows == [
+        (date(2023, 11, 30), None, None, None, None, None),
+        (None, None, "Polsek Cepu", None, None, None),
+        (None, None, None, None, None, 2.5),
+    ]
+    sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert b'r="C2"' not in sheet_xml  # the empty text in the middle made no cell
+
+
+def test_openpyxl_writes_with_lxml() -> None:
+    # lxml is a declared dependency for speed: openpyxl serialises with its C writer only when it is importable.
+    assert openpyxl.LXML
 
 
 def test_read_xlsx_round_trip() -> None:
