@@ -100,7 +100,7 @@ _ERROR_TEXT = {
     401: "No token, or an unknown or revoked one, or a deactivated account.",
     403: "The caller's role does not allow this.",
     404: "Unknown id, or outside the caller's unit subtree.",
-    409: "The record's state does not allow this, or it changed meanwhile.",
+    409: "The record's state does not allow this, it changed meanwhile, or a unique value is taken (see `fields`).",
     413: "The request body is too large.",
     422: "Validation failed; `fields` names each bad field.",
     429: "Rate limit exceeded; see Retry-After.",

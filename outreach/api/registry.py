@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from outreach.extensions import db
@@ -45,13 +45,13 @@ def units_query(user: User) -> Select[Any]:
 
 
 def _renamed(exc: Invalid, names: dict[str, str]) -> Invalid:
-    """The service's field errors under the API's field names."""
+    """The service's field errors under the API's field names (a :class:`Duplicate` stays one: 409)."""
     fields = {}
     for key, message in exc.fields.items():
         if key.startswith("target_"):
             key = f"targets.{key.removeprefix('target_')}"
         fields[names.get(key, key)] = message
-    return Invalid(fields)
+    return type(exc)(fields)
 
 
 def create_unit(actor: User, body: UnitBody) -> Unit:
@@ -59,8 +59,6 @@ def create_unit(actor: User, body: UnitBody) -> Unit:
     if actor.role is not Role.ADMIN:
         raise Forbidden(_("Only an administrator can create units."))
     code = body.code.strip().upper()
-    if db.session.scalar(select(Unit.id).where(Unit.code == code)) is not None:
-        raise Conflict(_("A unit with code %(code)s already exists.", code=code))
     parent = get_unit_in_scope(actor, body.parent_code.strip().upper())
     if parent is None:
         raise Invalid({"parent_code": _("Unknown unit, or a unit outside your area.")})
@@ -99,8 +97,6 @@ def create_programme(actor: User, body: ProgrammeBody) -> Programme:
     if actor.role is not Role.ADMIN:
         raise Forbidden(_("Only an administrator can create programmes."))
     name = " ".join(body.name.split())
-    if name and db.session.scalar(select(Programme.id).where(func.lower(Programme.name) == name.lower())):
-        raise Conflict(_("A programme with this name already exists."))
     unit = None
     if body.unit_code:
         unit = get_unit_in_scope(actor, body.unit_code)

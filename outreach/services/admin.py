@@ -34,7 +34,7 @@ from outreach.models import (
     normalize_rank,
 )
 from outreach.services import audit, rollups
-from outreach.services.errors import Invalid, NotFound
+from outreach.services.errors import Duplicate, Invalid, NotFound
 from outreach.services.scope import is_within, set_path
 
 #: Catalogue codes: lowercase snake_case, starting with a letter.
@@ -169,12 +169,13 @@ def create_unit(actor: User, data: UnitInput) -> Unit:
     errors = _check_unit_fields(data)
     if not UNIT_CODE_RE.fullmatch(code) or len(code) > 40:
         errors["code"] = _("Use capital letters and digits joined by hyphens, e.g. POLRES-BLORA.")
-    elif db.session.scalar(select(Unit.id).where(Unit.code == code)) is not None:
+    duplicate = db.session.scalar(select(Unit.id).where(Unit.code == code)) is not None
+    if duplicate:
         errors["code"] = _("That code is taken.")
     if data.parent_id is None and db.session.scalar(select(Unit.id).limit(1)) is not None:
         errors["parent_id"] = _("Choose the unit above this one.")
     if errors:
-        raise Invalid(errors)
+        raise (Duplicate if duplicate else Invalid)(errors)
     parent = _get_parent(data.parent_id)
     unit = Unit(code=code, parent=parent)
     _apply_unit(unit, data)
@@ -268,6 +269,7 @@ def _programme_snapshot(p: Programme) -> dict[str, Any]:
 
 def _check_programme(data: ProgrammeInput, current: Programme | None) -> None:
     errors: dict[str, str] = {}
+    duplicate = False
     name = _clean(data.name)
     if not name:
         errors["name"] = _("Enter the programme's name.")
@@ -277,6 +279,7 @@ def _check_programme(data: ProgrammeInput, current: Programme | None) -> None:
             query = query.where(Programme.id != current.id)
         if db.session.scalar(query) is not None:
             errors["name"] = _("A programme with this name exists.")
+            duplicate = True
     if data.end_on < data.start_on:
         errors["end_on"] = _("The end must not be before the start.")
     if data.unit_id is not None and db.session.get(Unit, data.unit_id) is None:
@@ -285,7 +288,7 @@ def _check_programme(data: ProgrammeInput, current: Programme | None) -> None:
         if target is not None and target < 0:
             errors[f"target_{indicator.value}"] = _("Enter a number of zero or more.")
     if errors:
-        raise Invalid(errors)
+        raise (Duplicate if duplicate else Invalid)(errors)
 
 
 def _apply_programme(p: Programme, data: ProgrammeInput) -> None:

@@ -42,3 +42,11 @@ class Invalid(DomainError):
     def __init__(self, fields: dict[str, str], message: str = "") -> None:
         super().__init__(message or "; ".join(f"{k}: {v}" for k, v in fields.items()))
         self.fields = fields
+
+
+class Duplicate(Invalid):
+    """A value that must be unique is taken. A form shows it on its field like any validation error; the API
+    answers 409 (the request is valid, it collides with an existing record), naming the field."""
+
+    code = "conflict"
+    status = 409

@@ -24,7 +24,9 @@ def test_units(api_as, world):
     assert "POLSEK-A1Z" in {
         u["code"] for u in _status(commander.get("/api/v1/units?per_page=100"), 200)["items"]
     }
-    assert _status(admin.post("/api/v1/units", body), 409)["error"]["code"] == "conflict"
+    taken = _status(admin.post("/api/v1/units", body), 409)["error"]
+    assert taken["code"] == "conflict"
+    assert list(taken["fields"]) == ["code"]  # the field that collides, as the admin form shows it
     _status(commander.post("/api/v1/units", body | {"code": "X-1"}), 403)
     fields = _status(
         admin.post("/api/v1/units", body | {"code": "X-2", "parent_code": "NOPE", "level": "kodim"}), 422
@@ -69,7 +71,7 @@ def test_programmes(api_as, world):
     assert _status(staff.get(f"/api/v1/programmes/{created['id']}"), 200)["name"] == body["name"]
     _status(staff.get("/api/v1/programmes/999999"), 404)
     _status(staff.post("/api/v1/programmes", body | {"name": "Other"}), 403)
-    _status(admin.post("/api/v1/programmes", body), 409)
+    assert list(_status(admin.post("/api/v1/programmes", body), 409)["error"]["fields"]) == ["name"]
     fields = _status(
         admin.post(
             "/api/v1/programmes",
