@@ -82,6 +82,8 @@ class Activity(TimestampMixin, Base):
             "unit_id",
         ),
         Index("ix_activities_kind", "kind_id"),
+        # "My drafts" and its badge in the navigation bar (on every page): an author's open drafts.
+        Index("ix_activities_author", "created_by_id", "status", "deleted_at"),
         # The deleted rows only, in list order (the admins' list of deleted activities). A plain index on
         # deleted_at (mostly NULL) looked selective to SQLite's planner for "deleted_at IS NULL", which then
         # sorted every live activity for each page of every list.
