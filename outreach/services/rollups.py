@@ -191,7 +191,10 @@ def _prune(footprint: _Footprint) -> None:
         return
     db.session.execute(
         delete(Rollup).where(
+            # All three key columns, so the primary key (scope, dim, day, …) finds the rows: without the
+            # dimension the national scope's rows were scanned on every write.
             Rollup.scope_unit_id.in_(footprint.scopes),
+            Rollup.dim.in_(list(_DIMENSIONS)),
             Rollup.day.in_(footprint.days),
             Rollup.activities == 0,
         )
