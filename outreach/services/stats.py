@@ -47,7 +47,7 @@ from outreach.models import (
 )
 from outreach.services.activities import local_today
 from outreach.services.errors import Invalid, NotFound
-from outreach.services.scope import get_unit_in_scope, subtree_ids_query
+from outreach.services.scope import get_unit_in_scope, is_whole_tree, subtree_ids_query
 
 DEFAULT_STATUSES: tuple[ActivityStatus, ...] = (ActivityStatus.SUBMITTED, ActivityStatus.VERIFIED)
 TOP_LEADERS = 10
@@ -379,6 +379,8 @@ class _Scope:
     #: Conditions on raw ``activities`` rows.
     conditions: list[ColumnElement[bool]]
     filters: StatsFilter
+    #: The ids of the root's subtree, or None for the whole tree (no unit filter then).
+    unit_ids: list[int] | None
 
     def rollups(self, dim: str) -> list[ColumnElement[bool]]:
         """Conditions on the ``rollups`` rows of ``dim`` for this scope."""
@@ -391,10 +393,11 @@ class _Scope:
 
     def locations(self) -> list[ColumnElement[bool]]:
         """Conditions on the ``location_rollups`` rows of this scope (the root's subtree)."""
-        conditions = [
-            LocationRollup.unit_id.in_(subtree_ids_query(self.root)),
-            LocationRollup.status.in_(self.statuses),
-        ]
+        conditions = [LocationRollup.status.in_(self.statuses)]
+        if self.unit_ids is not None:
+            # The ids themselves, not a subquery: PostgreSQL then sees how few units a Polda has and probes the
+            # primary key per unit instead of scanning every row (225 ms → a few ms for a Polda at 1M).
+            conditions.append(LocationRollup.unit_id.in_(self.unit_ids))
         return conditions + _period(LocationRollup.programme_id, LocationRollup.day, self.filters)
 
 
@@ -423,7 +426,8 @@ def _resolve(user: User, filters: StatsFilter) -> _Scope:
             raise NotFound(_("Programme not found."))
     statuses = effective_statuses(user, filters)
     conditions = _activity_conditions(root, filters, statuses, dated=True)
-    return _Scope(root, programme, statuses, conditions, filters)
+    unit_ids = None if is_whole_tree(root) else list(db.session.scalars(subtree_ids_query(root)))
+    return _Scope(root, programme, statuses, conditions, filters, unit_ids)
 
 
 def _activity_conditions(
