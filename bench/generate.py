@@ -383,6 +383,14 @@ def generate(n: int, db: str, *, seed: int = SEED, log: Any = print) -> Dataset:
         suffix = username.rsplit(".", 1)[-1]
         ds.users[suffix if suffix in ds.scope else role] = username
         uid += 1
+    # One author per unit (the unit's Binmas staff): activities are created by their unit's author, so an
+    # author's "My drafts" holds hundreds of activities, not all of them.
+    author_of: dict[int, int] = {}
+    for unit_id in sorted(org.code):
+        author_of[unit_id] = uid
+        username = f"bench.author.{unit_id}"
+        user_rows.append((uid, username, pw, username, "staff", unit_id, 1, 0, 0, 0, now, now))
+        uid += 1
     w.write(
         "users",
         (
@@ -460,7 +468,7 @@ def generate(n: int, db: str, *, seed: int = SEED, log: Any = print) -> Dataset:
                 submitted,
                 staff_id if submitted else None,
                 verified,
-                staff_id,
+                author_of[unit],
                 deleted,
                 staff_id if deleted else None,
                 len(chosen),

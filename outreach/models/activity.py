@@ -82,8 +82,10 @@ class Activity(TimestampMixin, Base):
             "unit_id",
         ),
         Index("ix_activities_kind", "kind_id"),
-        # "My drafts" and its badge in the navigation bar (on every page): an author's open drafts.
-        Index("ix_activities_author", "created_by_id", "status", "deleted_at"),
+        # "My drafts" and its badge in the navigation bar (on every page): an author's activities. One column
+        # on purpose: with status and deleted_at after it, SQLite skip-scanned it for every list (status = ?
+        # AND deleted_at IS NULL looked selective) and sorted the matches instead of walking the date index.
+        Index("ix_activities_author", "created_by_id"),
         # The deleted rows only, in list order (the admins' list of deleted activities). A plain index on
         # deleted_at (mostly NULL) looked selective to SQLite's planner for "deleted_at IS NULL", which then
         # sorted every live activity for each page of every list.
