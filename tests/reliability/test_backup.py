@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select, update
 from outreach.extensions import db, writing
 from outreach.models import Activity, Photo, Unit, User
 from outreach.services import activities as svc
-from outreach.services import backup
+from outreach.services import backup, rollups
 from tests import factories
 from tests.conftest import PG_URL
 
@@ -74,6 +74,9 @@ def _mutate(uploads: Path) -> None:
         db.session.execute(delete(Photo))
         last = db.session.scalar(select(func.max(Activity.id)))
         db.session.execute(delete(Activity).where(Activity.id == last))
+        rollups.rebuild(
+            db.session.connection()
+        )  # a change made outside the services: rebuild, as an operator would
         db.session.commit()
     (uploads / "aa11.jpg").write_bytes(b"overwritten")
     (uploads / "sub" / "catatan.txt").unlink()
