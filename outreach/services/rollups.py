@@ -161,6 +161,21 @@ def _apply_ids(conn: Connection, sign: int, ids: Sequence[int]) -> None:
         _apply(conn, sign, "a.id IN :ids", {"ids": list(ids)})
 
 
+#: The key of the PostgreSQL advisory lock that rollup writers hold until they commit.
+_LOCK_KEY = 0x0D1A_7E57
+
+
+def _serialize(conn: Connection) -> None:
+    """One rollup writer at a time, until its transaction ends (PostgreSQL only).
+
+    Nearly every write adds to the same few rows (Mabes and its Polda, that day), each statement in its own
+    row order, so concurrent writers deadlocked on them. Serialising them is what SQLite's ``BEGIN
+    IMMEDIATE`` already does; the rollup statements take milliseconds. Taken before the writer's first row
+    lock, so it cannot be part of a lock cycle."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+
+
 @dataclass
 class _Footprint:
     """Where an activity's rows live: the scopes (its unit's ancestors-or-self), its unit and its day."""
@@ -217,8 +232,9 @@ def tracking(activities: Sequence[Activity]) -> Iterator[None]:
         with rollups.tracking([activity]):
             activity.status = ActivityStatus.VERIFIED
     """
-    db.session.flush()
     conn = db.session.connection()
+    _serialize(conn)
+    db.session.flush()
     before = _footprint(activities)
     _apply_ids(conn, -1, [a.id for a in activities if a.id is not None])
     yield
@@ -233,8 +249,9 @@ def moving_units(unit_ids: Sequence[int]) -> Iterator[None]:
     """Around a change of ``parent_id`` for these units (a moved subtree): their activities' ancestors change,
     so their contribution is taken from the old scopes and added to the new ones. Location rollups are keyed
     by the activity's own unit and stay as they are."""
-    db.session.flush()
     conn = db.session.connection()
+    _serialize(conn)
+    db.session.flush()
     params = {"ids": list(unit_ids)}
     scopes = _scopes_of(unit_ids)
     _apply(conn, -1, "a.unit_id IN :ids", params, locations=False)
@@ -257,6 +274,7 @@ def _scopes_of(unit_ids: Sequence[int]) -> set[int]:
 
 def rebuild(conn: Connection) -> None:
     """Recompute both tables from the raw rows (bench loads, restores from old backups, repairs)."""
+    _serialize(conn)
     conn.execute(text("DELETE FROM rollups"))
     conn.execute(text("DELETE FROM location_rollups"))
     _apply(conn, +1, "1 = 1", {})
