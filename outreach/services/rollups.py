@@ -44,29 +44,27 @@ WITH RECURSIVE ancestry (unit_id, scope_id, child_id) AS (
     WHERE s.parent_id IS NOT NULL
 )"""
 
-#: dimension → (key expression, extra joins, the five value expressions). ``{s}`` is the sign.
+#: The five values of the activity-level dimensions (``{s}`` is the sign): activities, visits, parcels,
+#: beneficiaries and messages.
+_ACTIVITY_SUMS = (
+    "{s} * count(*)",
+    "{s} * sum(a.visit_count)",
+    "{s} * sum(a.parcel_count)",
+    "{s} * sum(a.beneficiary_count)",
+    "{s} * sum(a.message_count)",
+)
+
+#: dimension → (key expression, extra joins, the five value expressions).
 _DIMENSIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "unit": (
         "an.child_id",
         "",
-        (
-            "{s} * count(*)",
-            "{s} * sum(a.visit_count)",
-            "{s} * sum(a.parcel_count)",
-            "{s} * sum(a.beneficiary_count)",
-            "{s} * sum(a.message_count)",
-        ),
+        _ACTIVITY_SUMS,
     ),
     "kind": (
         "a.kind_id",
         "",
-        (
-            "{s} * count(*)",
-            "{s} * sum(a.visit_count)",
-            "{s} * sum(a.parcel_count)",
-            "{s} * sum(a.beneficiary_count)",
-            "{s} * sum(a.message_count)",
-        ),
+        _ACTIVITY_SUMS,
     ),
     "item": (
         "coalesce(i.item_kind_id, 0)",
@@ -81,13 +79,7 @@ _DIMENSIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "leader": (
         "l.id",
         "JOIN leaders l ON l.rank = a.leader_rank AND l.name = a.leader_name",
-        (
-            "{s} * count(*)",
-            "{s} * sum(a.visit_count)",
-            "{s} * sum(a.parcel_count)",
-            "{s} * sum(a.beneficiary_count)",
-            "{s} * sum(a.message_count)",
-        ),
+        _ACTIVITY_SUMS,
     ),
 }
 
@@ -176,50 +168,31 @@ def _serialize(conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
 
 
-@dataclass
-class _Footprint:
-    """Where an activity's rows live: the scopes (its unit's ancestors-or-self), its unit and its day."""
-
-    scopes: set[int]
-    units: set[int]
-    days: set[date]
-
-    def __ior__(self, other: _Footprint) -> _Footprint:
-        self.scopes |= other.scopes
-        self.units |= other.units
-        self.days |= other.days
-        return self
+def _footprint(activities: Iterable[Activity]) -> tuple[set[int], set[date]]:
+    """Where the activities' rows live: the scopes (their units' ancestors-or-self) and the days."""
+    scopes = _scopes_of([a.unit_id for a in activities if a.unit_id is not None])
+    return scopes, {a.occurred_on for a in activities if a.occurred_on is not None}
 
 
-def _footprint(activities: Iterable[Activity]) -> _Footprint:
-    found = _Footprint(set(), set(), set())
-    unit_ids = {a.unit_id for a in activities if a.unit_id is not None}
-    found.scopes |= _scopes_of(list(unit_ids))
-    found.units |= unit_ids
-    found.days |= {a.occurred_on for a in activities if a.occurred_on is not None}
-    return found
-
-
-def _prune(footprint: _Footprint) -> None:
-    """Remove the rows the change left at zero (an activity with rows always counts at least 1)."""
-    if not footprint.scopes or not footprint.days:
+def _prune(scopes: set[int], days: set[date] | None) -> None:
+    """Remove the rows a change left at zero (a row that counts anything counts at least one activity or
+    visit), in these scopes (a unit is one of its own scopes) and on these days (None: any day)."""
+    if not scopes or days == set():
         return
+    # Scope, dimension and day: the primary key (scope, dim, day, …) then finds the rows; without the
+    # dimension the national scope's rows were scanned on every write.
+    on_days = [Rollup.day.in_(days)] if days is not None else []
     db.session.execute(
         delete(Rollup).where(
-            # All three key columns, so the primary key (scope, dim, day, …) finds the rows: without the
-            # dimension the national scope's rows were scanned on every write.
-            Rollup.scope_unit_id.in_(footprint.scopes),
+            Rollup.scope_unit_id.in_(scopes),
             Rollup.dim.in_(list(_DIMENSIONS)),
-            Rollup.day.in_(footprint.days),
+            *on_days,
             Rollup.activities == 0,
         )
     )
+    on_days = [LocationRollup.day.in_(days)] if days is not None else []
     db.session.execute(
-        delete(LocationRollup).where(
-            LocationRollup.unit_id.in_(footprint.units),
-            LocationRollup.day.in_(footprint.days),
-            LocationRollup.visits == 0,
-        )
+        delete(LocationRollup).where(LocationRollup.unit_id.in_(scopes), *on_days, LocationRollup.visits == 0)
     )
 
 
@@ -235,13 +208,13 @@ def tracking(activities: Sequence[Activity]) -> Iterator[None]:
     conn = db.session.connection()
     _serialize(conn)
     db.session.flush()
-    before = _footprint(activities)
+    scopes, days = _footprint(activities)
     _apply_ids(conn, -1, [a.id for a in activities if a.id is not None])
     yield
     db.session.flush()
     _apply_ids(conn, +1, [a.id for a in activities])
-    before |= _footprint(activities)
-    _prune(before)
+    new_scopes, new_days = _footprint(activities)
+    _prune(scopes | new_scopes, days | new_days)
 
 
 @contextmanager
@@ -258,13 +231,13 @@ def moving_units(unit_ids: Sequence[int]) -> Iterator[None]:
     yield
     db.session.flush()
     _apply(conn, +1, "a.unit_id IN :ids", params, locations=False)
-    scopes |= _scopes_of(unit_ids)
-    db.session.execute(delete(Rollup).where(Rollup.scope_unit_id.in_(scopes), Rollup.activities == 0))
+    _prune(scopes | _scopes_of(unit_ids), None)
 
 
-def _scopes_of(unit_ids: Sequence[int]) -> set[int]:
+def _scopes_of(unit_ids: Iterable[int]) -> set[int]:
     """The units and all their ancestors (read from the materialised paths)."""
     scopes: set[int] = set()
+    unit_ids = set(unit_ids)
     if not unit_ids:
         return scopes
     for path in db.session.scalars(select(Unit.path).where(Unit.id.in_(unit_ids))):

@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, case, distinct, func, or_, select
+from sqlalchemy import ColumnElement, Subquery, case, distinct, func, or_, select
 from sqlalchemy.orm import aliased
 
 from outreach.extensions import db
@@ -376,8 +376,6 @@ class _Scope:
     root: Unit
     programme: Programme | None
     statuses: list[ActivityStatus]
-    #: Conditions on raw ``activities`` rows.
-    conditions: list[ColumnElement[bool]]
     filters: StatsFilter
     #: The ids of the root's subtree, or None for the whole tree (no unit filter then).
     unit_ids: list[int] | None
@@ -390,6 +388,21 @@ class _Scope:
             Rollup.status.in_(self.statuses),
         ]
         return conditions + _period(Rollup.programme_id, Rollup.day, self.filters)
+
+    def per_location(self) -> Subquery:
+        """Visits, parcels and beneficiaries per location in scope: one pass over the location rollups, so the
+        caller joins only the distinct locations (to their kind, their coordinates)."""
+        return (
+            select(
+                LocationRollup.location_id,
+                func.sum(LocationRollup.visits).label("visits"),
+                func.sum(LocationRollup.parcels).label("parcels"),
+                func.sum(LocationRollup.beneficiaries).label("beneficiaries"),
+            )
+            .where(*self.locations())
+            .group_by(LocationRollup.location_id)
+            .subquery()
+        )
 
     def locations(self) -> list[ColumnElement[bool]]:
         """Conditions on the ``location_rollups`` rows of this scope (the root's subtree)."""
@@ -425,9 +438,8 @@ def _resolve(user: User, filters: StatsFilter) -> _Scope:
         if programme is None:
             raise NotFound(_("Programme not found."))
     statuses = effective_statuses(user, filters)
-    conditions = _activity_conditions(root, filters, statuses, dated=True)
     unit_ids = None if is_whole_tree(root) else list(db.session.scalars(subtree_ids_query(root)))
-    return _Scope(root, programme, statuses, conditions, filters, unit_ids)
+    return _Scope(root, programme, statuses, filters, unit_ids)
 
 
 def _activity_conditions(
@@ -742,18 +754,7 @@ def _by_kind(scope: _Scope) -> tuple[KindRow, ...]:
 
 
 def _by_location_kind(scope: _Scope) -> tuple[LocationKindRow, ...]:
-    # Sum per location first (one pass over the rollup rows), then join the few distinct locations to their kind.
-    per_location = (
-        select(
-            LocationRollup.location_id,
-            func.sum(LocationRollup.visits).label("visits"),
-            func.sum(LocationRollup.parcels).label("parcels"),
-            func.sum(LocationRollup.beneficiaries).label("beneficiaries"),
-        )
-        .where(*scope.locations())
-        .group_by(LocationRollup.location_id)
-        .subquery()
-    )
+    per_location = scope.per_location()
     visits = func.sum(per_location.c.visits)
     rows = db.session.execute(
         select(
@@ -1067,17 +1068,7 @@ def map_points(user: User, filters: StatsFilter, limit: int | None = None) -> tu
     """The ``limit`` (default :data:`MAP_POINT_LIMIT`) most visited locations that have coordinates, with their
     visit counts (most visited first)."""
     scope = _resolve(user, filters)
-    per_location = (
-        select(
-            LocationRollup.location_id,
-            func.sum(LocationRollup.visits).label("visits"),
-            func.sum(LocationRollup.parcels).label("parcels"),
-            func.sum(LocationRollup.beneficiaries).label("beneficiaries"),
-        )
-        .where(*scope.locations())
-        .group_by(LocationRollup.location_id)
-        .subquery()
-    )
+    per_location = scope.per_location()
     rows = db.session.execute(
         select(
             Location.id,
