@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from typing import Any
@@ -235,7 +236,7 @@ def report_programme(
     output: str,
 ) -> None:
     """Write the programme report (laporan pelaksanaan) PDF."""
-    from outreach.services import reports
+    from outreach.services import downloads, reports
     from outreach.services.errors import DomainError
 
     user = _acting_user(username)
@@ -253,7 +254,25 @@ def report_programme(
         _fail(exc.message)
     with open(output, "wb") as fh:
         fh.write(data)
+    _audit_download(
+        user,
+        downloads.Download(
+            "report",
+            "programme.pdf",
+            "cli",
+            downloads.filter_summary(filters),
+            rows=reports.count_activities(user, filters),
+            size_bytes=len(data),
+        ),
+        entity_id=programme.id,
+    )
     click.echo(f"Wrote {output} ({len(data)} bytes).")
+
+
+def _audit_download(user: User, download: Any, *, entity_id: int | None = None) -> None:
+    from outreach import download_audit
+
+    download_audit.record(user, download, entity_id=entity_id)
 
 
 @report_cli.command("activity")
@@ -263,7 +282,7 @@ def report_programme(
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
 def report_activity(activity_id: int, username: str | None, lang: str, output: str) -> None:
     """Write the report of one activity as PDF."""
-    from outreach.services import reports
+    from outreach.services import downloads, reports
     from outreach.services.errors import DomainError
 
     user = _acting_user(username)
@@ -280,6 +299,11 @@ def report_activity(activity_id: int, username: str | None, lang: str, output: s
         _fail(exc.message)
     with open(output, "wb") as fh:
         fh.write(data)
+    _audit_download(
+        user,
+        downloads.Download("report", "activity.pdf", "cli", rows=1, size_bytes=len(data), personal=True),
+        entity_id=activity_id,
+    )
     click.echo(f"Wrote {output} ({len(data)} bytes).")
 
 
@@ -316,15 +340,16 @@ def _export(
     lang: str,
     output: str,
 ) -> None:
+    from outreach import download_audit
     from outreach.exports.tabular import write_csv, write_xlsx
-    from outreach.services import exports
+    from outreach.services import downloads, exports
     from outreach.services.errors import DomainError
 
     user = _acting_user(username)
-    _programme, filters = _report_args(programme_ref, unit_code, date_from, date_to, status)
+    programme, filters = _report_args(programme_ref, unit_code, date_from, date_to, status)
     columns = exports.columns(dataset, lang)  # type: ignore[arg-type]
     try:
-        rows = exports.rows(dataset, user, filters, lang)  # type: ignore[arg-type]
+        rows = download_audit.Counted(exports.rows(dataset, user, filters, lang))  # type: ignore[arg-type]
         if fmt == "csv":
             with open(output, "w", encoding="utf-8", newline="") as fh:
                 for chunk in write_csv(columns, rows, bom=True):
@@ -334,7 +359,17 @@ def _export(
                 write_xlsx(columns, rows, dataset, fh)
     except DomainError as exc:
         _fail(exc.message)
-    click.echo(f"Wrote {output}.")
+    download = downloads.Download(
+        "export",
+        f"{dataset}.{fmt}",
+        "cli",
+        downloads.filter_summary(filters),
+        rows=rows.count,
+        size_bytes=os.path.getsize(output),
+        personal=dataset == "visits",
+    )
+    download_audit.record(user, download, entity_id=programme.id)
+    click.echo(f"Wrote {output} ({rows.count} rows).")
 
 
 @click.command("import")
