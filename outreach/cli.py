@@ -470,6 +470,54 @@ def rollups_rebuild() -> None:
     click.echo("Rollups rebuilt.")
 
 
+privacy_cli = AppGroup("privacy", help="Personal data of people met: retention (docs/PRIVACY.md).")
+
+
+@privacy_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only list what would be anonymised or removed.")
+def privacy_purge(dry_run: bool) -> None:
+    """Anonymise contacts and partners' names and delete photos of activities older than
+    OUTREACH_RETENTION_MONTHS (counts and figures are kept; the run is audited)."""
+    from pathlib import Path
+
+    from outreach.services import photos, privacy
+    from outreach.services.activities import local_today
+
+    months = current_app.config.get("OUTREACH_RETENTION_MONTHS")
+    if not months:
+        click.echo("OUTREACH_RETENTION_MONTHS is not set: personal data is kept. Nothing to do.")
+        return
+    try:
+        months = int(months)
+        cutoff = privacy.cutoff_for(months, local_today())
+    except (TypeError, ValueError):
+        _fail(f"OUTREACH_RETENTION_MONTHS must be a whole number of months (1 or more), not {months!r}.")
+    plan = privacy.plan(cutoff)
+    for a in plan.activities:
+        click.echo(
+            f"activity {a.activity_id} of {a.occurred_on.isoformat()} ({a.unit_code}): "
+            f"{a.contacts} contact(s), {a.partners} partner name(s), {a.photos} photo(s)"
+        )
+    for location_id in plan.location_ids:
+        click.echo(f"location {location_id}: contact name and phone")
+    summary = (
+        f"{len(plan.activities)} activities dated before {cutoff.isoformat()}: {plan.contacts} contact(s), "
+        f"{plan.partners} partner name(s), {plan.photos} photo(s); {len(plan.location_ids)} place contact(s)"
+    )
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"Dry run, nothing changed. Would anonymise or remove: {summary}.")
+        return
+    with writing():
+        result = privacy.purge(cutoff, months=months)
+        db.session.commit()
+    folder = Path(current_app.config["OUTREACH_UPLOAD_DIR"])
+    for name in result.photo_files:  # after the commit: a crash here leaves orphans for `photos sweep`
+        for path in (folder / name, photos.thumb_path(folder, name)):
+            path.unlink(missing_ok=True)
+    click.echo(f"Anonymised or removed: {summary}; {result.audit_entries} audit snapshot(s) scrubbed.")
+
+
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite PATH when it exists.")
@@ -563,6 +611,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(restore_cmd)
     app.cli.add_command(photos_cli)
     app.cli.add_command(rollups_cli)
+    app.cli.add_command(privacy_cli)
     audit_context.set(AuditContext(ip="cli"))
 
 
