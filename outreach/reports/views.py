@@ -186,10 +186,14 @@ def export(dataset: str, fmt: str) -> Response:
         )
         return _attachment(Response(stream_with_context(chunks), mimetype=CSV), filename)
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by _stream_file
-    write_xlsx(columns, rows, dataset, spool)
-    size = spool.tell()
-    spool.seek(0)
-    download_audit.record(current_user, download(size), entity_id=programme.id)
+    try:
+        write_xlsx(columns, rows, dataset, spool)
+        size = spool.tell()
+        spool.seek(0)
+        download_audit.record(current_user, download(size), entity_id=programme.id)
+    except BaseException:
+        spool.close()
+        raise
     return _attachment(Response(_stream_file(spool), mimetype=XLSX), filename)
 
 
