@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy import select
 
+from outreach import download_audit
 from outreach.extensions import db, writing
 from outreach.models import Role, Unit, User
 from outreach.services import users as user_service
@@ -254,7 +255,7 @@ def report_programme(
         _fail(exc.message)
     with open(output, "wb") as fh:
         fh.write(data)
-    _audit_download(
+    download_audit.record(
         user,
         downloads.Download(
             "report",
@@ -267,12 +268,6 @@ def report_programme(
         entity_id=programme.id,
     )
     click.echo(f"Wrote {output} ({len(data)} bytes).")
-
-
-def _audit_download(user: User, download: Any, *, entity_id: int | None = None) -> None:
-    from outreach import download_audit
-
-    download_audit.record(user, download, entity_id=entity_id)
 
 
 @report_cli.command("activity")
@@ -299,7 +294,7 @@ def report_activity(activity_id: int, username: str | None, lang: str, output: s
         _fail(exc.message)
     with open(output, "wb") as fh:
         fh.write(data)
-    _audit_download(
+    download_audit.record(
         user,
         downloads.Download("report", "activity.pdf", "cli", rows=1, size_bytes=len(data), personal=True),
         entity_id=activity_id,
@@ -340,7 +335,6 @@ def _export(
     lang: str,
     output: str,
 ) -> None:
-    from outreach import download_audit
     from outreach.exports.tabular import write_csv, write_xlsx
     from outreach.services import downloads, exports
     from outreach.services.errors import DomainError
@@ -492,21 +486,11 @@ def privacy_purge(dry_run: bool) -> None:
         cutoff = privacy.cutoff_for(months, local_today())
     except (TypeError, ValueError):
         _fail(f"OUTREACH_RETENTION_MONTHS must be a whole number of months (1 or more), not {months!r}.")
-    plan = privacy.plan(cutoff)
-    for a in plan.activities:
-        click.echo(
-            f"activity {a.activity_id} of {a.occurred_on.isoformat()} ({a.unit_code}): "
-            f"{a.contacts} contact(s), {a.partners} partner name(s), {a.photos} photo(s)"
-        )
-    for location_id in plan.location_ids:
-        click.echo(f"location {location_id}: contact name and phone")
-    summary = (
-        f"{len(plan.activities)} activities dated before {cutoff.isoformat()}: {plan.contacts} contact(s), "
-        f"{plan.partners} partner name(s), {plan.photos} photo(s); {len(plan.location_ids)} place contact(s)"
-    )
     if dry_run:
+        plan = privacy.plan(cutoff)
         db.session.rollback()
-        click.echo(f"Dry run, nothing changed. Would anonymise or remove: {summary}.")
+        _echo_purge_plan(plan)
+        click.echo("Dry run, nothing changed.")
         return
     with writing():
         result = privacy.purge(cutoff, months=months)
@@ -515,7 +499,23 @@ def privacy_purge(dry_run: bool) -> None:
     for name in result.photo_files:  # after the commit: a crash here leaves orphans for `photos sweep`
         for path in (folder / name, photos.thumb_path(folder, name)):
             path.unlink(missing_ok=True)
-    click.echo(f"Anonymised or removed: {summary}; {result.audit_entries} audit snapshot(s) scrubbed.")
+    _echo_purge_plan(result.plan)
+    click.echo(f"Done; {result.audit_entries} audit snapshot(s) scrubbed.")
+
+
+def _echo_purge_plan(plan: Any) -> None:
+    """Ids, dates and counts only: the listing must not itself spread the personal data."""
+    for a in plan.activities:
+        click.echo(
+            f"activity {a.activity_id} of {a.occurred_on.isoformat()} ({a.unit_code}): "
+            f"{a.contacts} contact(s), {a.partners} partner name(s), {a.photos} photo(s)"
+        )
+    for location_id in plan.location_ids:
+        click.echo(f"location {location_id}: contact name and phone")
+    click.echo(
+        f"{len(plan.activities)} activities dated before {plan.cutoff.isoformat()}: {plan.contacts} contact(s), "
+        f"{plan.partners} partner name(s), {plan.photos} photo(s); {len(plan.location_ids)} place contact(s)."
+    )
 
 
 @click.command("backup")
