@@ -40,7 +40,7 @@ def migration_heads(app: Flask) -> frozenset[str]:
         directory = app.extensions["migrate"].directory
         heads = frozenset(ScriptDirectory(directory).get_heads())
         app.extensions[_HEADS] = heads
-    return heads  # type: ignore[no-any-return]
+    return heads
 
 
 def check_database() -> tuple[str | None, str | None]:
