@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from outreach import create_app, logs, metrics
 from outreach.extensions import db
@@ -45,11 +45,20 @@ def stamped(app: Flask) -> Any:
 
 
 def test_healthz_answers_json_without_login_or_database(app: Flask, client: FlaskClient) -> None:
-    app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://nobody@127.0.0.1:1/nothing"
-    response = client.get("/healthz")
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get("/healthz")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok"}
     assert response.headers["Cache-Control"] == "no-store"
+    assert statements == []
 
 
 def test_readyz_is_ready_at_head(app: Flask, client: FlaskClient, stamped: None) -> None:
