@@ -21,7 +21,10 @@ run: install assets translations instance db demo ## serve the app with demo dat
 	@echo "    humas.blora  public relations of Polres Blora (reports, exports)"
 	@echo "    admin        administrator (everything)"
 	@echo ""
-	$(BIN)/gunicorn --workers 2 --preload --timeout 120 --bind $(HOST):$(PORT) --access-logfile - "outreach:create_app()"
+	@rm -rf instance/prometheus && mkdir -p instance/prometheus
+	PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/instance/prometheus $(BIN)/gunicorn -c python:outreach.gunicorn_conf \
+		--workers 2 --preload --timeout 120 --bind $(HOST):$(PORT) \
+		$(if $(filter json,$(OUTREACH_LOG_FORMAT)),,--access-logfile -) "outreach:create_app()"
 
 test: install-dev assets translations system-deps ## lint, types and the whole suite (OUTREACH_TEST_DATABASE_URL for PostgreSQL)
 	$(BIN)/ruff check .

@@ -5,3 +5,6 @@ SECRET_KEY = "change-me-to-a-long-random-string"  # noqa: S105 - a placeholder t
 # SESSION_COOKIE_NAME = "__Host-session"  # with SESSION_COOKIE_SECURE
 # OUTREACH_MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
 # OUTREACH_REPORT_PAGE_SIZE = "F4"        # or "A4"
+# OUTREACH_LOG_FORMAT = "json"            # one JSON object per log line, with the request id
+# OUTREACH_METRICS_ALLOW = "127.0.0.1,10.0.9.0/24"  # who may read /metrics without an admin token
+# OUTREACH_RETENTION_MONTHS = 24          # then `flask privacy purge` anonymises contacts, removes photos

@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from outreach.api import bp as api_bp
     from outreach.auth import bp as auth_bp
     from outreach.dashboard import bp as dashboard_bp
+    from outreach.ops import bp as ops_bp
     from outreach.reports import bp as reports_bp
 
     app.register_blueprint(auth_bp)
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(ops_bp)
 
 
 def _register_cli(app: Flask) -> None:
@@ -115,8 +117,10 @@ def _register_cli(app: Flask) -> None:
 
 
 def _register_hooks(app: Flask) -> None:
-    from outreach import errors, security, templating
+    from outreach import errors, logs, metrics, security, templating
 
+    logs.register(app)  # first: the request id and the clock start before any other hook
+    metrics.register(app)
     errors.register(app)
     security.register_hooks(app)
     templating.register(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from typing import Any
@@ -11,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy import select
 
+from outreach import download_audit
 from outreach.extensions import db, writing
 from outreach.models import Role, Unit, User
 from outreach.services import users as user_service
@@ -235,7 +237,7 @@ def report_programme(
     output: str,
 ) -> None:
     """Write the programme report (laporan pelaksanaan) PDF."""
-    from outreach.services import reports
+    from outreach.services import downloads, reports
     from outreach.services.errors import DomainError
 
     user = _acting_user(username)
@@ -253,6 +255,18 @@ def report_programme(
         _fail(exc.message)
     with open(output, "wb") as fh:
         fh.write(data)
+    download_audit.record(
+        user,
+        downloads.Download(
+            "report",
+            "programme.pdf",
+            "cli",
+            downloads.filter_summary(filters),
+            rows=reports.count_activities(user, filters),
+            size_bytes=len(data),
+        ),
+        entity_id=programme.id,
+    )
     click.echo(f"Wrote {output} ({len(data)} bytes).")
 
 
@@ -263,7 +277,7 @@ def report_programme(
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
 def report_activity(activity_id: int, username: str | None, lang: str, output: str) -> None:
     """Write the report of one activity as PDF."""
-    from outreach.services import reports
+    from outreach.services import downloads, reports
     from outreach.services.errors import DomainError
 
     user = _acting_user(username)
@@ -280,6 +294,11 @@ def report_activity(activity_id: int, username: str | None, lang: str, output: s
         _fail(exc.message)
     with open(output, "wb") as fh:
         fh.write(data)
+    download_audit.record(
+        user,
+        downloads.Download("report", "activity.pdf", "cli", rows=1, size_bytes=len(data), personal=True),
+        entity_id=activity_id,
+    )
     click.echo(f"Wrote {output} ({len(data)} bytes).")
 
 
@@ -317,14 +336,14 @@ def _export(
     output: str,
 ) -> None:
     from outreach.exports.tabular import write_csv, write_xlsx
-    from outreach.services import exports
+    from outreach.services import downloads, exports
     from outreach.services.errors import DomainError
 
     user = _acting_user(username)
-    _programme, filters = _report_args(programme_ref, unit_code, date_from, date_to, status)
+    programme, filters = _report_args(programme_ref, unit_code, date_from, date_to, status)
     columns = exports.columns(dataset, lang)  # type: ignore[arg-type]
     try:
-        rows = exports.rows(dataset, user, filters, lang)  # type: ignore[arg-type]
+        rows = download_audit.Counted(exports.rows(dataset, user, filters, lang))  # type: ignore[arg-type]
         if fmt == "csv":
             with open(output, "w", encoding="utf-8", newline="") as fh:
                 for chunk in write_csv(columns, rows, bom=True):
@@ -334,7 +353,17 @@ def _export(
                 write_xlsx(columns, rows, dataset, fh)
     except DomainError as exc:
         _fail(exc.message)
-    click.echo(f"Wrote {output}.")
+    download = downloads.Download(
+        "export",
+        f"{dataset}.{fmt}",
+        "cli",
+        downloads.filter_summary(filters),
+        rows=rows.count,
+        size_bytes=os.path.getsize(output),
+        personal=dataset == "visits",
+    )
+    download_audit.record(user, download, entity_id=programme.id)
+    click.echo(f"Wrote {output} ({rows.count} rows).")
 
 
 @click.command("import")
@@ -435,6 +464,60 @@ def rollups_rebuild() -> None:
     click.echo("Rollups rebuilt.")
 
 
+privacy_cli = AppGroup("privacy", help="Personal data of people met: retention (docs/PRIVACY.md).")
+
+
+@privacy_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only list what would be anonymised or removed.")
+def privacy_purge(dry_run: bool) -> None:
+    """Anonymise contacts and partners' names and delete photos of activities older than
+    OUTREACH_RETENTION_MONTHS (counts and figures are kept; the run is audited)."""
+    from pathlib import Path
+
+    from outreach.services import photos, privacy
+    from outreach.services.activities import local_today
+
+    months = current_app.config.get("OUTREACH_RETENTION_MONTHS")
+    if not months:
+        click.echo("OUTREACH_RETENTION_MONTHS is not set: personal data is kept. Nothing to do.")
+        return
+    try:
+        months = int(months)
+        cutoff = privacy.cutoff_for(months, local_today())
+    except (TypeError, ValueError):
+        _fail(f"OUTREACH_RETENTION_MONTHS must be a whole number of months (1 or more), not {months!r}.")
+    if dry_run:
+        plan = privacy.plan(cutoff)
+        db.session.rollback()
+        _echo_purge_plan(plan)
+        click.echo("Dry run, nothing changed.")
+        return
+    with writing():
+        result = privacy.purge(cutoff, months=months)
+        db.session.commit()
+    folder = Path(current_app.config["OUTREACH_UPLOAD_DIR"])
+    for name in result.photo_files:  # after the commit: a crash here leaves orphans for `photos sweep`
+        for path in (folder / name, photos.thumb_path(folder, name)):
+            path.unlink(missing_ok=True)
+    _echo_purge_plan(result.plan)
+    click.echo(f"Done; {result.audit_entries} audit snapshot(s) scrubbed.")
+
+
+def _echo_purge_plan(plan: Any) -> None:
+    """Ids, dates and counts only: the listing must not itself spread the personal data."""
+    for a in plan.activities:
+        click.echo(
+            f"activity {a.activity_id} of {a.occurred_on.isoformat()} ({a.unit_code}): "
+            f"{a.contacts} contact(s), {a.partners} partner name(s), {a.photos} photo(s)"
+        )
+    for location_id in plan.location_ids:
+        click.echo(f"location {location_id}: contact name and phone")
+    click.echo(
+        f"{len(plan.activities)} activities dated before {plan.cutoff.isoformat()}: {plan.contacts} contact(s), "
+        f"{plan.partners} partner name(s), {plan.photos} photo(s); {len(plan.location_ids)} place contact(s)."
+    )
+
+
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite PATH when it exists.")
@@ -528,6 +611,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(restore_cmd)
     app.cli.add_command(photos_cli)
     app.cli.add_command(rollups_cli)
+    app.cli.add_command(privacy_cli)
     audit_context.set(AuditContext(ip="cli"))
 
 

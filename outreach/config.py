@@ -43,6 +43,12 @@ class Defaults:
     OUTREACH_REPORT_PAGE_SIZE = "A4"
     OUTREACH_API_RATE_LIMIT = 600  # requests per token per minute
     OUTREACH_API_MAX_BYTES = 1024 * 1024  # largest JSON body the API accepts
+    # Operations (issue 18)
+    OUTREACH_LOG_FORMAT = "text"  # "json": one JSON object per log line (see docs/OPERATIONS.md)
+    OUTREACH_METRICS_ALLOW = ""  # addresses/networks allowed to read /metrics, e.g. "127.0.0.1,10.0.0.0/8"
+    OUTREACH_RETENTION_MONTHS: int | None = (
+        None  # personal data of people met; None keeps it (docs/PRIVACY.md)
+    )
 
 
 #: Environment variables read on top of the instance config (name → config key).
@@ -52,6 +58,9 @@ ENV_KEYS = {
     "OUTREACH_DEMO_PASSWORD": "OUTREACH_DEMO_PASSWORD",
     "OUTREACH_MAP_TILE_URL": "OUTREACH_MAP_TILE_URL",
     "OUTREACH_SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
+    "OUTREACH_LOG_FORMAT": "OUTREACH_LOG_FORMAT",
+    "OUTREACH_METRICS_ALLOW": "OUTREACH_METRICS_ALLOW",
+    "OUTREACH_RETENTION_MONTHS": "OUTREACH_RETENTION_MONTHS",
 }
 
 
@@ -60,6 +69,19 @@ def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, An
     found: dict[str, Any] = {}
     for env_name, key in ENV_KEYS.items():
         value = environ.get(env_name)
-        if value:
-            found[key] = value.lower() in ("1", "true", "yes") if key == "SESSION_COOKIE_SECURE" else value
+        if not value:
+            continue
+        if key == "SESSION_COOKIE_SECURE":
+            found[key] = value.lower() in ("1", "true", "yes")
+        elif key == "OUTREACH_RETENTION_MONTHS":
+            found[key] = _positive_int(env_name, value)
+        else:
+            found[key] = value
     return found
+
+
+def _positive_int(name: str, value: str) -> int:
+    """A whole number of at least 1, or a clear start-up error naming the variable."""
+    if not value.strip().isdigit() or int(value) < 1:
+        raise RuntimeError(f"{name} must be a whole number of months (1 or more), not {value!r}.")
+    return int(value)

@@ -1,4 +1,8 @@
-"""App-wide error handlers: JSON under /api, HTML elsewhere; a 500 rolls back and shows an incident id."""
+"""App-wide error handlers: JSON under /api, HTML elsewhere; a 500 rolls back and shows an incident code.
+
+The incident code is the request id (``outreach.logs``): the same value is in the ``X-Request-ID`` response
+header, in every log line of the request and in its audit entries, so a user's complaint leads to the line.
+"""
 
 from __future__ import annotations
 
@@ -65,11 +69,14 @@ def register(app: Flask) -> None:
         incident = getattr(g, "request_id", None) or str(uuid.uuid4())
         log.exception("incident %s", incident, exc_info=exc)
         if wants_json():
-            return json_error(500, "internal_error", _("Internal error, incident %(id)s.", id=incident))
+            return json_error(500, "internal_error", _("Internal error, incident code %(id)s.", id=incident))
         return render_template(
             "errors/error.html",
             code=500,
-            message=_("Something went wrong on our side. Incident number: %(id)s.", id=incident),
+            message=_(
+                "Something went wrong on our side. Incident code: %(id)s. Quote it when you report the problem.",
+                id=incident,
+            ),
         ), 500
 
 

@@ -87,7 +87,7 @@ def _content_security_policy() -> str:
 def register_hooks(app: Flask) -> None:
     @app.before_request
     def _start_request() -> None:
-        g.request_id = str(uuid.uuid4())
+        g.request_id = g.get("request_id") or str(uuid.uuid4())  # set by outreach.logs
         audit_context.set(AuditContext(ip=request.remote_addr or "", request_id=g.request_id))
         # SQLite: a request that may write takes the write lock at BEGIN (see extensions.write_intent).
         g._write_token = write_intent.set(request.method in UNSAFE_METHODS)

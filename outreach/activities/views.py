@@ -6,6 +6,7 @@ Each view authorises, parses, calls services, commits once and redirects with a 
 from __future__ import annotations
 
 import secrets
+from pathlib import PurePosixPath
 from typing import Any
 
 from flask import (
@@ -26,6 +27,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound as HTTPNotFound
 from werkzeug.wrappers import Response
 
+from outreach import download_audit
 from outreach.activities import bp
 from outreach.activities.forms import (
     ActivityFilterForm,
@@ -51,7 +53,7 @@ from outreach.models import (
     Role,
 )
 from outreach.security import role_required
-from outreach.services import activities, catalogues, photos
+from outreach.services import activities, catalogues, downloads, photos
 from outreach.services.errors import Conflict, Invalid
 
 WRITERS = (Role.STAFF, Role.COMMANDER)
@@ -422,6 +424,19 @@ def photo(activity_id: int, photo_id: int, thumb: bool = False) -> Response:
     else:
         name, mimetype = found.stored_name, found.content_type
     response = send_from_directory(folder, name, mimetype=mimetype, max_age=0)
+    if not thumb:  # thumbnails are the detail page's own pictures; opening the photo itself is a download
+        download_audit.record(
+            current_user,
+            downloads.Download(
+                "photo",
+                "photo" + PurePosixPath(found.stored_name).suffix,
+                "web",
+                {"photo_id": found.id},
+                size_bytes=found.size_bytes,
+                personal=True,
+            ),
+            entity_id=activity.id,
+        )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Disposition"] = "inline"
     return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -28,7 +29,7 @@ from outreach.extensions import db
 from outreach.models import Indicator, Person, Programme, ProgrammeKind, Role, Unit, UnitLevel, User
 from outreach.models.types import parse_id
 from outreach.security import role_required
-from outreach.services import admin, users
+from outreach.services import admin, downloads, users
 from outreach.services.errors import Invalid
 
 
@@ -448,14 +449,56 @@ def person_edit(person_id: int) -> Response | str:
 # --------------------------------------------------------------------------- audit log
 
 
+#: labels of the audit page's "kind" groups (services.downloads.AUDIT_KINDS)
+AUDIT_KIND_LABELS = {
+    "change": _l("Changes to records"),
+    "security": _l("Sign-ins and account security"),
+    "download": _l("Downloads (all)"),
+    "personal": _l("Downloads with personal data"),
+    "download:export": _l("Downloads: exports (CSV/XLSX)"),
+    "download:report": _l("Downloads: reports (PDF)"),
+    "download:press_release": _l("Downloads: press releases"),
+    "download:recap": _l("Downloads: recaps"),
+    "download:photo": _l("Downloads: photos"),
+}
+
+
+def _audit_date(name: str, errors: dict[str, str]) -> date | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors[name] = _("Enter a date as YYYY-MM-DD.")
+        return None
+
+
 @bp.route("/audit")
 @role_required()
 def audit_log() -> str:
+    errors: dict[str, str] = {}
+    kind = request.args.get("kind", "")
     filters = admin.AuditFilter(
         action=request.args.get("action", ""),
         entity=request.args.get("entity", ""),
         username=request.args.get("user", ""),
+        kind=kind if kind in AUDIT_KIND_LABELS else "",
+        date_from=_audit_date("date_from", errors),
+        date_to=_audit_date("date_to", errors),
     )
     page = db.paginate(admin.audit_query(filters), per_page=50, error_out=False)
     actions, entities = admin.audit_facets()
-    return render_template("admin/audit.html", page=page, filters=filters, actions=actions, entities=entities)
+    exporters = None
+    if filters.kind == "personal":
+        exporters = downloads.personal_data_exporters(downloads.Period(filters.date_from, filters.date_to))
+    return render_template(
+        "admin/audit.html",
+        page=page,
+        filters=filters,
+        actions=actions,
+        entities=entities,
+        kinds=AUDIT_KIND_LABELS,
+        errors=errors,
+        exporters=exporters,
+    )

@@ -11,10 +11,12 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, delete, select
 from sqlalchemy.exc import IntegrityError
 
+from outreach import download_audit
 from outreach.errors import json_error
 from outreach.extensions import csrf, db
 from outreach.models import Activity, IdempotencyKey, Programme, utcnow
 from outreach.services import activities as svc
+from outreach.services import downloads
 from outreach.services.errors import Invalid, NotFound
 
 from . import bp, registry
@@ -551,6 +553,18 @@ def programmes_report(programme_id: int) -> Response:
         **({"statuses": p.statuses(q.status)} if q.status else {}),
     )
     data = reports.programme_report_pdf(current_api_user(), programme, filters, q.lang)
+    download_audit.record(
+        current_api_user(),
+        downloads.Download(
+            "report",
+            "programme.pdf",
+            "api",
+            downloads.filter_summary(filters),
+            rows=reports.count_activities(current_api_user(), filters),
+            size_bytes=len(data),
+        ),
+        entity_id=programme.id,
+    )
     return _pdf(data, f"laporan-programme-{programme.id}.pdf")
 
 
@@ -569,4 +583,9 @@ def activities_report(activity_id: int) -> Response:
     q = parse_query(p.ActivityReportQuery)
     activity = svc.get_activity(current_api_user(), activity_id)
     data = reports.activity_report_pdf(current_api_user(), activity, q.lang)
+    download_audit.record(
+        current_api_user(),
+        downloads.Download("report", "activity.pdf", "api", rows=1, size_bytes=len(data), personal=True),
+        entity_id=activity.id,
+    )
     return _pdf(data, f"laporan-kegiatan-{activity.id}.pdf")

@@ -29,6 +29,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from outreach import download_audit
 from outreach.exports.tabular import write_csv, write_xlsx
 from outreach.extensions import db
 from outreach.i18n import current_language
@@ -44,7 +45,7 @@ from outreach.reports.forms import (
     as_choices,
 )
 from outreach.security import role_required
-from outreach.services import exports, imports, reports, stats
+from outreach.services import downloads, exports, imports, reports, stats
 from outreach.services.activities import ActivityFilter
 
 READERS = (Role.PR, Role.COMMANDER)
@@ -127,6 +128,7 @@ def index() -> str:
 @role_required(*READERS)
 def programme_pdf() -> Response:
     form, programme, filters = _valid_filters()
+    max_photos = int(form.photos.data or 0)
     data = reports.programme_report_pdf(
         current_user,
         programme,
@@ -136,7 +138,20 @@ def programme_pdf() -> Response:
         agency=current_app.config["OUTREACH_AGENCY_NAME"],
         numbering=form.numbering.data or "of_total",
         photo_dir=current_app.config["OUTREACH_UPLOAD_DIR"],
-        max_photos=int(form.photos.data or 0),
+        max_photos=max_photos,
+    )
+    download_audit.record(
+        current_user,
+        downloads.Download(
+            "report",
+            "programme.pdf",
+            "web",
+            {**downloads.filter_summary(filters), **({"photos": max_photos} if max_photos else {})},
+            rows=reports.count_activities(current_user, filters),
+            size_bytes=len(data),
+            personal=max_photos > 0,  # the appendix shows photos of people met
+        ),
+        entity_id=programme.id,
     )
     return _pdf(data, f"laporan-{_slug(programme.name)}-{date.today().isoformat()}.pdf")
 
@@ -147,14 +162,38 @@ def export(dataset: str, fmt: str) -> Response:
     form, programme, filters = _valid_filters()
     lang = form.lang.data if request.args.get("lang") else current_language()
     columns = exports.columns(dataset, lang)  # type: ignore[arg-type]
-    rows = exports.rows(dataset, current_user, filters, lang)  # type: ignore[arg-type]
+    rows = download_audit.Counted(exports.rows(dataset, current_user, filters, lang))  # type: ignore[arg-type]
     filename = f"{dataset}-{_slug(programme.name)}-{date.today().isoformat()}.{fmt}"
+
+    def download(size: int, complete: bool = True) -> downloads.Download:
+        return downloads.Download(
+            "export",
+            f"{dataset}.{fmt}",
+            "web",
+            downloads.filter_summary(filters),
+            rows=rows.count,
+            size_bytes=size,
+            personal=dataset == "visits",  # the visits export names the people met
+            complete=complete,
+        )
+
     if fmt == "csv":
-        response = Response(stream_with_context(write_csv(columns, rows, bom=True)), mimetype=CSV)
-        return _attachment(response, filename)
+        chunks = download_audit.stream(
+            write_csv(columns, rows, bom=True),
+            download_audit.real_user(current_user),
+            download,
+            entity_id=programme.id,
+        )
+        return _attachment(Response(stream_with_context(chunks), mimetype=CSV), filename)
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by _stream_file
-    write_xlsx(columns, rows, dataset, spool)
-    spool.seek(0)
+    try:
+        write_xlsx(columns, rows, dataset, spool)
+        size = spool.tell()
+        spool.seek(0)
+        download_audit.record(current_user, download(size), entity_id=programme.id)
+    except BaseException:
+        spool.close()
+        raise
     return _attachment(Response(_stream_file(spool), mimetype=XLSX), filename)
 
 
@@ -203,6 +242,11 @@ def activity_pdf(activity_id: int) -> Response:
         page_size=current_app.config["OUTREACH_REPORT_PAGE_SIZE"],
         agency=current_app.config["OUTREACH_AGENCY_NAME"],
     )
+    download_audit.record(
+        current_user,
+        downloads.Download("report", "activity.pdf", "web", rows=1, size_bytes=len(data), personal=True),
+        entity_id=activity_id,
+    )
     return _pdf(data, f"laporan-kegiatan-{activity_id}.pdf")
 
 
@@ -217,10 +261,22 @@ def press(activity_id: int) -> Any:
             data = reports.press_pdf(
                 current_user, activity_id, text, agency=current_app.config["OUTREACH_AGENCY_NAME"]
             )
+            _audit_press(activity_id, "press.pdf", len(data))
             return _pdf(data, f"siaran-pers-{activity_id}.pdf")
-        response = Response(text + "\n", mimetype="text/plain; charset=utf-8")
+        body = text + "\n"
+        _audit_press(activity_id, "press.txt", len(body.encode("utf-8")))
+        response = Response(body, mimetype="text/plain; charset=utf-8")
         return _attachment(response, f"siaran-pers-{activity_id}.txt")
     return render_template("reports/press.html", form=form, activity_id=activity_id)
+
+
+def _audit_press(activity_id: int, what: str, size: int) -> None:
+    """A press release is written for publication: no personal data of people met is expected in it."""
+    download_audit.record(
+        current_user,
+        downloads.Download("press_release", what, "web", rows=1, size_bytes=size),
+        entity_id=activity_id,
+    )
 
 
 # ------------------------------------------------------------------------------------------- imports

@@ -608,10 +608,19 @@ class AuditFilter:
     action: str = ""
     entity: str = ""
     username: str = ""
+    #: a group of entries (``downloads.AUDIT_KINDS``): changes, security, downloads, personal-data downloads …
+    kind: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
 
 
 def audit_query(filters: AuditFilter) -> Select[AuditEntry]:
+    from outreach.services import downloads
+
     query = select(AuditEntry).order_by(AuditEntry.id.desc())
+    query = query.where(
+        *downloads.audit_conditions(filters.kind, downloads.Period(filters.date_from, filters.date_to))
+    )
     if filters.action:
         query = query.where(AuditEntry.action == filters.action)
     if filters.entity:

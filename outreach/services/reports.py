@@ -664,3 +664,9 @@ def press_pdf(user: User, activity: Activity | int, text: str, *, agency: str = 
     return pdf.build_text_pdf(
         headline, paragraphs, locale="id", kop=kop_lines(a.unit, agency), author=user.username
     )
+
+
+def count_activities(user: User, filters: ActivityFilter) -> int:
+    """How many activities a report over ``filters`` covers (the row count of its audited download)."""
+    s = _scoped(user, filters)
+    return int(db.session.scalar(select(func.count()).select_from(s)) or 0)

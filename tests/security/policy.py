@@ -143,4 +143,8 @@ POLICY: dict[str, Rule] = {
     "api.activities_return": Rule(frozenset({COMMANDER}), {"POST": s(409)}, scoped=True, lookup_first=True),
     "api.activities_reopen": Rule(frozenset({COMMANDER}), {"POST": s(409)}, scoped=True, lookup_first=True),
     "api.activities_restore": Rule(ADMIN_ONLY, {"POST": s(409)}, scoped=True),  # role first
+    # --- operations (issue 18): probes are public; /metrics is for allowed addresses or an admin
+    "ops.healthz": Rule(EVERYONE, G200, public=True),
+    "ops.readyz": Rule(EVERYONE, G200, public=True),  # conftest stamps the migration head
+    "ops.metrics_view": Rule(ADMIN_ONLY, G200),  # anonymous: 401 JSON; other roles: 403
 }
