@@ -43,6 +43,8 @@ class Defaults:
     OUTREACH_REPORT_PAGE_SIZE = "A4"
     OUTREACH_API_RATE_LIMIT = 600  # requests per token per minute
     OUTREACH_API_MAX_BYTES = 1024 * 1024  # largest JSON body the API accepts
+    OUTREACH_BACKUP_DIR = ""  # where `backup` archives go; `doctor` checks the newest is recent
+    OUTREACH_BACKUP_MAX_AGE_DAYS = 7  # `doctor` reports a problem when the newest backup is older
 
 
 #: Environment variables read on top of the instance config (name → config key).
@@ -52,6 +54,8 @@ ENV_KEYS = {
     "OUTREACH_DEMO_PASSWORD": "OUTREACH_DEMO_PASSWORD",
     "OUTREACH_MAP_TILE_URL": "OUTREACH_MAP_TILE_URL",
     "OUTREACH_SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
+    "OUTREACH_PREFERRED_URL_SCHEME": "PREFERRED_URL_SCHEME",  # "https" behind a TLS proxy (`doctor` checks)
+    "OUTREACH_BACKUP_DIR": "OUTREACH_BACKUP_DIR",
 }
 
 
