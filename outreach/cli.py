@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from outreach.extensions import db, writing
@@ -666,6 +666,7 @@ def units_load_polri(dry_run: bool, polsek_for: str | None, output: str | None) 
 
 
 @click.command("doctor")
+@with_appcontext
 @click.option("--backup-days", type=int, default=None, help="Oldest acceptable backup (default: config).")
 def doctor_cmd(backup_days: int | None) -> None:
     """Check this deployment: secret key, HTTPS cookies, migrations, uploads, catalogues, admin, backups,

@@ -70,7 +70,7 @@ def test_first_run_script_reaches_the_first_activity(tmp_path: Path) -> None:
             assert activity.unit.code == "POLRES-BLORA"
             assert activity.status is ActivityStatus.DRAFT
             visit = activity.visits[0]
-            assert (visit.parcels, visit.beneficiaries, visit.location.kind.code) == (
+            assert (visit.parcel_count, visit.beneficiary_count, visit.location.kind.code) == (
                 10,
                 40,
                 "pondok_pesantren",
