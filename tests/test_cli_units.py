@@ -252,3 +252,24 @@ def test_shipped_polri_table_is_valid():
     assert len(rows) == 569
     assert len({r.code for r in rows}) == len(rows)
     assert all(len(r.code) <= 40 and r.name for r in rows)
+
+
+SHARED_LIST = Path("/work/shared/data/polri-units.csv")
+
+
+@pytest.mark.skipif(not SHARED_LIST.exists(), reason="the source list is not on this machine")
+def test_shipped_table_is_what_the_generator_makes():
+    """outreach/data/polri_units.csv is the generator's output, unedited (scripts/polri_units.py)."""
+    import csv
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "polri_units.py"
+    spec = importlib.util.spec_from_file_location("polri_units_script", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rows, unplaced, newer = module.build(SHARED_LIST)
+    with unit_service.POLRI_TABLE.open(encoding="utf-8") as fh:
+        assert list(csv.DictReader(fh)) == rows
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "POLRI-UNITS.md").read_text(encoding="utf-8")
+    assert doc == module.document(rows, unplaced, newer)
+    assert any(code == "POLRES-METRO-JAKARTA-PUSAT" for code, _name, _why in unplaced)
