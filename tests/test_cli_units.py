@@ -157,6 +157,18 @@ OTHER-ROOT,Root,mabes,,WIB
     assert _count() == 1
 
 
+def test_units_import_reads_semicolons_and_a_bom(runner, tmp_path):
+    """A spreadsheet set to Indonesian saves "CSV" with semicolons, often behind a byte-order mark."""
+    text = (
+        "\ufeffcode;name;level;parent_code\n"
+        "MABES-POLRI;Mabes Polri;mabes;\n"
+        "POLDA-JATENG;Polda Jawa Tengah;polda;MABES-POLRI\n"
+    )
+    result = runner.invoke(args=["units", "import", _csv(tmp_path, text)])
+    assert result.exit_code == 0, result.output
+    assert _unit("POLDA-JATENG").parent.code == "MABES-POLRI"
+
+
 def test_units_import_rejects_a_wrong_header(runner, tmp_path):
     result = runner.invoke(args=["units", "import", _csv(tmp_path, "code,name,parent\nA,B,C\n")])
     assert result.exit_code == 1

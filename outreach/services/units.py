@@ -76,8 +76,14 @@ def _clean(value: str | None) -> str:
 
 
 def read_rows(text: str) -> tuple[list[UnitRow], list[RowError]]:
-    """Parse a CSV (header ``code,name,level,parent_code`` plus optional region columns); line 1 is the header."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    """Parse a CSV (header ``code,name,level,parent_code`` plus optional region columns); line 1 is the header.
+
+    Commas or semicolons (a spreadsheet set to Indonesian saves CSV with ``;``), judged from the header.
+    """
+    text = text.lstrip("\ufeff")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
