@@ -600,6 +600,8 @@ def units_list(under_code: str | None) -> None:
         if under is None:
             _fail(f"unknown unit {under_code!r}")
     found = units.list_units(under)
+    if not found:
+        click.echo("No units yet: run `flask --app outreach units load-polri` or `units create`.")
     base = under.depth if under else 0
     for u in found:
         click.echo(

@@ -169,6 +169,17 @@ def test_units_import_reads_semicolons_and_a_bom(runner, tmp_path):
     assert _unit("POLDA-JATENG").parent.code == "MABES-POLRI"
 
 
+def test_units_import_refuses_a_file_that_is_not_utf8(runner, tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(
+        "code,name,level,parent_code\nPOLSEK-CEPU,Polsek Cépu,polsek,POLRES-BLORA\n".encode("latin-1")
+    )
+    result = runner.invoke(args=["units", "import", str(path)])
+    assert result.exit_code == 1
+    assert "UTF-8" in result.output
+    assert "No units yet" in runner.invoke(args=["units", "list"]).output
+
+
 def test_units_import_rejects_a_wrong_header(runner, tmp_path):
     result = runner.invoke(args=["units", "import", _csv(tmp_path, "code,name,parent\nA,B,C\n")])
     assert result.exit_code == 1
