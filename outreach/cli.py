@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from outreach import download_audit
@@ -52,7 +52,9 @@ def users_create(
             _fail(
                 f"unknown unit {unit_code!r}"
                 if unit_code
-                else "no units yet: load the demo data or create a unit"
+                else "no units yet. Create the root unit first: `flask --app outreach units load-polri` "
+                "(the Polri tree, Mabes Polri at its root) or `flask --app outreach units create MABES-POLRI "
+                '--name "Mabes Polri" --level mabes`; then run this command again'
             )
         if password is None:
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -600,6 +602,180 @@ def restore_cmd(path: str, yes: bool) -> None:
 # ------------------------------------------------------------------------------------------------------
 
 
+# ------------------------------------------------------------------------------------------------------
+# Units from the command line and the operator's check (issue 12).
+# ------------------------------------------------------------------------------------------------------
+
+units_cli = AppGroup("units", help="The unit tree: create, import, list, load the Polri tree.")
+_LEVELS = ["mabes", "polda", "polres", "polsek", "satker"]
+
+
+def _echo_errors(errors: Any) -> None:
+    for e in errors:
+        where = f"line {e.line}" if e.line else "error"
+        click.echo(f"{where} {e.column}: {e.message}", err=True)
+
+
+@units_cli.command("create")
+@click.argument("code")
+@click.option("--name", required=True, help='The unit\'s name, e.g. "Polres Blora".')
+@click.option("--level", type=click.Choice(_LEVELS), required=True)
+@click.option("--parent", "parent_code", default=None, help="Code of the unit above (none for the root).")
+@click.option("--region-code", default=None, help="Kemendagri code of its territory (33, 33.16, 33.16.09).")
+def units_create(code: str, name: str, level: str, parent_code: str | None, region_code: str | None) -> None:
+    """Create one unit (the first one, without --parent, is the root of the tree)."""
+    from outreach.services import units
+
+    with writing():
+        unit, errors = units.create_unit(code, name, level, parent_code, region_code=region_code or "")
+        if errors or unit is None:
+            db.session.rollback()
+            _echo_errors(errors)
+            sys.exit(1)
+        db.session.commit()
+        click.echo(f"Created {unit.code} ({unit.level.value}, {unit.name}).")
+
+
+@units_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check the file and say what would change; write nothing.")
+def units_import(path: str, dry_run: bool) -> None:
+    """Create or update units from a CSV file: code,name,level,parent_code[,kind,region_code,province,
+    regency,district,city,timezone]. An existing code is updated; a bad row stops the whole import."""
+    from pathlib import Path
+
+    from outreach.services import units
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        _fail(f"{path} is not UTF-8 text (save the sheet as CSV UTF-8)")
+    with writing():
+        rows, errors = units.read_rows(text)
+        result = units.apply_rows(rows) if not errors else units.ImportResult(errors=errors)
+        if result.errors or dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    _echo_errors(result.errors)
+    if result.errors:
+        _fail(f"{len(result.errors)} error(s); nothing imported")
+    verb = "would create" if dry_run else "created"
+    for code in result.created:
+        click.echo(f"{verb} {code}")
+    for code in result.updated:
+        click.echo(f"{'would update' if dry_run else 'updated'} {code}")
+    click.echo(
+        f"{len(result.created)} {verb}, {len(result.updated)} {'would be ' if dry_run else ''}updated, "
+        f"{len(result.unchanged)} unchanged{' (dry run: nothing written)' if dry_run else ''}."
+    )
+
+
+@units_cli.command("list")
+@click.option("--under", "under_code", default=None, help="Only this unit and the units below it.")
+def units_list(under_code: str | None) -> None:
+    """List units in tree order: code, level, region code, name."""
+    from outreach.services import units
+
+    under = None
+    if under_code:
+        under = units.get_unit(under_code)
+        if under is None:
+            _fail(f"unknown unit {under_code!r}")
+    found = units.list_units(under)
+    if not found:
+        click.echo("No units yet: run `flask --app outreach units load-polri` or `units create`.")
+    base = under.depth if under else 0
+    for u in found:
+        click.echo(
+            f"{'  ' * (u.depth - base)}{u.code:32} {u.level.value:7} {u.region_code or '-':13} {u.name}"
+        )
+    db.session.rollback()
+
+
+@units_cli.command("load-polri")
+@click.option("--dry-run", is_flag=True, help="Only say what would be added.")
+@click.option(
+    "--polsek-for",
+    "polsek_for",
+    default=None,
+    metavar="POLRES-CODE",
+    help="Instead: write one Polsek per kecamatan of this Polres's regency as a CSV to review and import.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), default=None, help="With --polsek-for: the file."
+)
+def units_load_polri(dry_run: bool, polsek_for: str | None, output: str | None) -> None:
+    """Add Mabes Polri, the 34 Polda and their 508 Polres (docs/POLRI-UNITS.md); existing codes stay as they are."""
+    from outreach.services import units
+
+    if polsek_for:
+        polres = units.get_unit(polsek_for)
+        if polres is None:
+            _fail(f"unknown unit {polsek_for!r}")
+        try:
+            text = units.write_rows(units.offer_polsek(polres))  # type: ignore[arg-type]
+        except Invalid as exc:
+            _fail(_invalid_message(exc))
+        db.session.rollback()
+        if output:
+            with open(output, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+            click.echo(
+                f"Wrote {output}. Review it (names, codes, which kecamatan each Polsek covers), then run"
+            )
+            click.echo(f"  flask --app outreach units import {output}")
+        else:
+            click.echo(text, nl=False)
+        return
+    with writing():
+        try:
+            result = units.load_polri()
+        except Invalid as exc:
+            db.session.rollback()
+            _fail(_invalid_message(exc))
+        if result.errors or dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    _echo_errors(result.errors)
+    if result.errors:
+        _fail("the Polri table does not fit this database; nothing loaded")
+    if dry_run:
+        for code in result.created:
+            click.echo(f"would add {code}")
+    click.echo(
+        f"{len(result.created)} unit(s) {'would be added' if dry_run else 'added'}, "
+        f"{len(result.unchanged)} already there."
+    )
+
+
+@click.command("doctor")
+@with_appcontext
+@click.option("--backup-days", type=int, default=None, help="Oldest acceptable backup (default: config).")
+def doctor_cmd(backup_days: int | None) -> None:
+    """Check this deployment: secret key, HTTPS cookies, migrations, uploads, catalogues, admin, backups,
+    SQLite journal mode. Prints each problem with its fix; exits 1 when something is wrong."""
+    from outreach.services import doctor
+
+    findings = doctor.run_checks(current_app, backup_days=backup_days)
+    db.session.rollback()
+    for f in findings:
+        click.echo(f"[{f.status.upper():4}] {f.title}: {f.detail}")
+        if f.fix:
+            click.echo(f"       fix: {f.fix}")
+    failed = sum(1 for f in findings if f.status == "fail")
+    warned = sum(1 for f in findings if f.status == "warn")
+    click.echo(f"{failed} problem(s), {warned} warning(s).")
+    if failed:
+        sys.exit(1)
+
+
+# ------------------------------------------------------------------------------------------------------
+# end of the units and doctor block
+# ------------------------------------------------------------------------------------------------------
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
@@ -612,6 +788,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(photos_cli)
     app.cli.add_command(rollups_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(units_cli)
+    app.cli.add_command(doctor_cmd)
     audit_context.set(AuditContext(ip="cli"))
 
 

@@ -49,6 +49,8 @@ class Defaults:
     OUTREACH_RETENTION_MONTHS: int | None = (
         None  # personal data of people met; None keeps it (docs/PRIVACY.md)
     )
+    OUTREACH_BACKUP_DIR = ""  # where `backup` archives go; `doctor` checks the newest is recent
+    OUTREACH_BACKUP_MAX_AGE_DAYS = 7  # `doctor` reports a problem when the newest backup is older
 
 
 #: Environment variables read on top of the instance config (name → config key).
@@ -61,6 +63,8 @@ ENV_KEYS = {
     "OUTREACH_LOG_FORMAT": "OUTREACH_LOG_FORMAT",
     "OUTREACH_METRICS_ALLOW": "OUTREACH_METRICS_ALLOW",
     "OUTREACH_RETENTION_MONTHS": "OUTREACH_RETENTION_MONTHS",
+    "OUTREACH_PREFERRED_URL_SCHEME": "PREFERRED_URL_SCHEME",  # "https" behind a TLS proxy (`doctor` checks)
+    "OUTREACH_BACKUP_DIR": "OUTREACH_BACKUP_DIR",
 }
 
 

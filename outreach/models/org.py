@@ -65,6 +65,9 @@ class Unit(TimestampMixin, Base):
     province: Mapped[str | None] = mapped_column(String(120))
     regency: Mapped[str | None] = mapped_column(String(120))
     district: Mapped[str | None] = mapped_column(String(120))
+    #: Kemendagri code of the unit's territory: the province for a Polda ("33"), the regency or city for a
+    #: Polres ("33.16"), the kecamatan for a Polsek ("33.16.09"); None when no single region matches.
+    region_code: Mapped[str | None] = mapped_column(String(13))
     #: Place name used in signature blocks and press datelines ("Blora").
     city: Mapped[str | None] = mapped_column(String(120))
     timezone: Mapped[str] = mapped_column(String(4), default="WIB")
