@@ -46,3 +46,21 @@ class LoginAttempt(Base):
     username: Mapped[str] = mapped_column(String(60))
     ip: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LoginLock(Base):
+    """A login lock in force until ``until``: shared by every worker, so it lives in the database.
+
+    ``scope`` is ``address`` (every account from ``ip``), ``account_address`` (``username`` from ``ip``) or
+    ``account`` (the per-account backoff: ``username`` from every address without a trusted-device cookie).
+    """
+
+    __tablename__ = "login_locks"
+    __table_args__ = (Index("ix_login_locks_key", "scope", "username", "ip"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    username: Mapped[str] = mapped_column(String(60), default="")
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    until: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
