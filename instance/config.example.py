@@ -5,3 +5,7 @@ SECRET_KEY = "change-me-to-a-long-random-string"  # noqa: S105 - a placeholder t
 # SESSION_COOKIE_NAME = "__Host-session"  # with SESSION_COOKIE_SECURE
 # OUTREACH_MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
 # OUTREACH_REPORT_PAGE_SIZE = "F4"        # or "A4"
+# OUTREACH_TRUSTED_PROXIES = 1            # reverse proxies in front that add X-Forwarded-For (README)
+# OUTREACH_LOGIN_MAX_FAILURES = 5         # per account from one address, in OUTREACH_LOGIN_WINDOW
+# OUTREACH_LOGIN_MAX_FAILURES_PER_ADDRESS = 50
+# OUTREACH_LOGIN_BACKOFF_AFTER = 10       # failures of one account from all addresses before the backoff
