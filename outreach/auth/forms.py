@@ -3,12 +3,12 @@ from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from outreach.services.users import MAX_PASSWORD, MIN_PASSWORD
+from outreach.services.users import MAX_PASSWORD, MIN_PASSWORD, has_control_characters
 
 
 def no_control_characters(_form: FlaskForm, field: Field) -> None:
     """NUL and other C0 control characters are refused as a field error (PostgreSQL cannot store NUL)."""
-    if any(ord(c) < 32 or ord(c) == 127 for c in field.data or ""):
+    if has_control_characters(field.data or ""):
         raise ValidationError(_l("Remove the control characters from this field."))
 
 

@@ -37,6 +37,11 @@ def hash_password(password: str) -> str:
     )
 
 
+def has_control_characters(text: str) -> bool:
+    """NUL and the other C0 controls, or DEL: never part of a username or a password."""
+    return any(ord(c) < 32 or ord(c) == 127 for c in text)
+
+
 @lru_cache(maxsize=1)
 def common_passwords() -> frozenset[str]:
     """The 30,000 most common passwords of leaked sets, as the zxcvbn package ships them (casefolded)."""
@@ -64,6 +69,8 @@ def password_problem(password: str, username: str = "") -> str | None:
         return str(_("Use at least %(n)d characters.", n=MIN_PASSWORD))
     if len(password) > MAX_PASSWORD:
         return str(_("Use at most %(n)d characters.", n=MAX_PASSWORD))
+    if has_control_characters(password):  # the login form refuses them: such a password could never be used
+        return str(_("Remove the control characters from this field."))
     folded = password.casefold()
     name = username.strip().casefold()
     if name and (folded == name or (len(name) >= MIN_USERNAME_IN_PASSWORD and name in folded)):
@@ -94,6 +101,8 @@ def create_user(
     username = username.strip().lower()
     if not username or len(username) > 60:
         raise Invalid({"username": _("Enter a username of at most 60 characters.")})
+    if has_control_characters(username):
+        raise Invalid({"username": _("Remove the control characters from this field.")})
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Invalid({"username": _("That username is taken.")})
     validate_password(password, username=username)
