@@ -207,6 +207,10 @@ def expire_locks(now: datetime | None = None) -> int:
 
 
 def _unlock(lock: LoginLock, *, actor: User | None, reason: str) -> None:
+    # A statement, not session.delete(): a parallel attempt in another worker may have lifted the same lock,
+    # and then only the one that deleted the row records the unlock.
+    if db.session.execute(delete(LoginLock).where(LoginLock.id == lock.id)).rowcount != 1:  # type: ignore[attr-defined]
+        return
     user_id = (
         db.session.scalar(select(User.id).where(User.username == lock.username)) if lock.username else None
     )
@@ -218,7 +222,6 @@ def _unlock(lock: LoginLock, *, actor: User | None, reason: str) -> None:
         username=lock.username,
         changes=_lock_details(lock, reason=reason),
     )
-    db.session.delete(lock)
 
 
 def unlock(username: str = "", ip: str = "", *, actor: User | None = None) -> list[LoginLock]:

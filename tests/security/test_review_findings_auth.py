@@ -150,6 +150,15 @@ def test_account_backoff_slows_guessing_from_many_addresses_but_not_the_owners_b
     assert db.session.scalar(select(func.count()).select_from(LoginLock)) == 0
 
 
+def test_locks_are_shared_by_every_worker(client: FlaskClient, world, proxied: Flask) -> None:
+    """Two app instances on one database stand for two gunicorn workers: a lock made by one holds in the other."""
+    for _ in range(5):
+        post_login(client, "staff.a1", "wrong password", ATTACKER_IP)
+    other_worker = proxied.test_client()
+    assert not logged_in(post_login(other_worker, "staff.a1", PASSWORD, PROXY, forwarded=ATTACKER_IP))
+    assert logged_in(post_login(other_worker, "staff.a1", PASSWORD, PROXY, forwarded=OWNER_IP))
+
+
 def test_backoff_doubles_up_to_its_cap(app: Flask) -> None:
     limits = users.LoginLimits.from_config(app.config)
     waits = [limits.backoff(limits.backoff_after + n).total_seconds() for n in range(10)]
