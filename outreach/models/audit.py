@@ -21,7 +21,8 @@ class AuditEntry(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     actor_username: Mapped[str] = mapped_column(String(60), default="")
     actor_role: Mapped[str] = mapped_column(String(20), default="")
-    #: create, update, submit, verify, return, reopen, delete, restore, login, login_failed, logout …
+    #: create, update, submit, verify, return, reopen, delete, restore, login, login_failed, login_locked,
+    #: login_unlocked, login_throttled, password_weak, logout …
     action: Mapped[str] = mapped_column(String(40))
     entity_type: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int | None]

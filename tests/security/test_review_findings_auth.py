@@ -150,6 +150,18 @@ def test_account_backoff_slows_guessing_from_many_addresses_but_not_the_owners_b
     assert db.session.scalar(select(func.count()).select_from(LoginLock)) == 0
 
 
+def test_the_trusted_proxy_also_tells_the_scheme_and_host(client: FlaskClient, proxied: Flask) -> None:
+    headers = {
+        "X-Forwarded-For": OWNER_IP,
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "outreach.example",
+    }
+    behind = proxied.test_client().get("/login", headers=headers, environ_overrides={"REMOTE_ADDR": PROXY})
+    assert "Strict-Transport-Security" in behind.headers  # the request is known to be HTTPS
+    direct = client.get("/login", headers=headers)
+    assert "Strict-Transport-Security" not in direct.headers  # nobody trusted: the headers are ignored
+
+
 def test_locks_are_shared_by_every_worker(client: FlaskClient, world, proxied: Flask) -> None:
     """Two app instances on one database stand for two gunicorn workers: a lock made by one holds in the other."""
     for _ in range(5):
