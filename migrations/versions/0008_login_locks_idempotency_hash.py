@@ -2,7 +2,8 @@
 
 ``login_locks`` holds the locks in force (an address, an account from one address, an account's backoff), so
 gunicorn workers agree on them. ``idempotency_keys.request_hash`` lets a reused key with another body be
-refused; keys stored before it stay NULL and replay as before.
+refused; keys stored before it stay NULL and replay as before. ``ix_login_attempts_at`` lets failed
+attempts older than the throttle's window be pruned.
 Reviewed by hand: a new table and a nullable column (SQLite's batch mode copies idempotency_keys).
 
 Revision ID: 0008
@@ -34,6 +35,9 @@ def upgrade():
         batch_op.create_index('ix_login_locks_key', ['scope', 'username', 'ip'], unique=False)
         batch_op.create_index(batch_op.f('ix_login_locks_until'), ['until'], unique=False)
 
+    with op.batch_alter_table('login_attempts', schema=None) as batch_op:
+        batch_op.create_index('ix_login_attempts_at', ['at'], unique=False)
+
     with op.batch_alter_table('idempotency_keys', schema=None) as batch_op:
         batch_op.add_column(sa.Column('request_hash', sa.String(length=64), nullable=True))
 
@@ -41,6 +45,9 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('idempotency_keys', schema=None) as batch_op:
         batch_op.drop_column('request_hash')
+
+    with op.batch_alter_table('login_attempts', schema=None) as batch_op:
+        batch_op.drop_index('ix_login_attempts_at')
 
     with op.batch_alter_table('login_locks', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_login_locks_until'))

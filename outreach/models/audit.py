@@ -41,6 +41,7 @@ class LoginAttempt(Base):
     __table_args__ = (
         Index("ix_login_attempts_username_at", "username", "at"),
         Index("ix_login_attempts_ip_at", "ip", "at"),
+        Index("ix_login_attempts_at", "at"),  # pruning what has left the window
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

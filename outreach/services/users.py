@@ -294,6 +294,8 @@ def _count_failures(username: str, ip: str, since: datetime) -> tuple[int, int, 
 
 
 def _record_failure(username: str, ip: str, user: User | None, limits: LoginLimits, now: datetime) -> None:
+    # Failures older than the window count for nothing: drop them, so a flood cannot grow the table forever.
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - limits.window))
     db.session.add(LoginAttempt(username=username, ip=ip, at=now))
     db.session.flush()
     by_ip, by_pair, by_user = _count_failures(username, ip, now - limits.window)

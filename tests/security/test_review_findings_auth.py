@@ -171,6 +171,14 @@ def test_locks_are_shared_by_every_worker(client: FlaskClient, world, proxied: F
     assert logged_in(post_login(other_worker, "staff.a1", PASSWORD, PROXY, forwarded=OWNER_IP))
 
 
+def test_failures_older_than_the_window_are_pruned(client: FlaskClient, world, app: Flask) -> None:
+    old = utcnow() - app.config["OUTREACH_LOGIN_WINDOW"] - timedelta(minutes=1)
+    db.session.add_all([LoginAttempt(username=f"ghost{n}", ip=ATTACKER_IP, at=old) for n in range(200)])
+    db.session.commit()
+    post_login(client, "ghost", "wrong password", ATTACKER_IP)
+    assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 1
+
+
 def test_backoff_doubles_up_to_its_cap(app: Flask) -> None:
     limits = users.LoginLimits.from_config(app.config)
     waits = [limits.backoff(limits.backoff_after + n).total_seconds() for n in range(10)]
