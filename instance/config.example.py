@@ -8,3 +8,7 @@ SECRET_KEY = "change-me-to-a-long-random-string"  # noqa: S105 - a placeholder t
 # OUTREACH_LOG_FORMAT = "json"            # one JSON object per log line, with the request id
 # OUTREACH_METRICS_ALLOW = "127.0.0.1,10.0.9.0/24"  # who may read /metrics without an admin token
 # OUTREACH_RETENTION_MONTHS = 24          # then `flask privacy purge` anonymises contacts, removes photos
+# OUTREACH_TRUSTED_PROXIES = 1            # reverse proxies in front that add X-Forwarded-For (README)
+# OUTREACH_LOGIN_MAX_FAILURES = 5         # per account from one address, in OUTREACH_LOGIN_WINDOW
+# OUTREACH_LOGIN_MAX_FAILURES_PER_ADDRESS = 50
+# OUTREACH_LOGIN_BACKOFF_AFTER = 10       # failures of one account from all addresses before the backoff

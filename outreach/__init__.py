@@ -31,7 +31,20 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     _register_hooks(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``OUTREACH_TRUSTED_PROXIES`` reverse proxies, take the client's address and scheme from the
+    headers they add (Werkzeug's ProxyFix trusts exactly that many hops, so a client cannot forge its own)."""
+    hops = int(app.config.get("OUTREACH_TRUSTED_PROXIES") or 0)
+    if hops < 0:
+        raise RuntimeError("OUTREACH_TRUSTED_PROXIES cannot be negative.")
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
 def _load_config(app: Flask, overrides: dict[str, Any]) -> None:

@@ -89,12 +89,32 @@ def users_set_password(username: str, password: str | None) -> None:
         if password is None:
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         try:
-            user_service.set_password(user, password)  # type: ignore[arg-type]
+            revoked = user_service.set_password(user, password, reset=True)  # type: ignore[arg-type]
         except Invalid as exc:
             db.session.rollback()
             _fail(_invalid_message(exc))
         db.session.commit()
     click.echo(f"Password of {username} changed.")
+    for token in revoked:
+        click.echo(f"Revoked API token {token.prefix}… {token.name}".rstrip())
+
+
+@users_cli.command("unlock")
+@click.argument("username", required=False, default="")
+@click.option("--address", default="", help="Also lift the locks on this client address.")
+def users_unlock(username: str, address: str) -> None:
+    """Lift the login locks of an account (and/or an address) before they expire; audited."""
+    with writing():
+        try:
+            locks = user_service.unlock(username, address)
+        except Invalid as exc:
+            db.session.rollback()
+            _fail(_invalid_message(exc))
+        db.session.commit()
+    for lock in locks:
+        click.echo(f"Unlocked {lock.scope}: {lock.username or '-'} {lock.ip or '-'}")
+    if not locks:
+        click.echo("No lock was in force.")
 
 
 @demo_cli.command("load")

@@ -34,7 +34,14 @@ class Defaults:
     OUTREACH_PHOTO_MAX_PIXELS = 40_000_000
     OUTREACH_DEMO_PASSWORD = "demo-outreach"  # noqa: S105 - documented demo accounts only
     OUTREACH_PASSWORD_METHOD = "scrypt"  # noqa: S105 - a hash method name, not a password
-    OUTREACH_LOGIN_MAX_FAILURES = 5
+    #: Reverse proxies in front of the app (each appends to X-Forwarded-For); 0 trusts no forwarded header.
+    OUTREACH_TRUSTED_PROXIES = 0
+    OUTREACH_LOGIN_MAX_FAILURES = 5  # per (account, address) within the window: that address is refused
+    OUTREACH_LOGIN_MAX_FAILURES_PER_ADDRESS = (
+        50  # per address, whatever the accounts: that address is refused
+    )
+    OUTREACH_LOGIN_BACKOFF_AFTER = 10  # per account from every address: each attempt then waits a delay
+    OUTREACH_LOGIN_BACKOFF_MAX = timedelta(seconds=60)  # the delay doubles from 1 s up to this
     OUTREACH_LOGIN_WINDOW = timedelta(minutes=15)
     OUTREACH_IDLE_TIMEOUT = timedelta(minutes=30)
     OUTREACH_MAP_TILE_URL = ""  # e.g. "https://tiles.example/{z}/{x}/{y}.png"; empty = plain background
@@ -65,7 +72,10 @@ ENV_KEYS = {
     "OUTREACH_RETENTION_MONTHS": "OUTREACH_RETENTION_MONTHS",
     "OUTREACH_PREFERRED_URL_SCHEME": "PREFERRED_URL_SCHEME",  # "https" behind a TLS proxy (`doctor` checks)
     "OUTREACH_BACKUP_DIR": "OUTREACH_BACKUP_DIR",
+    "OUTREACH_TRUSTED_PROXIES": "OUTREACH_TRUSTED_PROXIES",
 }
+#: Keys whose environment value is a whole number.
+INT_KEYS = {"OUTREACH_TRUSTED_PROXIES"}
 
 
 def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
@@ -79,6 +89,10 @@ def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, An
             found[key] = value.lower() in ("1", "true", "yes")
         elif key == "OUTREACH_RETENTION_MONTHS":
             found[key] = _positive_int(env_name, value)
+        elif key in INT_KEYS:
+            if not value.strip().isdigit():
+                raise RuntimeError(f"{env_name} must be a whole number, not {value!r}.")
+            found[key] = int(value)
         else:
             found[key] = value
     return found

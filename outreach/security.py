@@ -9,9 +9,11 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, current_app, g, request, session
+from flask import Flask, Response, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, logout_user
 
+from outreach.errors import json_error
 from outreach.extensions import db, write_intent
 from outreach.models import Role, User
 from outreach.services.audit import AuditContext, audit_context
@@ -65,8 +67,42 @@ def is_safe_next(target: str | None) -> bool:
     """Only a same-site relative path is accepted as a post-login redirect."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return False
+    if any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
+
+
+def reports_control_characters(*fields: str) -> Callable[[F], F]:
+    """Mark a view whose form reports NUL in ``fields`` as a field error itself: the app-wide NUL guard
+    (``_refuse_nul``) leaves those fields to it and still checks every other parameter."""
+
+    def decorator(view: F) -> F:
+        view.reports_control_characters = frozenset(fields)  # type: ignore[attr-defined]
+        return view
+
+    return decorator
+
+
+def _refuse_nul() -> Any:
+    """A NUL in any query-string or form parameter (name or value) is refused here, once for the whole app:
+    400 with a page naming the parameter, or 422 in the API's envelope — never a 500 from PostgreSQL, which
+    cannot store NUL (SQLite would store it silently)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    left_to_view: frozenset[str] = getattr(view, "reports_control_characters", frozenset())
+    api = request.path.startswith("/api/")
+    sources = [request.args] if api else [request.args, request.form]
+    for source in sources:
+        for name, value in source.items(multi=True):
+            if name in left_to_view and "\x00" not in name:
+                continue
+            if "\x00" in name or "\x00" in value:
+                shown = name.replace("\x00", "\\0")[:60]
+                message = _("The parameter %(name)s contains a NUL character.", name=shown)
+                if api:
+                    return json_error(422, "invalid", message, {shown: message})
+                return render_template("errors/error.html", code=400, message=message), 400
+    return None
 
 
 def _content_security_policy() -> str:
@@ -93,6 +129,10 @@ def register_hooks(app: Flask) -> None:
         g._write_token = write_intent.set(request.method in UNSAFE_METHODS)
         _enforce_idle_timeout()
 
+    @app.before_request
+    def _guard_input() -> Any:
+        return _refuse_nul() or _require_password_change()
+
     @app.teardown_request
     def _end_request(_exc: BaseException | None) -> None:
         token = g.pop("_write_token", None)
@@ -109,9 +149,28 @@ def register_hooks(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if current_user and current_user.is_authenticated and not request.path.startswith("/static/"):
+        if not request.path.startswith(STATIC_PREFIXES):
+            # Every page, API answer and download (token-authenticated too): no shared or browser cache keeps
+            # a copy. Only the versioned static files may be cached.
             headers["Cache-Control"] = "no-store"
         return response
+
+
+#: Endpoints a user who must change the password may still open (the change page itself, logging out).
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.password", "auth.logout", "auth.language", "static"})
+STATIC_PREFIXES = ("/static/", "/bootstrap/")
+
+
+def _require_password_change() -> Any:
+    """A session whose user must change the password (set by an admin, or a weak one typed at login) is sent
+    to the change page until it is done. API tokens are not sessions: they carry on."""
+    if request.path.startswith(("/api/", *STATIC_PREFIXES)) or request.endpoint in PASSWORD_CHANGE_ENDPOINTS:
+        return None
+    if "_user_id" not in session or not current_user.is_authenticated:
+        return None
+    if current_user.must_change_password:
+        return redirect(url_for("auth.password"))
+    return None
 
 
 def _enforce_idle_timeout() -> None:

@@ -32,11 +32,11 @@ def test_users_create_list_set_password(runner, world):
     assert "baru" in listing.output and "POLSEK-A1X" in listing.output
 
     epoch = user.session_epoch
-    result = runner.invoke(args=["users", "set-password", "baru", "--password", "kata sandi baru"])
+    result = runner.invoke(args=["users", "set-password", "baru", "--password", "kata sandi rahasia"])
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     user = db.session.scalar(select(User).where(User.username == "baru"))
-    assert check_password_hash(user.password_hash, "kata sandi baru")
+    assert check_password_hash(user.password_hash, "kata sandi rahasia")
     assert user.session_epoch == epoch + 1
 
 

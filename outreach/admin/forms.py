@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from outreach.i18n import ENUM_LABELS, enum_label
 from outreach.models import RANKS, Indicator, ProgrammeKind, Role, UnitLevel
+from outreach.services.users import MAX_PASSWORD, MIN_PASSWORD
 
 NO_UNIT = 0
 
@@ -65,7 +66,7 @@ class UserCreateForm(FlaskForm):
     unit_id = UnitSelectField(_l("Unit"), validators=[DataRequired()])
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(), Length(min=8, max=128)],
+        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)],
         render_kw={"autocomplete": "new-password"},
     )
     must_change_password = BooleanField(_l("Must change the password at the next login"), default=True)
@@ -83,7 +84,7 @@ class UserEditForm(FlaskForm):
     is_active = BooleanField(_l("Active (may log in)"))
     new_password = PasswordField(
         _l("New password"),
-        validators=[Optional(), Length(min=8, max=128)],
+        validators=[Optional(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)],
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Save"))

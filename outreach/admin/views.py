@@ -122,8 +122,12 @@ def user_edit(user_id: int) -> Response | str:
             if not active:
                 admin.check_can_deactivate(current_user, user)
             users.set_active(user, active, actor=current_user)
+            revoked = []
             if form.new_password.data:
-                users.set_password(user, form.new_password.data, actor=current_user)
+                # Someone else's password set here is a reset: the user's API tokens are revoked too.
+                revoked = users.set_password(
+                    user, form.new_password.data, actor=current_user, reset=user.id != current_user.id
+                )
         except Invalid as exc:
             _show_errors(form, exc, {"password": "new_password"})
         else:
@@ -131,6 +135,15 @@ def user_edit(user_id: int) -> Response | str:
             if user.id == current_user.id and form.new_password.data:
                 login_user(user)  # keep this session alive under the new epoch; the others end
             flash(_("User %(name)s saved.", name=user.username), "success")
+            if revoked:
+                flash(
+                    _(
+                        "The password was reset, so these API tokens of %(name)s were revoked: %(tokens)s.",
+                        name=user.username,
+                        tokens=", ".join(f"{t.name or '-'} ({t.prefix}…)" for t in revoked),
+                    ),
+                    "warning",
+                )
             return redirect(url_for("admin.users_index"))
     return render_template("admin/user_form.html", form=form, user=user)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import timedelta
 from typing import Any
@@ -280,27 +281,46 @@ def activities_create() -> Any:
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 200:
         raise Invalid({"Idempotency-Key": _("At most %(n)d characters.", n=200)})
+    if any(ord(c) < 32 or ord(c) == 127 for c in key):
+        raise Invalid({"Idempotency-Key": _("Remove the control characters from this field.")})
+    body_hash = _body_hash()
     if key:
-        replay = _replay(user.id, key)
+        replay = _replay(user.id, key, body_hash)
         if replay is not None:
             return replay
     body = parse_body(p.ActivityBody)
     activity = svc.create_activity(user, p.activity_input(body))
     if key:
-        db.session.add(IdempotencyKey(user_id=user.id, key=key, activity_id=activity.id))
+        db.session.add(
+            IdempotencyKey(user_id=user.id, key=key, activity_id=activity.id, request_hash=body_hash)
+        )
     try:
         db.session.commit()
     except IntegrityError:  # the same key raced in from a parallel retry: answer with that one
         db.session.rollback()
-        replay = _replay(user.id, key) if key else None
+        replay = _replay(user.id, key, body_hash) if key else None
         if replay is None:
             raise
         return replay
     return created(s.activity_out(activity), url_for("api.activities_detail", activity_id=activity.id))
 
 
-def _replay(user_id: int, key: str) -> Any:
-    """The first result for ``key`` when it is younger than 24 h; an older key is forgotten."""
+def _body_hash() -> str:
+    """SHA-256 of the body as canonical JSON (key order and spacing do not matter), else of its bytes."""
+    data = request.get_json(silent=True)
+    raw = (
+        json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        if data is not None
+        else request.get_data()
+    )
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _replay(user_id: int, key: str, body_hash: str) -> Any:
+    """The first result for ``key`` when it is younger than 24 h; an older key is forgotten.
+
+    A key reused with another body is refused (422), as payment APIs do: replaying the first result would
+    tell the client its second, different request succeeded."""
     found = db.session.scalar(
         select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
     )
@@ -309,6 +329,12 @@ def _replay(user_id: int, key: str) -> Any:
     if utcnow() - found.created_at > IDEMPOTENCY_WINDOW:
         db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == found.id))
         return None
+    if found.request_hash is not None and found.request_hash != body_hash:
+        message = _(
+            "This Idempotency-Key was already used with a different request body. "
+            "Use a new key for a new request."
+        )
+        return json_error(422, "idempotency_key_reused", message, {"Idempotency-Key": message})
     if found.activity_id is None:
         return json_error(
             409, "conflict", _("This Idempotency-Key was used for a request whose result is gone.")

@@ -1,18 +1,26 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import Field, HiddenField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from outreach.services.users import MAX_PASSWORD, MIN_PASSWORD, has_control_characters
+
+
+def no_control_characters(_form: FlaskForm, field: Field) -> None:
+    """NUL and other C0 control characters are refused as a field error (PostgreSQL cannot store NUL)."""
+    if has_control_characters(field.data or ""):
+        raise ValidationError(_l("Remove the control characters from this field."))
 
 
 class LoginForm(FlaskForm):
     username = StringField(
         _l("Username"),
-        validators=[DataRequired(), Length(max=60)],
+        validators=[DataRequired(), Length(max=60), no_control_characters],
         render_kw={"autocomplete": "username", "autocapitalize": "none"},
     )
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(), Length(max=128)],
+        validators=[DataRequired(), Length(max=MAX_PASSWORD), no_control_characters],
         render_kw={"autocomplete": "current-password"},
     )
     next = HiddenField()
@@ -25,7 +33,7 @@ class PasswordForm(FlaskForm):
     )
     new_password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=8, max=128)],
+        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(

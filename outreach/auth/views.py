@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
 from outreach.auth import bp
@@ -12,7 +13,7 @@ from outreach.auth.forms import LanguageForm, LoginForm, PasswordForm
 from outreach.extensions import db
 from outreach.i18n import LANG_COOKIE
 from outreach.models import Role
-from outreach.security import is_safe_next
+from outreach.security import is_safe_next, reports_control_characters
 from outreach.services import audit, users
 from outreach.services.errors import Invalid
 
@@ -26,18 +27,40 @@ def home() -> Response:
     return redirect(url_for("activities.index"))
 
 
+#: A signed cookie naming the account that last logged in from this browser (OWASP's "device cookie"): that
+#: browser skips the per-account backoff, so the owner is never locked out by someone else's guessing.
+DEVICE_COOKIE = "outreach_device"
+DEVICE_MAX_AGE = 180 * 86400
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key or "", salt="outreach.login-device")
+
+
+def _is_trusted_device(username: str) -> bool:
+    raw = request.cookies.get(DEVICE_COOKIE, "")
+    if not raw:
+        return False
+    try:
+        named = _device_serializer().loads(raw, max_age=DEVICE_MAX_AGE)
+    except BadSignature:
+        return False
+    return bool(named) and named == username.strip().lower()
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@reports_control_characters("username", "password")
 def login() -> Response | str:
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
+        username = form.username.data or ""
         user = users.authenticate(
-            form.username.data or "",
+            username,
             form.password.data or "",
             request.remote_addr or "",
-            max_failures=current_app.config["OUTREACH_LOGIN_MAX_FAILURES"],
-            window=current_app.config["OUTREACH_LOGIN_WINDOW"],
+            trusted_device=_is_trusted_device(username),
         )
         db.session.commit()
         if user is None:
@@ -51,7 +74,20 @@ def login() -> Response | str:
         login_user(user)
         session.permanent = True
         target = form.next.data
-        return redirect(target if is_safe_next(target) else url_for("auth.home"))
+        if user.must_change_password:
+            flash(_("Your password must be changed before you continue."), "warning")
+            response = redirect(url_for("auth.password"))
+        else:
+            response = redirect(target if is_safe_next(target) else url_for("auth.home"))
+        response.set_cookie(
+            DEVICE_COOKIE,
+            _device_serializer().dumps(user.username),
+            max_age=DEVICE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        )
+        return response
     return render_template("auth/login.html", form=form)
 
 
@@ -88,7 +124,7 @@ def password() -> Response | str:
             )  # re-issue this session with the new epoch; all others are ended
             flash(_("Your password has been changed. Other sessions were logged out."), "success")
             return redirect(url_for("auth.home"))
-    return render_template("auth/password.html", form=form)
+    return render_template("auth/password.html", form=form, min_password=users.MIN_PASSWORD)
 
 
 @bp.route("/language", methods=["POST"])

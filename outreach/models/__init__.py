@@ -13,7 +13,7 @@ from outreach.models.activity import (
     Visit,
     VisitItem,
 )
-from outreach.models.audit import AuditEntry, LoginAttempt
+from outreach.models.audit import AuditEntry, LoginAttempt, LoginLock
 from outreach.models.base import Base, utcnow
 from outreach.models.catalogue import ActivityKind, ItemKind, KamtibmasMessage, LocationKind, PartnerKind
 from outreach.models.location import Location
@@ -32,7 +32,7 @@ __all__ = [
     "RANKS", "Activity", "ActivityKind", "ActivityMessage", "ActivityOfficer", "ActivityPartner",
     "ActivityStatus", "ApiToken", "AuditEntry", "Base", "IdempotencyKey", "ImportBatch", "Indicator",
     "ItemKind", "KamtibmasMessage", "Leader", "Location", "LocationKind", "LocationRollup", "LoginAttempt",
-    "MediaCoverage", "PartnerKind", "Person", "Photo", "Programme", "ProgrammeKind", "ProgrammeTarget",
+    "LoginLock", "MediaCoverage", "PartnerKind", "Person", "Photo", "Programme", "ProgrammeKind", "ProgrammeTarget",
     "ReportSection", "ReportText", "Role", "Rollup", "Unit", "UnitLevel", "User", "Visit", "VisitItem",
     "normalize_rank", "utcnow",
 ]  # fmt: skip

@@ -318,3 +318,5 @@ class IdempotencyKey(Base):
     key: Mapped[str] = mapped_column(String(200))
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    #: SHA-256 of the canonical JSON body the key was first used with: a reuse with another body is refused.
+    request_hash: Mapped[str | None] = mapped_column(String(64))

@@ -21,7 +21,8 @@ class AuditEntry(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     actor_username: Mapped[str] = mapped_column(String(60), default="")
     actor_role: Mapped[str] = mapped_column(String(20), default="")
-    #: create, update, submit, verify, return, reopen, delete, restore, login, login_failed, logout …
+    #: create, update, submit, verify, return, reopen, delete, restore, login, login_failed, login_locked,
+    #: login_unlocked, login_throttled, password_weak, logout …
     action: Mapped[str] = mapped_column(String(40))
     entity_type: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int | None]
@@ -40,9 +41,28 @@ class LoginAttempt(Base):
     __table_args__ = (
         Index("ix_login_attempts_username_at", "username", "at"),
         Index("ix_login_attempts_ip_at", "ip", "at"),
+        Index("ix_login_attempts_at", "at"),  # pruning what has left the window
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(60))
     ip: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LoginLock(Base):
+    """A login lock in force until ``until``: shared by every worker, so it lives in the database.
+
+    ``scope`` is ``address`` (every account from ``ip``), ``account_address`` (``username`` from ``ip``) or
+    ``account`` (the per-account backoff: ``username`` from every address without a trusted-device cookie).
+    """
+
+    __tablename__ = "login_locks"
+    __table_args__ = (Index("ix_login_locks_key", "scope", "username", "ip"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    username: Mapped[str] = mapped_column(String(60), default="")
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    until: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -94,6 +94,31 @@ def revoke_token(token_or_prefix: str, *, actor: User | None = None) -> ApiToken
     return token
 
 
+def revoke_user_tokens(user: User, *, actor: User | None, reason: str) -> list[ApiToken]:
+    """Revoke every live token of ``user`` (each audited); the revoked tokens, oldest first."""
+    live = list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.created_at, ApiToken.id)
+        )
+    )
+    now = utcnow()
+    for token in live:
+        token.revoked_at = now
+        audit.record(
+            actor,
+            "revoke",
+            "api_token",
+            token.id,
+            unit_id=user.unit_id,
+            changes={"prefix": token.prefix, "name": token.name},
+            comment=reason,
+        )
+    db.session.flush()
+    return live
+
+
 def list_tokens(user: User | None = None) -> list[ApiToken]:
     query = select(ApiToken).order_by(ApiToken.created_at, ApiToken.id)
     if user is not None:

@@ -238,7 +238,7 @@ def test_idempotency_key_returns_the_first_result(api_as, world):
     api = api_as("staff.a1x")
     headers = {"Idempotency-Key": "phone-42-attempt"}
     first = api.post("/api/v1/activities", activity_payload(world), headers=headers)
-    again = api.post("/api/v1/activities", activity_payload(world, title="changed"), headers=headers)
+    again = api.post("/api/v1/activities", activity_payload(world), headers=headers)
     assert first.status_code == again.status_code == 201
     assert again.get_json()["id"] == first.get_json()["id"]
     assert again.headers["Idempotent-Replayed"] == "true"
