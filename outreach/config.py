@@ -43,6 +43,12 @@ class Defaults:
     OUTREACH_REPORT_PAGE_SIZE = "A4"
     OUTREACH_API_RATE_LIMIT = 600  # requests per token per minute
     OUTREACH_API_MAX_BYTES = 1024 * 1024  # largest JSON body the API accepts
+    # Issue 13 (resource bounds, four-eyes)
+    OUTREACH_PHOTO_MAX_FILES = 10  # photos per request
+    OUTREACH_PHOTO_MAX_TOTAL_PIXELS = 150_000_000  # summed over a request's photos, read from their headers
+    # Import workbooks: OUTREACH_IMPORT_MAX_{ROWS,COLUMNS,CELLS,PARTS,UNPACKED_BYTES,TEXT_CHARS}
+    OUTREACH_IMPORT_MAX_ROWS = 5_000  # the others default to services.imports.Limits
+    OUTREACH_ALLOW_SELF_VERIFY = False  # a commander may verify an activity they recorded or lead (audited)
 
 
 #: Environment variables read on top of the instance config (name → config key).
@@ -52,7 +58,11 @@ ENV_KEYS = {
     "OUTREACH_DEMO_PASSWORD": "OUTREACH_DEMO_PASSWORD",
     "OUTREACH_MAP_TILE_URL": "OUTREACH_MAP_TILE_URL",
     "OUTREACH_SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
+    "OUTREACH_ALLOW_SELF_VERIFY": "OUTREACH_ALLOW_SELF_VERIFY",
 }
+
+#: Keys whose environment value is a yes/no flag ("1", "true", "yes" mean yes).
+BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "OUTREACH_ALLOW_SELF_VERIFY"}
 
 
 def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
@@ -61,5 +71,5 @@ def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, An
     for env_name, key in ENV_KEYS.items():
         value = environ.get(env_name)
         if value:
-            found[key] = value.lower() in ("1", "true", "yes") if key == "SESSION_COOKIE_SECURE" else value
+            found[key] = value.lower() in ("1", "true", "yes") if key in BOOLEAN_KEYS else value
     return found
