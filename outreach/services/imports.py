@@ -191,7 +191,8 @@ def inspect_workbook(content: bytes, limits: Limits) -> None:
 
     The central directory gives each part's uncompressed size, and Python's zipfile never inflates a part
     past that size (a part that lies fails its CRC check), so the sums below bound the work that follows.
-    A file that is not a zip, or whose XML is broken, is left for the parser to report as "not a workbook".
+    A file that is not a zip, or a part whose XML is broken, is left for the parser to report as "not a
+    workbook" (the other parts are still scanned).
     """
     try:
         archive = zipfile.ZipFile(BytesIO(content))
@@ -209,9 +210,7 @@ def inspect_workbook(content: bytes, limits: Limits) -> None:
                 )
             )
         cells = 0
-        for info in infos:
-            if not info.filename.lower().endswith((".xml", ".rels")):
-                continue
+        for info in infos:  # every part, whatever its name: a relationship may point anywhere
             scan = _Scan(replace(limits, cells=limits.cells - cells))
             try:
                 with archive.open(info) as stream:
@@ -220,9 +219,10 @@ def inspect_workbook(content: bytes, limits: Limits) -> None:
                     scan.feed(b"", final=True)
             except (WorkbookTooLarge, NotAWorkbook):
                 raise
-            except Exception:  # noqa: BLE001 - broken XML or zip data: the parser reports it
-                return
-            cells += scan.cells
+            except Exception:  # noqa: BLE001, S112 - broken XML or zip data: the parser reports it if it needs it
+                continue
+            finally:
+                cells += scan.cells
 
 
 @dataclass
