@@ -150,8 +150,7 @@ class _Scan:
         local = name.rsplit(":", 1)[-1]
         if local == "row":
             self.rows += 1
-            number = attrs.get("r", "")
-            if self.rows > self.limits.rows + 1 or (number.isdigit() and int(number) > self.limits.rows + 1):
+            if self.rows > self.limits.rows + 1 or self.beyond_last_row(attrs.get("r", "")):
                 raise self.too_many_rows()
         elif local == "c":
             self.cells += 1
@@ -162,13 +161,17 @@ class _Scan:
         elif local == "dimension":
             for corner in attrs.get("ref", "").split(":"):
                 match = _CELL_REF.match(corner)
-                if match and match[2] and int(match[2]) > self.limits.rows + 1:
+                if match and self.beyond_last_row(match[2]):
                     raise self.too_many_rows()
                 if _column_number(corner) > self.limits.columns:
                     raise self.too_many_columns()
 
     def end(self, _name: str) -> None:
         self.text = 0
+
+    def beyond_last_row(self, number: str) -> bool:
+        """A row number past the header plus ``rows`` (a digit string too long for ``int`` is past it too)."""
+        return number.isdigit() and (len(number) > 9 or int(number) > self.limits.rows + 1)
 
     def chars(self, data: str) -> None:
         self.text += len(data)

@@ -210,6 +210,22 @@ def test_f2_blank_rows_count_in_the_openpyxl_reader_too(world: factories.World) 
     )
 
 
+def test_f2_a_part_with_a_dtd_is_not_a_workbook(world: factories.World) -> None:
+    """Entities (billion laughs, XXE) need a DTD; no workbook part has one, so the scan refuses it."""
+    laughs = '<!DOCTYPE x [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    book = _hand_made_xlsx(_header_row(), [])
+    patched = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(book)) as src, zipfile.ZipFile(patched, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/sharedStrings.xml":
+                data = (laughs + "<sst><si><t>&b;</t></si></sst>").encode()
+            dst.writestr(info, data)
+    result = imports.check(world.users["staff.a1x"], patched.getvalue())
+    assert [e.row for e in result.errors] == [0]
+    assert result.row_count == 0
+
+
 def test_f2_confirm_imports_only_the_verified_copy_of_the_preview(
     app: Flask, world: factories.World, login_as: Any
 ) -> None:
