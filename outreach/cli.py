@@ -402,16 +402,21 @@ def import_cmd(path: str, dry_run: bool, valid_only: bool, username: str | None)
     with writing():
         user = _acting_user(username)
         content = Path(path).read_bytes()
-        if dry_run:
-            result = imports.check(user, content)
-            db.session.rollback()
-        else:
-            mode = "valid" if valid_only else "all"
-            result, outcome = imports.run(user, content, Path(path).name, mode=mode)
-            if outcome.batch is None:
+        try:
+            if dry_run:
+                result = imports.check(user, content)
                 db.session.rollback()
             else:
-                db.session.commit()
+                mode = "valid" if valid_only else "all"
+                result, outcome = imports.run(user, content, Path(path).name, mode=mode)
+                if outcome.batch is None:
+                    db.session.rollback()
+                else:
+                    db.session.commit()
+        except imports.WorkbookTooLarge as exc:
+            db.session.rollback()
+            _fail(exc.message)
+            return
         for e in result.errors:
             click.echo(f"row {e.row} {e.column}: {e.message}", err=True)
         for w in result.warnings:
@@ -426,6 +431,28 @@ def import_cmd(path: str, dry_run: bool, valid_only: bool, username: str | None)
             _fail("nothing imported")
         batch_id = outcome.batch.id
         click.echo(f"Imported {outcome.created} activities (batch {batch_id}, {outcome.skipped} skipped).")
+
+
+@click.command("import-undo")
+@click.argument("batch_id", type=int)
+@click.option("--user", "username", default=None, help="Act as this user (default: the first admin).")
+def import_undo_cmd(batch_id: int, username: str | None) -> None:
+    """Undo an import: delete its activities the user could delete one by one; list the ones left."""
+    from outreach.services import imports
+    from outreach.services.errors import DomainError
+
+    with writing():
+        user = _acting_user(username)
+        try:
+            undo = imports.undo_batch(user, batch_id)
+        except DomainError as exc:
+            db.session.rollback()
+            _fail(exc.message)
+            return
+        db.session.commit()
+        click.echo(f"Deleted {len(undo.deleted)} activities of batch {batch_id}.")
+        for activity_id, status in undo.skipped:
+            click.echo(f"skipped: activity {activity_id} ({status}): {user.username} cannot delete it")
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -803,6 +830,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(report_cli)
     app.cli.add_command(export_cli)
     app.cli.add_command(import_cmd)
+    app.cli.add_command(import_undo_cmd)
     app.cli.add_command(backup_cmd)
     app.cli.add_command(restore_cmd)
     app.cli.add_command(photos_cli)

@@ -58,6 +58,12 @@ class Defaults:
     )
     OUTREACH_BACKUP_DIR = ""  # where `backup` archives go; `doctor` checks the newest is recent
     OUTREACH_BACKUP_MAX_AGE_DAYS = 7  # `doctor` reports a problem when the newest backup is older
+    # Issue 13 (resource bounds, four-eyes)
+    OUTREACH_PHOTO_MAX_FILES = 10  # photos per request
+    OUTREACH_PHOTO_MAX_TOTAL_PIXELS = 150_000_000  # summed over a request's photos, read from their headers
+    # Import workbooks: OUTREACH_IMPORT_MAX_{ROWS,COLUMNS,CELLS,PARTS,UNPACKED_BYTES,TEXT_CHARS}
+    OUTREACH_IMPORT_MAX_ROWS = 5_000  # the others default to services.imports.Limits
+    OUTREACH_ALLOW_SELF_VERIFY = False  # a commander may verify an activity they recorded or lead (audited)
 
 
 #: Environment variables read on top of the instance config (name → config key).
@@ -73,9 +79,13 @@ ENV_KEYS = {
     "OUTREACH_PREFERRED_URL_SCHEME": "PREFERRED_URL_SCHEME",  # "https" behind a TLS proxy (`doctor` checks)
     "OUTREACH_BACKUP_DIR": "OUTREACH_BACKUP_DIR",
     "OUTREACH_TRUSTED_PROXIES": "OUTREACH_TRUSTED_PROXIES",
+    "OUTREACH_ALLOW_SELF_VERIFY": "OUTREACH_ALLOW_SELF_VERIFY",
 }
 #: Keys whose environment value is a whole number.
 INT_KEYS = {"OUTREACH_TRUSTED_PROXIES"}
+
+#: Keys whose environment value is a yes/no flag ("1", "true", "yes" mean yes).
+BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "OUTREACH_ALLOW_SELF_VERIFY"}
 
 
 def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
@@ -85,7 +95,7 @@ def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, An
         value = environ.get(env_name)
         if not value:
             continue
-        if key == "SESSION_COOKIE_SECURE":
+        if key in BOOLEAN_KEYS:
             found[key] = value.lower() in ("1", "true", "yes")
         elif key == "OUTREACH_RETENTION_MONTHS":
             found[key] = _positive_int(env_name, value)

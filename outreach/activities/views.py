@@ -167,6 +167,7 @@ def _render_detail(activity: Any, status: int = 200, **forms: Any) -> Any:
                 "edit": activities.can_edit(user, activity),
                 "submit": activities.can_submit(user, activity),
                 "verify": activities.can_verify(user, activity),
+                "return": activities.can_return(user, activity),
                 "reopen": activities.can_reopen(user, activity),
                 "delete": activities.can_delete(user, activity),
                 "restore": activities.can_restore(user, activity),
@@ -272,6 +273,8 @@ def _prepare_photos(form: ActivityForm | PhotoForm) -> list[photos.Prepared]:
         _uploads(form),
         max_bytes=current_app.config["OUTREACH_UPLOAD_MAX_BYTES"],
         max_pixels=current_app.config["OUTREACH_PHOTO_MAX_PIXELS"],
+        max_files=current_app.config["OUTREACH_PHOTO_MAX_FILES"],
+        max_total_pixels=current_app.config["OUTREACH_PHOTO_MAX_TOTAL_PIXELS"],
     )
 
 

@@ -142,7 +142,7 @@ def create_location(actor: User, body: LocationCreateBody) -> Location:
             unit = found
     if errors:
         raise Invalid(errors)
-    existing = activities.find_location(name, body.regency)
+    existing = activities.find_location(name, body.regency, within=actor)
     if existing is not None:
         raise Conflict(_("This place is already registered (location %(id)d).", id=existing.id))
     assert kind is not None

@@ -358,7 +358,9 @@ def read_xlsx(
     Values come back as Python types: ``str``, ``int``/``float``, ``datetime.date`` for date-only cells
     (openpyxl gives a midnight ``datetime``), ``datetime.datetime``, ``datetime.time``, ``bool`` or ``None``.
     Formulas are read as their cached values (``data_only``), never as formula text. Trailing empty columns
-    and fully empty rows are dropped. More than ``max_rows`` data rows raise ``ValueError`` (an upload limit).
+    and fully empty rows are dropped. More than ``max_rows`` data rows raise ``ValueError`` (an upload limit);
+    rows are counted before blank ones are dropped (with the header, at most ``max_rows + 1`` rows are read),
+    so a sheet of a million blank rows stops early instead of being walked to its end.
     """
     if isinstance(source, bytes):
         source = io.BytesIO(source)
@@ -367,7 +369,11 @@ def read_xlsx(
         ws = wb[sheet] if sheet is not None else wb.worksheets[0]
         header: tuple[str, ...] | None = None
         rows: list[tuple[Any, ...]] = []
+        read = 0
         for raw in ws.iter_rows():
+            read += 1
+            if max_rows is not None and read > max_rows + 1:
+                raise ValueError(f"more than {max_rows} rows")
             values = []
             for cell in raw:
                 value = getattr(cell, "value", None)

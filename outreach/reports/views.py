@@ -6,6 +6,7 @@ from the database cursor, XLSX is written (write-only mode) to a spooled tempora
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import tempfile
@@ -32,7 +33,7 @@ from flask_login import current_user
 from outreach import download_audit
 from outreach.exports.tabular import write_csv, write_xlsx
 from outreach.extensions import db
-from outreach.i18n import current_language
+from outreach.i18n import current_language, enum_label
 from outreach.models import ActivityStatus, Programme, ReportSection, Role
 from outreach.models.types import parse_id
 from outreach.reports import bp
@@ -311,13 +312,23 @@ def import_preview() -> Any:
         batches = imports.list_batches(current_user)
         counts = {b.id: imports.batch_activity_count(b) for b in batches}
         return render_template("reports/imports.html", form=form, batches=batches, counts=counts), 422
-    content = form.file.data.read()
+    with form.file.data.stream as upload:  # closed now, not left to the garbage collector
+        content = upload.read()
+    try:
+        result = imports.check(current_user, content)
+    except imports.WorkbookTooLarge as exc:
+        db.session.rollback()
+        form.file.errors = [exc.message]
+        batches = imports.list_batches(current_user)
+        counts = {b.id: imports.batch_activity_count(b) for b in batches}
+        return render_template("reports/imports.html", form=form, batches=batches, counts=counts), 413
+    db.session.rollback()
+    # Kept for the confirmation, with its digest: confirm re-reads this very copy, under the same limits.
     token = secrets.token_hex(16)
     folder = _import_dir()
     (folder / f"{token}.xlsx").write_bytes(content)
+    (folder / f"{token}.sha256").write_text(hashlib.sha256(content).hexdigest())
     (folder / f"{token}.name").write_text(Path(form.file.data.filename or "import.xlsx").name[:200])
-    result = imports.check(current_user, content)
-    db.session.rollback()
     confirm = ImportConfirmForm(data={"token": token, "mode": "all"})
     return render_template("reports/import_preview.html", result=result, confirm=confirm)
 
@@ -334,8 +345,13 @@ def import_confirm() -> Any:
         flash(_("That upload has expired; upload the file again."), "warning")
         return redirect(url_for("reports.imports_index"))
     name_file = folder / f"{form.token.data}.name"
+    digest_file = folder / f"{form.token.data}.sha256"
     filename = name_file.read_text() if name_file.is_file() else "import.xlsx"
-    result, outcome = imports.run(current_user, path.read_bytes(), filename, mode=form.mode.data)  # type: ignore[arg-type]
+    content = path.read_bytes()
+    if not digest_file.is_file() or digest_file.read_text() != hashlib.sha256(content).hexdigest():
+        flash(_("That upload has expired; upload the file again."), "warning")
+        return redirect(url_for("reports.imports_index"))
+    result, outcome = imports.run(current_user, content, filename, mode=form.mode.data)  # type: ignore[arg-type]
     if outcome.batch is None:
         db.session.rollback()
         flash(_("Nothing was imported: correct the errors and upload the file again."), "danger")
@@ -343,6 +359,7 @@ def import_confirm() -> Any:
     db.session.commit()
     path.unlink(missing_ok=True)
     name_file.unlink(missing_ok=True)
+    digest_file.unlink(missing_ok=True)
     flash(_("%(n)d activities imported (%(s)d skipped).", n=outcome.created, s=outcome.skipped), "success")
     return redirect(url_for("reports.imports_index"))
 
@@ -350,7 +367,17 @@ def import_confirm() -> Any:
 @bp.route("/imports/<int:batch_id>/undo", methods=["POST"])
 @role_required(*IMPORTERS)
 def import_undo(batch_id: int) -> Any:
-    count = imports.undo_batch(current_user, batch_id)
+    undo = imports.undo_batch(current_user, batch_id)
     db.session.commit()
-    flash(_("Import undone: %(n)d activities deleted.", n=count), "success")
+    flash(_("Import undone: %(n)d activities deleted.", n=len(undo.deleted)), "success")
+    if undo.skipped:
+        listed = ", ".join(f"#{a_id} ({enum_label(ActivityStatus(status))})" for a_id, status in undo.skipped)
+        flash(
+            _(
+                "Not deleted, as you could not delete them one by one: %(list)s. "
+                "An administrator can finish undoing this import.",
+                list=listed,
+            ),
+            "warning",
+        )
     return redirect(url_for("reports.imports_index"))

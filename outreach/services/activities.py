@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import Select, false, func, literal, or_, select
@@ -177,12 +178,31 @@ def can_submit(user: User, activity: Activity) -> bool:
     return can_edit(user, activity)
 
 
-def can_verify(user: User, activity: Activity) -> bool:
+def can_return(user: User, activity: Activity) -> bool:
     return (
         user.role in VERIFIER_ROLES
         and activity.status is ActivityStatus.SUBMITTED
         and activity.deleted_at is None
     )
+
+
+def can_verify(user: User, activity: Activity) -> bool:
+    return can_return(user, activity) and (not is_own(user, activity) or self_verification_allowed())
+
+
+def is_own(user: User, activity: Activity) -> bool:
+    """A commander who recorded the activity or leads it (four-eyes: they may not verify it themselves).
+
+    Administrators are not bound: they act for the whole force and can restore or undo anything anyway."""
+    return user.role is Role.COMMANDER and (
+        activity.created_by_id == user.id
+        or (user.person_id is not None and activity.leader_person_id == user.person_id)
+    )
+
+
+def self_verification_allowed() -> bool:
+    """``OUTREACH_ALLOW_SELF_VERIFY``: for units too small to have a second commander; every use is audited."""
+    return bool(current_app.config.get("OUTREACH_ALLOW_SELF_VERIFY", False))
 
 
 def can_reopen(user: User, activity: Activity) -> bool:
@@ -488,10 +508,16 @@ def verify_activity(actor: User, activity: Activity) -> Activity:
     _require_visible(actor, activity)
     if actor.role not in VERIFIER_ROLES:
         raise Forbidden(_("Only a commander can verify activities."))
+    own = is_own(actor, activity)
+    if own and not self_verification_allowed():
+        raise Forbidden(
+            _("You recorded or lead this activity: another commander must verify it (four-eyes rule).")
+        )
     if not can_verify(actor, activity):
         raise Conflict(_("Only a submitted activity can be verified."))
     with rollups.tracking([activity]):
-        _transition(actor, activity, ActivityStatus.VERIFIED, "verify")
+        # Allowed by OUTREACH_ALLOW_SELF_VERIFY: the audit entry says so.
+        _transition(actor, activity, ActivityStatus.VERIFIED, "verify", "self-verification" if own else "")
         activity.verified_at = utcnow()
         activity.verified_by_id = actor.id
         _flush_versioned()
@@ -503,7 +529,7 @@ def return_activity(actor: User, activity: Activity, comment: str) -> Activity:
     _require_visible(actor, activity)
     if actor.role not in VERIFIER_ROLES:
         raise Forbidden(_("Only a commander can return activities."))
-    if not can_verify(actor, activity):
+    if not can_return(actor, activity):
         raise Conflict(_("Only a submitted activity can be returned."))
     comment = comment.strip()
     if not comment:
@@ -662,6 +688,8 @@ def _validate(actor: User, data: ActivityInput, existing: Activity | None) -> _R
 
     leader_rank = _check_person(data.leader, "leader", errors)
     officer_ranks = [_check_person(o, f"officers.{i}", errors) for i, o in enumerate(data.officers)]
+    if unit is not None:
+        _check_person_links(data, unit, existing, errors)
 
     locations = _check_visits(actor, data.visits, errors)
     message_links = _check_messages(data, errors)
@@ -731,6 +759,26 @@ def _check_person(person: PersonInput, path: str, errors: dict[str, str]) -> str
     if len(person.position) > 160:
         errors[f"{path}.position"] = _("At most %(n)d characters.", n=160)
     return rank
+
+
+def _check_person_links(
+    data: ActivityInput, unit: Unit, existing: Activity | None, errors: dict[str, str]
+) -> None:
+    """A linked person (leader or officer ``person_id``) must belong to the activity's unit or a unit below.
+
+    Unknown and foreign ids get the same message, so the answer reveals nothing about other units. A link
+    the activity already holds stays allowed (the person may have moved since)."""
+    kept: set[int] = set()
+    if existing is not None:
+        kept = {pid for pid in (existing.leader_person_id, *(o.person_id for o in existing.officers)) if pid}
+    links = [("leader", data.leader.person_id)]
+    links += [(f"officers.{i}", o.person_id) for i, o in enumerate(data.officers)]
+    for path, person_id in links:
+        if person_id is None or person_id in kept:
+            continue
+        person = db.session.get(Person, person_id)
+        if person is None or not is_within(person.unit, unit):
+            errors[f"{path}.person_id"] = _("Unknown person, or a person outside the activity's unit.")
 
 
 def _check_count(value: Any, path: str, errors: dict[str, str]) -> None:
@@ -845,7 +893,7 @@ def _resolve_inline_location(
     if not ok:
         return None
     assert kind is not None
-    existing = find_location(name, new.regency)
+    existing = find_location(name, new.regency, within=actor)
     if existing is not None:
         return existing
     return build_location(new, kind, actor.unit_id)
@@ -867,9 +915,14 @@ def build_location(data: LocationInput, kind: LocationKind, unit_id: int | None)
     )
 
 
-def find_location(name: str, regency: str) -> Location | None:
-    """A registered location with the same name and regency (case-insensitive), used to avoid duplicates."""
-    query = select(Location).where(func.lower(Location.name) == " ".join(name.split()).lower())
+def find_location(name: str, regency: str, *, within: User) -> Location | None:
+    """A registered location with the same name and regency (case-insensitive), used to avoid duplicates.
+
+    Only places in ``within``'s area count (:func:`_area_condition`): another unit's place is never
+    returned, reused or named; outside the area a new place is registered instead."""
+    query = select(Location).where(
+        func.lower(Location.name) == " ".join(name.split()).lower(), _area_condition(within)
+    )
     if regency.strip():
         query = query.where(func.lower(Location.regency) == regency.strip().lower())
     else:

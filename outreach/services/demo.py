@@ -423,7 +423,8 @@ def _seed_story(
     )
     activity = svc.create_activity(staff, data)
     svc.submit_activity(staff, activity)
-    svc.verify_activity(accounts["kasat.blora"], activity)
+    # Led by the Kasat Binmas herself (kasat.blora's person): four-eyes, so another verifies it.
+    svc.verify_activity(accounts["admin"], activity)
 
 
 _PARCEL_KINDS = {"bakti_sosial"}

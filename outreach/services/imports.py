@@ -9,18 +9,24 @@ unit, missing location, unknown kind …), then validates each activity with ``a
 inside a SAVEPOINT that is rolled back, so every domain rule applies and nothing is written. Duplicates (same
 unit, date and location, in the database or earlier in the file) are flagged as warnings. :func:`run` writes:
 all or nothing by default, or only the valid activities; every created activity carries the ImportBatch, the
-batch is audited, and :func:`undo_batch` soft-deletes all of its activities at once.
+batch is audited, and :func:`undo_batch` soft-deletes the activities the actor could delete one by one.
+
+Untrusted workbooks are bounded before openpyxl sees them (:func:`inspect_workbook`): the zip's central
+directory gives the number of parts and their uncompressed sizes, and a streaming XML scan (no tree is
+built) counts rows (blank ones included), cells and columns and measures every text before anything is parsed.
 """
 
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from io import BytesIO
 from typing import Any, Literal
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -41,10 +47,10 @@ from outreach.models import (
 )
 from outreach.services import activities as svc
 from outreach.services import audit, rollups
-from outreach.services.errors import Conflict, Forbidden, Invalid, NotFound
+from outreach.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from outreach.services.exports import MESSAGE_SEPARATOR, VISIT_KEYS, column, header_aliases
 from outreach.services.reports import find_programme
-from outreach.services.scope import get_unit_in_scope, is_within
+from outreach.services.scope import get_unit_in_scope, is_within, subtree_ids_query
 
 IMPORTER_ROLES = frozenset({Role.STAFF, Role.COMMANDER, Role.ADMIN})
 MAX_ROWS = 5_000
@@ -54,6 +60,172 @@ Mode = Literal["all", "valid"]
 TEMPLATE_KEYS = tuple(k for k in VISIT_KEYS if k not in ("unit_name", "kind_label", "location_kind_label"))
 REQUIRED_KEYS = ("date", "unit_code", "kind", "leader_rank", "leader_name", "location_name", "location_kind")
 _INT_KEYS = ("parcels", "beneficiaries")
+
+
+# ------------------------------------------------------------------------------------------- limits
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an uploaded workbook may hold; checked on the zip and a streaming scan before any parsing."""
+
+    rows: int = MAX_ROWS  # data rows, blank rows included (the header row comes on top)
+    columns: int = 100
+    cells: int = 250_000
+    parts: int = 100  # files in the zip
+    unpacked_bytes: int = 50 * 1024 * 1024  # the sum of the parts' uncompressed sizes
+    text_chars: int = 32_767  # the longest text (a shared string or an inline one); Excel's own cell limit
+
+    @classmethod
+    def from_config(cls, config: Any) -> Limits:
+        """``OUTREACH_IMPORT_MAX_ROWS`` etc. override the defaults (tests use small ones)."""
+        defaults = cls()
+        return cls(
+            **{
+                name: int(config.get(f"OUTREACH_IMPORT_MAX_{name.upper()}", getattr(defaults, name)))
+                for name in ("rows", "columns", "cells", "parts", "unpacked_bytes", "text_chars")
+            }
+        )
+
+
+class NotAWorkbook(ValueError):
+    """The upload is not a workbook we accept (e.g. a part declares a DTD)."""
+
+
+class WorkbookTooLarge(DomainError):
+    """The upload exceeds one of :class:`Limits`; the message names the limit. Nothing was parsed."""
+
+    code = "too_large"
+    status = 413
+
+
+def current_limits() -> Limits:
+    return Limits.from_config(current_app.config)
+
+
+_CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d*)")
+
+
+def _column_number(ref: str) -> int:
+    """``AB12`` → 28 (0 when ``ref`` does not start with a column name)."""
+    match = _CELL_REF.match(ref)
+    if not match:
+        return 0
+    number = 0
+    for ch in match[1].upper():
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+class _Scan:
+    """A streaming expat scan of one XML part: no tree, memory bounded by one read chunk.
+
+    Counts ``row`` and ``c`` elements, reads the row numbers, cell references and the ``dimension`` the
+    sheet declares (openpyxl pads rows and columns up to those), and measures every run of text. Refuses
+    any DTD (a workbook never has one: no entity expansion, no external entities)."""
+
+    def __init__(self, limits: Limits) -> None:
+        from xml.parsers import expat
+
+        self.limits = limits
+        self.rows = 0
+        self.cells = 0
+        self.text = 0
+        self.parser = expat.ParserCreate()
+        self.parser.buffer_text = True
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.CharacterDataHandler = self.chars
+        self.parser.StartDoctypeDeclHandler = self.doctype
+        self.parser.EntityDeclHandler = self.doctype
+
+    def feed(self, data: bytes, final: bool = False) -> None:
+        self.parser.Parse(data, final)
+
+    def doctype(self, *_args: Any) -> None:
+        raise NotAWorkbook("DTD in a workbook part")
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        self.text = 0
+        local = name.rsplit(":", 1)[-1]
+        if local == "row":
+            self.rows += 1
+            if self.rows > self.limits.rows + 1 or self.beyond_last_row(attrs.get("r", "")):
+                raise self.too_many_rows()
+        elif local == "c":
+            self.cells += 1
+            if self.cells > self.limits.cells:
+                raise WorkbookTooLarge(_("The workbook has more than %(n)d cells.", n=self.limits.cells))
+            if _column_number(attrs.get("r", "")) > self.limits.columns:
+                raise self.too_many_columns()
+        elif local == "dimension":
+            for corner in attrs.get("ref", "").split(":"):
+                match = _CELL_REF.match(corner)
+                if match and self.beyond_last_row(match[2]):
+                    raise self.too_many_rows()
+                if _column_number(corner) > self.limits.columns:
+                    raise self.too_many_columns()
+
+    def end(self, _name: str) -> None:
+        self.text = 0
+
+    def beyond_last_row(self, number: str) -> bool:
+        """A row number past the header plus ``rows`` (a digit string too long for ``int`` is past it too)."""
+        return number.isdigit() and (len(number) > 9 or int(number) > self.limits.rows + 1)
+
+    def chars(self, data: str) -> None:
+        self.text += len(data)
+        if self.text > self.limits.text_chars:
+            raise WorkbookTooLarge(
+                _("The workbook holds a text longer than %(n)d characters.", n=self.limits.text_chars)
+            )
+
+    def too_many_rows(self) -> WorkbookTooLarge:
+        return WorkbookTooLarge(
+            _("The file has more than %(n)d rows (blank rows count too).", n=self.limits.rows)
+        )
+
+    def too_many_columns(self) -> WorkbookTooLarge:
+        return WorkbookTooLarge(_("The workbook has more than %(n)d columns.", n=self.limits.columns))
+
+
+def inspect_workbook(content: bytes, limits: Limits) -> None:
+    """Raise :class:`WorkbookTooLarge` when the workbook exceeds ``limits``, before anything parses it.
+
+    The central directory gives each part's uncompressed size, and Python's zipfile never inflates a part
+    past that size (a part that lies fails its CRC check), so the sums below bound the work that follows.
+    A file that is not a zip, or a part whose XML is broken, is left for the parser to report as "not a
+    workbook" (the other parts are still scanned).
+    """
+    try:
+        archive = zipfile.ZipFile(BytesIO(content))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > limits.parts:
+            raise WorkbookTooLarge(_("The workbook has more than %(n)d parts.", n=limits.parts))
+        if sum(info.file_size for info in infos) > limits.unpacked_bytes:
+            raise WorkbookTooLarge(
+                _(
+                    "The workbook unpacks to more than %(mb)s MB.",
+                    mb=f"{limits.unpacked_bytes / 1_048_576:.0f}",
+                )
+            )
+        cells = 0
+        for info in infos:  # every part, whatever its name: a relationship may point anywhere
+            scan = _Scan(replace(limits, cells=limits.cells - cells))
+            try:
+                with archive.open(info) as stream:
+                    while chunk := stream.read(64 * 1024):
+                        scan.feed(chunk)
+                    scan.feed(b"", final=True)
+            except (WorkbookTooLarge, NotAWorkbook):
+                raise
+            except Exception:  # noqa: BLE001, S112 - broken XML or zip data: the parser reports it if it needs it
+                continue
+            finally:
+                cells += scan.cells
 
 
 @dataclass
@@ -344,19 +516,32 @@ def require_importer(user: User) -> None:
         raise Forbidden(_("Your role cannot import activities."))
 
 
-def check(actor: User, content: bytes, *, default_programme: Programme | None = None) -> Check:
-    """Parse and validate a workbook without writing anything (see the module docstring)."""
+def check(
+    actor: User,
+    content: bytes,
+    *,
+    default_programme: Programme | None = None,
+    limits: Limits | None = None,
+) -> Check:
+    """Parse and validate a workbook without writing anything (see the module docstring).
+
+    Raises :class:`WorkbookTooLarge` (413, naming the limit) before parsing a workbook beyond ``limits``
+    (default: the app's config)."""
     require_importer(actor)
+    limits = limits or current_limits()
     try:
-        sheet = read_xlsx(content, max_rows=MAX_ROWS)
+        inspect_workbook(content, limits)
+        sheet = read_xlsx(content, max_rows=limits.rows)
+    except WorkbookTooLarge:
+        raise
+    except NotAWorkbook:
+        return Check([], [RowError(0, "", _("Not an XLSX workbook."))], [], 0)
     except ValueError as exc:
-        msg = str(exc)
-        text = (
-            _("The file has more than %(n)d rows.", n=MAX_ROWS)
-            if "rows" in msg
-            else _("Not an XLSX workbook.")
-        )
-        return Check([], [RowError(0, "", text)], [], 0)
+        if "rows" in str(exc):
+            raise WorkbookTooLarge(
+                _("The file has more than %(n)d rows (blank rows count too).", n=limits.rows)
+            ) from None
+        return Check([], [RowError(0, "", _("Not an XLSX workbook."))], [], 0)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
         return Check([], [RowError(0, "", _("Not an XLSX workbook."))], [], 0)
     mapping, header_errors = _header(sheet.header)
@@ -381,7 +566,8 @@ def check(actor: User, content: bytes, *, default_programme: Programme | None = 
     for group in order:
         if not group.errors:
             _validate_with_service(actor, group)
-    _flag_duplicates(order)
+    _flag_duplicates(actor, order)
+    _flag_unverifiable(actor, order)
     errors = sorted((e for g in order for e in g.errors), key=lambda e: (e.row, e.column))
     warnings = sorted((w for g in order for w in g.duplicates), key=lambda e: e.row)
     if not sheet.rows:
@@ -405,12 +591,20 @@ def _validate_with_service(actor: User, group: Group) -> None:
         savepoint.rollback()
 
 
-def _flag_duplicates(groups: list[Group]) -> None:
-    """Same unit, date and location as an existing activity, or as an earlier activity in the file."""
+def _flag_duplicates(actor: User, groups: list[Group]) -> None:
+    """Same unit, date and location as an existing activity, or as an earlier activity in the file.
+
+    Only for rows whose unit the actor may use, and only among activities of the actor's own subtree: a
+    warning never names (or hints at) another unit's activity."""
     seen: dict[tuple[str, date, str], int] = {}
+    in_area: dict[str, bool] = {}
     for group in groups:
         data = group.data
-        if data is None or data.occurred_on is None:
+        if data is None or data.occurred_on is None or not data.unit_code:
+            continue
+        if data.unit_code not in in_area:
+            in_area[data.unit_code] = get_unit_in_scope(actor, data.unit_code) is not None
+        if not in_area[data.unit_code]:
             continue
         for rownum, visit in zip(group.rows, data.visits, strict=False):
             if visit.location is None or not visit.location.name:
@@ -431,6 +625,7 @@ def _flag_duplicates(groups: list[Group]) -> None:
                 .where(
                     Activity.deleted_at.is_(None),
                     Activity.occurred_on == data.occurred_on,
+                    Activity.unit_id.in_(subtree_ids_query(actor.unit)),
                     Activity.unit.has(code=data.unit_code),
                     func.lower(Location.name) == visit.location.name.lower(),
                 )
@@ -444,6 +639,26 @@ def _flag_duplicates(groups: list[Group]) -> None:
                         _("Activity %(id)d already records this unit, date and location.", id=existing),
                     )
                 )
+
+
+def _flag_unverifiable(actor: User, groups: list[Group]) -> None:
+    """A row marked "verified" that the actor may not verify is imported as submitted; say so up front.
+
+    The importer is the activity's author, so the four-eyes rule (:func:`activities.self_verification`)
+    applies as in the form: a commander's own import cannot be verified by that commander."""
+    for group in groups:
+        if group.status != "verified" or group.data is None:
+            continue
+        if actor.role not in svc.VERIFIER_ROLES:
+            message = _("Your role cannot verify: this activity will be imported as submitted.")
+        elif not svc.self_verification_allowed():
+            message = _(
+                "You cannot verify an activity you record yourself: it will be imported as submitted, "
+                "for another commander to verify."
+            )
+        else:
+            continue
+        group.duplicates.append(RowError(group.rows[0], "status", message))
 
 
 # ------------------------------------------------------------------------------------------- import & undo
@@ -474,7 +689,7 @@ def run(
         activity.import_batch_id = batch.id
         if group.status in ("submitted", "verified"):
             svc.submit_activity(actor, activity)
-            if group.status == "verified" and actor.role in svc.VERIFIER_ROLES:
+            if group.status == "verified" and svc.can_verify(actor, activity):
                 svc.verify_activity(actor, activity)
     db.session.flush()
     audit.record(
@@ -512,8 +727,20 @@ def batch_activity_count(batch: ImportBatch) -> int:
     )
 
 
-def undo_batch(actor: User, batch_id: int) -> int:
-    """Soft-delete every activity of the batch (whatever its status); audited. Returns how many."""
+@dataclass(frozen=True)
+class Undo:
+    """What :func:`undo_batch` did: the activities deleted and those it left (with their status)."""
+
+    deleted: list[int]
+    skipped: list[tuple[int, str]]
+
+
+def undo_batch(actor: User, batch_id: int) -> Undo:
+    """Soft-delete the batch's activities the actor could delete one by one (:func:`activities.can_delete`:
+    for staff and commanders only drafts and returned ones); the others are skipped and listed. Audited.
+
+    The batch counts as undone only once nothing of it is left, so a commander or an administrator can
+    finish what staff could not."""
     require_importer(actor)
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None or not (
@@ -526,20 +753,25 @@ def undo_batch(actor: User, batch_id: int) -> int:
     now = utcnow()
     activities = list(
         db.session.scalars(
-            select(Activity).where(Activity.import_batch_id == batch.id, Activity.deleted_at.is_(None))
+            select(Activity)
+            .where(Activity.import_batch_id == batch.id, Activity.deleted_at.is_(None))
+            .order_by(Activity.id)
         )
     )
-    with rollups.tracking(activities):
-        for activity in activities:
+    deletable = [a for a in activities if svc.can_view(actor, a) and svc.can_delete(actor, a)]
+    skipped = [(a.id, a.status.value) for a in activities if a not in deletable]
+    with rollups.tracking(deletable):
+        for activity in deletable:
             activity.deleted_at = now
             activity.deleted_by_id = actor.id
-        batch.undone_at = now
+        if not skipped:
+            batch.undone_at = now
     audit.record(
         actor,
         "undo_import",
         "import_batch",
         batch.id,
         unit_id=actor.unit_id,
-        changes={"activities": [a.id for a in activities]},
+        changes={"activities": [a.id for a in deletable], "skipped": [a_id for a_id, _s in skipped]},
     )
-    return len(activities)
+    return Undo(deleted=[a.id for a in deletable], skipped=skipped)

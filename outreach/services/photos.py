@@ -57,10 +57,23 @@ class Prepared:
     height: int
 
 
-def prepare(uploads: list[Upload], *, max_bytes: int, max_pixels: int) -> list[Prepared]:
-    """Check and re-encode every upload; one message per refused file, all raised together."""
-    prepared: list[Prepared] = []
+def prepare(
+    uploads: list[Upload],
+    *,
+    max_bytes: int,
+    max_pixels: int,
+    max_files: int = 10,
+    max_total_pixels: int = 150_000_000,
+) -> list[Prepared]:
+    """Check and re-encode every upload; one message per refused file, all raised together.
+
+    The request as a whole is bounded before any pixel is decoded: at most ``max_files`` files, and at most
+    ``max_total_pixels`` summed over them, read from each file's header (Pillow's ``open`` is lazy)."""
+    if len(uploads) > max_files:
+        raise Invalid({"photos": _("At most %(n)d photos at a time.", n=max_files)})
+    received: list[tuple[str, bytes]] = []
     problems: list[str] = []
+    total_pixels = 0
     for upload in uploads:
         name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
         # Control characters (NUL above all: PostgreSQL refuses it in text) never reach the database.
@@ -73,6 +86,19 @@ def prepare(uploads: list[Upload], *, max_bytes: int, max_pixels: int) -> list[P
                 _("%(name)s is larger than %(mb)s MB.", name=name, mb=f"{max_bytes / 1_048_576:.0f}")
             )
             continue
+        total_pixels += _header_pixels(raw)
+        received.append((name, raw))
+    if total_pixels > max_total_pixels:
+        raise Invalid(
+            {
+                "photos": _(
+                    "These photos hold more than %(n)s million pixels together: send fewer at a time.",
+                    n=f"{max_total_pixels / 1_000_000:.0f}",
+                )
+            }
+        )
+    prepared: list[Prepared] = []
+    for name, raw in received:
         try:
             prepared.append(_reencode(name, raw, max_pixels))
         except _Refused as refused:
@@ -80,6 +106,18 @@ def prepare(uploads: list[Upload], *, max_bytes: int, max_pixels: int) -> list[P
     if problems:
         raise Invalid({"photos": " ".join(problems)})
     return prepared
+
+
+def _header_pixels(raw: bytes) -> int:
+    """Width × height from the file's header, decoding nothing (0 when unreadable: refused later)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(raw)) as opened:
+                width, height = opened.size
+    except Exception:  # noqa: BLE001 - not an image, or a bomb Pillow refuses outright: _reencode says which
+        return 0
+    return max(width, 0) * max(height, 0)
 
 
 class _Refused(Exception):

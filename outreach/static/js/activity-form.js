@@ -128,7 +128,7 @@
       .then(function (found) {
         var keep = select.value;
         var first = select.options[0];
-        select.innerHTML = "";
+        while (select.firstChild) { select.removeChild(select.firstChild); }  // no innerHTML anywhere
         select.appendChild(first);
         found.forEach(function (loc) {
           var opt = document.createElement("option");
@@ -136,7 +136,8 @@
           opt.textContent = loc.address ? loc.name + " (" + loc.address + ")" : loc.name;
           select.appendChild(opt);
         });
-        if (keep && select.querySelector("option[value='" + keep + "']")) { select.value = keep; }
+        var kept = Array.prototype.some.call(select.options, function (o) { return o.value === keep; });
+        if (keep && kept) { select.value = keep; }
         else if (found.length === 1) { select.value = String(found[0].id); }
         updateTotals();
       })

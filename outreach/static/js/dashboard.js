@@ -66,7 +66,10 @@
       popup.appendChild(document.createElement("br"));
       popup.appendChild(document.createTextNode(numberFormat.format(p.visits) + " " + (labels.visits_at || "")));
       marker.bindPopup(popup);
-      marker.bindTooltip(p.name);
+      // Leaflet reads a string as HTML: give it a text node, so a place name is always shown as text.
+      var tip = document.createElement("span");
+      tip.textContent = p.name;
+      marker.bindTooltip(tip);
       bounds.push([p.latitude, p.longitude]);
     });
     if (bounds.length === 1) {
