@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from outreach.api import bp as api_bp
     from outreach.auth import bp as auth_bp
     from outreach.dashboard import bp as dashboard_bp
+    from outreach.regions import bp as regions_bp
     from outreach.reports import bp as reports_bp
 
     app.register_blueprint(auth_bp)
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(regions_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -21,6 +21,7 @@ from outreach.models import (
     Indicator,
     ItemKind,
     KamtibmasMessage,
+    Location,
     LocationKind,
     PartnerKind,
     Person,
@@ -33,7 +34,7 @@ from outreach.models import (
     User,
     normalize_rank,
 )
-from outreach.services import audit, rollups
+from outreach.services import audit, regions, rollups
 from outreach.services.errors import Duplicate, Invalid, NotFound
 from outreach.services.scope import is_within, set_path
 
@@ -627,3 +628,71 @@ def audit_facets() -> tuple[list[str], list[str]]:
     entity = AuditEntry.entity_type
     entities = list(db.session.scalars(select(entity).distinct().order_by(entity)))
     return actions, entities
+
+
+# --------------------------------------------------------------------------- location registry (regions)
+
+
+@dataclass
+class LocationEditInput:
+    """What the admin registry changes on a place: its name and its regions (names and/or codes)."""
+
+    name: str
+    village: str = ""
+    district: str = ""
+    regency: str = ""
+    province: str = ""
+    village_code: str = ""
+    district_code: str = ""
+    regency_code: str = ""
+    province_code: str = ""
+
+
+def locations_registry_query(actor: User, q: str = "", *, unmatched: bool = False) -> Select[Any]:
+    """The registry in the admin's area (``q`` as the location picker searches); ``unmatched``: only the places
+    with a region name that matched no Kemendagri region."""
+    from outreach.services.activities import locations_query
+
+    query = locations_query(actor, q)
+    if unmatched:
+        query = query.where(Location.is_region_unmatched.is_(True))
+    return query
+
+
+def get_registry_location(actor: User, location_id: int) -> Location:
+    """A place of the admin's area, or NotFound."""
+    query = locations_registry_query(actor).where(Location.id == location_id)
+    location: Location | None = db.session.scalars(query).first()
+    if location is None:
+        raise NotFound(_("Unknown location."))
+    return location
+
+
+def _location_snapshot(location: Location) -> dict[str, Any]:
+    fields = ["name"] + [f"{f}{suffix}" for f in regions.FIELD_LEVELS for suffix in ("", "_code")]
+    return {f: getattr(location, f) for f in fields} | {"region_unmatched": location.is_region_unmatched}
+
+
+def update_location(actor: User, location: Location, data: LocationEditInput) -> Location:
+    """Rename a place and (re)place its regions: codes where names or picked codes match, the flag otherwise."""
+    from outreach.services.activities import apply_placement
+
+    errors: dict[str, str] = {}
+    name = " ".join(data.name.split())
+    if not name:
+        errors["name"] = _("Enter the name of the place.")
+    placement = regions.place(
+        {f: getattr(data, f) for f in regions.FIELD_LEVELS},
+        {f: getattr(data, f"{f}_code") for f in regions.FIELD_LEVELS},
+        errors,
+    )
+    if errors:
+        raise Invalid(errors)
+    before = _location_snapshot(location)
+    location.name = name
+    apply_placement(location, placement)
+    db.session.flush()
+    changes = audit.diff(before, _location_snapshot(location))
+    if changes:
+        audit.record(actor, "update", "location", location.id, unit_id=location.unit_id, changes=changes)
+    return location
