@@ -696,3 +696,52 @@ def update_location(actor: User, location: Location, data: LocationEditInput) ->
     if changes:
         audit.record(actor, "update", "location", location.id, unit_id=location.unit_id, changes=changes)
     return location
+
+
+@dataclass
+class PlacingReport:
+    placed: int = 0
+    unmatched: int = 0
+
+
+def place_unplaced_locations(actor: User | None = None) -> PlacingReport:
+    """Give Kemendagri codes to the places registered before codes existed (every code empty, not flagged):
+    each name that matches gets its code and official spelling, the others are kept and flagged for an admin.
+    Idempotent: a place once placed (or flagged) is not looked at again."""
+    from outreach.services.activities import apply_placement
+
+    report = PlacingReport()
+    unplaced = (
+        select(Location.id)
+        .where(
+            Location.province_code.is_(None),
+            Location.regency_code.is_(None),
+            Location.district_code.is_(None),
+            Location.village_code.is_(None),
+            Location.is_region_unmatched.is_(False),
+        )
+        .order_by(Location.id)
+    )
+    ids = list(db.session.scalars(unplaced))
+    for start in range(0, len(ids), 500):
+        for location in db.session.scalars(select(Location).where(Location.id.in_(ids[start : start + 500]))):
+            names = {f: getattr(location, f) or "" for f in regions.FIELD_LEVELS}
+            if not any(names.values()):
+                continue
+            placement = regions.place(names, {}, {})
+            apply_placement(location, placement)
+            if placement.is_unmatched:
+                report.unmatched += 1
+            else:
+                report.placed += 1
+        db.session.flush()
+    if report.placed or report.unmatched:
+        audit.record(
+            actor,
+            "update",
+            "location",
+            None,
+            changes={"placed": report.placed, "unmatched": report.unmatched},
+            comment="regions place-locations",
+        )
+    return report

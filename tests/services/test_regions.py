@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from outreach.services import regions
@@ -113,3 +115,33 @@ def test_place_rejects_bad_codes():
     errors.clear()
     regions.place({}, {"village": "99.99.99.9999"}, errors)
     assert set(errors) == {"village_code"}
+
+
+def test_cli_places_locations_registered_before_codes(runner, world):
+    from sqlalchemy import select
+
+    from outreach.extensions import db
+    from outreach.models import Location
+    from tests import factories
+
+    known = factories.make_location(
+        "Ponpes Lama", unit=world.u("POLSEK-A1X"), village="Kunden", district="Blora"
+    )
+    unknown = factories.make_location("Panti Lama", "panti_asuhan", world.u("POLSEK-A1X"), district="Kec A1x")
+    db.session.commit()
+    result = runner.invoke(args=["regions", "place-locations"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert known.village_code == "33.16.09.1015"
+    assert not known.is_region_unmatched
+    assert unknown.regency_code == "33.16"  # "Kabupaten Blora" (the factory's regency) matched
+    assert unknown.district == "Kec A1x"  # kept as written
+    assert unknown.is_region_unmatched
+    flagged = db.session.scalars(select(Location).where(Location.is_region_unmatched.is_(True))).all()
+    placed, unmatched = (int(n) for n in re.findall(r"\d+", result.output))
+    assert unmatched == len(flagged)
+    assert placed >= 1
+    again = runner.invoke(args=["regions", "place-locations"])
+    assert again.output.startswith("0 place(s) placed, 0 flagged")  # idempotent
+    found = runner.invoke(args=["regions", "search", "kunden", "--level", "4"])
+    assert "33.16.09.1015\tKunden, Blora, Kabupaten Blora, Jawa Tengah" in found.output
