@@ -24,6 +24,9 @@
   function listFor(input) {
     var list = lists.get(input);
     if (!list) {
+      /* A row cloned by activity-form.js carries a copy of the original row's list: drop it. */
+      var stale = input.nextElementSibling;
+      if (stale && stale.tagName === "DATALIST") { stale.remove(); }
       counter += 1;
       list = document.createElement("datalist");
       list.id = "region-list-" + counter;
