@@ -276,10 +276,8 @@ def place(
         for level in range(1, len(parts) + 1):
             code = ".".join(parts[:level])
             fld = LEVELS[level]
-            if level in chosen and chosen[level] != code:
-                # A region matched above this one but the deeper match lies elsewhere: cannot happen top-down
-                # (a deeper match is searched inside the region above it); kept defensive.
-                continue
+            # Top-down, every region matched above the deepest one is one of its ancestors (a deeper name is
+            # searched inside it, a deeper code checked against it), so the prefix fills them consistently.
             out_codes[fld] = code
             out_names[fld] = index.names[code]
             if fld in unmatched:
