@@ -112,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     from outreach.auth import bp as auth_bp
     from outreach.dashboard import bp as dashboard_bp
     from outreach.ops import bp as ops_bp
+    from outreach.regions import bp as regions_bp
     from outreach.reports import bp as reports_bp
 
     app.register_blueprint(auth_bp)
@@ -121,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(ops_bp)
+    app.register_blueprint(regions_bp)
 
 
 def _register_cli(app: Flask) -> None:

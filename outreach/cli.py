@@ -565,6 +565,31 @@ def _echo_purge_plan(plan: Any) -> None:
         f"{len(plan.activities)} activities dated before {plan.cutoff.isoformat()}: {plan.contacts} contact(s), "
         f"{plan.partners} partner name(s), {plan.photos} photo(s); {len(plan.location_ids)} place contact(s)."
     )
+regions_cli = AppGroup("regions", help="Kemendagri regions (provinsi, kabupaten/kota, kecamatan, desa).")
+
+
+@regions_cli.command("search")
+@click.argument("query")
+@click.option("--level", type=click.IntRange(1, 4), help="1 province, 2 regency/city, 3 district, 4 village.")
+@click.option("--parent", help="Only inside this region (its code, e.g. 33.16).")
+def regions_search(query: str, level: int | None, parent: str | None) -> None:
+    """Look a region up by name: its code and where it lies."""
+    from outreach.services import regions
+
+    for region in regions.search(query, level=level, parent=parent, limit=20):
+        click.echo(f"{region.code}\t{regions.label(region.code)}")
+
+
+@regions_cli.command("place-locations")
+def regions_place_locations() -> None:
+    """Give Kemendagri codes to the places registered before codes existed (after upgrading to migration
+    0007); names that match no region are kept and flagged in the admin location registry."""
+    from outreach.services import admin
+
+    with writing():
+        report = admin.place_unplaced_locations()
+        db.session.commit()
+    click.echo(f"{report.placed} place(s) placed, {report.unmatched} flagged for an admin.")
 
 
 @click.command("backup")
@@ -838,6 +863,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(privacy_cli)
     app.cli.add_command(units_cli)
     app.cli.add_command(doctor_cmd)
+    app.cli.add_command(regions_cli)
     audit_context.set(AuditContext(ip="cli"))
 
 

@@ -7,7 +7,7 @@ attempts older than the throttle's window be pruned.
 Reviewed by hand: a new table and a nullable column (SQLite's batch mode copies idempotency_keys).
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

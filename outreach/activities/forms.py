@@ -60,9 +60,31 @@ class VisitForm(SubForm):
     location_id = SelectField(_l("Registered location"), coerce=_opt_int, validate_choice=False)
     new_name = StringField(_l("New location: name"), validators=[Optional(), Length(max=200)])
     new_kind = SelectField(_l("Kind of place"), validate_choice=False)
-    new_village = StringField(_l("Village (desa/kelurahan)"), validators=[Optional(), Length(max=120)])
-    new_district = StringField(_l("District (kecamatan)"), validators=[Optional(), Length(max=120)])
-    new_regency = StringField(_l("Regency/city"), validators=[Optional(), Length(max=120)])
+    new_village = StringField(
+        _l("Village (desa/kelurahan)"),
+        validators=[Optional(), Length(max=120)],
+        render_kw={"data-region-level": "4", "autocomplete": "off"},
+    )
+    new_district = StringField(
+        _l("District (kecamatan)"),
+        validators=[Optional(), Length(max=120)],
+        render_kw={"data-region-level": "3", "autocomplete": "off"},
+    )
+    new_regency = StringField(
+        _l("Regency/city"),
+        validators=[Optional(), Length(max=120)],
+        render_kw={"data-region-level": "2", "autocomplete": "off"},
+    )
+    #: Codes of the regions picked from the autocomplete (static/js/regions.js); without it the names are matched.
+    new_village_code = HiddenField(
+        validators=[Optional(), Length(max=13)], render_kw={"data-region-code": "4"}
+    )
+    new_district_code = HiddenField(
+        validators=[Optional(), Length(max=8)], render_kw={"data-region-code": "3"}
+    )
+    new_regency_code = HiddenField(
+        validators=[Optional(), Length(max=5)], render_kw={"data-region-code": "2"}
+    )
     parcels = IntegerField(_l("Paket sembako"), default=0, validators=[Optional()])
     beneficiaries = IntegerField(_l("Beneficiaries"), default=0, validators=[Optional()])
     beneficiary_group = StringField(_l("Beneficiary group"), validators=[Optional(), Length(max=200)])
@@ -237,6 +259,9 @@ def to_input(form: ActivityForm) -> tuple[svc.ActivityInput, RowMap]:
                 village=v.new_village.data or "",
                 district=v.new_district.data or "",
                 regency=v.new_regency.data or "",
+                village_code=v.new_village_code.data or "",
+                district_code=v.new_district_code.data or "",
+                regency_code=v.new_regency_code.data or "",
             )
         visits.append(
             svc.VisitInput(
@@ -382,6 +407,9 @@ _VISIT = {
     "location.village": "new_village",
     "location.district": "new_district",
     "location.regency": "new_regency",
+    "location.village_code": "new_village",
+    "location.district_code": "new_district",
+    "location.regency_code": "new_regency",
     "parcels": "parcels",
     "beneficiaries": "beneficiaries",
     "beneficiary_group": "beneficiary_group",

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -210,3 +211,29 @@ class PersonForm(FlaskForm):
     unit_id = UnitSelectField(_l("Unit"), validators=[DataRequired()])
     is_active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save"))
+
+
+def _region_field(label: Any, level: int) -> StringField:
+    """A region name typed freely; the autocomplete (static/js/regions.js) offers Kemendagri names."""
+    return StringField(
+        label,
+        validators=[Optional(), Length(max=120)],
+        render_kw={"data-region-level": str(level), "autocomplete": "off"},
+    )
+
+
+def _region_code_field(level: int) -> HiddenField:
+    """The code of the region picked from the autocomplete (empty without JavaScript: the name is matched)."""
+    return HiddenField(validators=[Optional(), Length(max=13)], render_kw={"data-region-code": str(level)})
+
+
+class LocationEditForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    province = _region_field(_l("Province"), 1)
+    regency = _region_field(_l("Regency / city"), 2)
+    district = _region_field(_l("District (kecamatan)"), 3)
+    village = _region_field(_l("Village (desa/kelurahan)"), 4)
+    province_code = _region_code_field(1)
+    regency_code = _region_code_field(2)
+    district_code = _region_code_field(3)
+    village_code = _region_code_field(4)

@@ -16,6 +16,7 @@ from outreach.admin import bp
 from outreach.admin.forms import (
     CatalogueEditForm,
     CatalogueForm,
+    LocationEditForm,
     PersonForm,
     ProgrammeForm,
     UnitEditForm,
@@ -457,6 +458,39 @@ def person_edit(person_id: int) -> Response | str:
             flash(_("%(name)s saved.", name=person.display_name), "success")
             return redirect(url_for("admin.people_index", unit=person.unit_id))
     return render_template("admin/person_form.html", form=form, person=person)
+
+
+# --------------------------------------------------------------------------- location registry
+
+
+@bp.route("/locations")
+@role_required()
+def locations_index() -> str:
+    q = request.args.get("q", "")[:200]
+    unmatched = request.args.get("unmatched") == "1"
+    query = admin.locations_registry_query(current_user, q, unmatched=unmatched)
+    page = db.paginate(query, per_page=_page_size(), error_out=False)
+    return render_template("admin/locations.html", page=page, q=q, unmatched=unmatched)
+
+
+@bp.route("/locations/<int:location_id>/edit", methods=["GET", "POST"])
+@role_required()
+def location_edit(location_id: int) -> Response | str:
+    location = admin.get_registry_location(current_user, location_id)
+    form = LocationEditForm(obj=location)
+    if form.validate_on_submit():
+        data = admin.LocationEditInput(
+            **{name: form[name].data or "" for name in admin.LocationEditInput.__dataclass_fields__}
+        )
+        try:
+            admin.update_location(current_user, location, data)
+        except Invalid as exc:  # a bad picked code shows at its region's name field
+            _show_errors(form, exc, {f"{f}_code": f for f in ("province", "regency", "district", "village")})
+        else:
+            db.session.commit()
+            flash(_("%(name)s saved.", name=location.name), "success")
+            return redirect(url_for("admin.locations_index", q=location.name))
+    return render_template("admin/location_form.html", form=form, location=location)
 
 
 # --------------------------------------------------------------------------- audit log

@@ -41,6 +41,21 @@ class LocationBody:
     latitude: float | None = field(default=None, metadata=meta(minimum=-90, maximum=90))
     longitude: float | None = field(default=None, metadata=meta(minimum=-180, maximum=180))
     contact_name: str = field(default="", metadata=meta(max_length=160))
+    #: Kemendagri codes may stand for the names (or beside them); a name alone is matched to its code.
+    village_code: str = field(
+        default="",
+        metadata=meta(max_length=13, description="Kemendagri code of the village, e.g. 33.16.09.1015."),
+    )
+    district_code: str = field(
+        default="", metadata=meta(max_length=8, description="Kemendagri code of the district, e.g. 33.16.09.")
+    )
+    regency_code: str = field(
+        default="",
+        metadata=meta(max_length=5, description="Kemendagri code of the regency/city, e.g. 33.16."),
+    )
+    province_code: str = field(
+        default="", metadata=meta(max_length=2, description="Kemendagri code of the province, e.g. 33.")
+    )
 
 
 @dataclass
@@ -159,6 +174,10 @@ def _location_input(body: LocationBody) -> svc.LocationInput:
         latitude=body.latitude,
         longitude=body.longitude,
         contact_name=body.contact_name,
+        village_code=body.village_code,
+        district_code=body.district_code,
+        regency_code=body.regency_code,
+        province_code=body.province_code,
     )
 
 

@@ -140,12 +140,6 @@ def create_location(actor: User, body: LocationCreateBody) -> Location:
             errors["unit_code"] = _("Unknown unit, or a unit outside your area.")
         else:
             unit = found
-    if errors:
-        raise Invalid(errors)
-    existing = activities.find_location(name, body.regency, within=actor)
-    if existing is not None:
-        raise Conflict(_("This place is already registered (location %(id)d).", id=existing.id))
-    assert kind is not None
     data = activities.LocationInput(
         name=name,
         kind=body.kind,
@@ -156,8 +150,19 @@ def create_location(actor: User, body: LocationCreateBody) -> Location:
         latitude=body.latitude,
         longitude=body.longitude,
         contact_name=body.contact_name,
+        village_code=body.village_code,
+        district_code=body.district_code,
+        regency_code=body.regency_code,
+        province_code=body.province_code,
     )
-    location = activities.build_location(data, kind, unit.id)
+    placement = activities.place_location(data, errors)
+    if errors:
+        raise Invalid(errors)
+    existing = activities.find_location(name, body.regency, placement, within=actor)
+    if existing is not None:
+        raise Conflict(_("This place is already registered (location %(id)d).", id=existing.id))
+    assert kind is not None
+    location = activities.build_location(data, kind, unit.id, placement)
     db.session.add(location)
     db.session.flush()
     audit.record(actor, "create", "location", location.id, unit_id=unit.id, changes={"name": name})

@@ -50,6 +50,13 @@ class LocationOut:
     longitude: float | None
     contact_name: str
     unit_code: str | None
+    #: Kemendagri codes of the regions that matched (null where the name matched none).
+    village_code: str | None
+    district_code: str | None
+    regency_code: str | None
+    province_code: str | None
+    #: A region name matched no Kemendagri region (or several): kept as written, flagged for an admin.
+    region_unmatched: bool
 
 
 @dataclass
@@ -196,6 +203,11 @@ def location_out(location: Location) -> LocationOut:
         longitude=location.longitude,
         contact_name=location.contact_name or "",
         unit_code=location.unit.code if location.unit is not None else None,
+        village_code=location.village_code,
+        district_code=location.district_code,
+        regency_code=location.regency_code,
+        province_code=location.province_code,
+        region_unmatched=location.is_region_unmatched,
     )
 
 

@@ -516,7 +516,7 @@ STATS_SCHEMA: dict[str, Any] = {
         },
         **{
             k: {"type": "array", "items": {"type": "object"}}
-            for k in ("items", "by_unit", "by_kind", "by_location_kind", "by_month")
+            for k in ("items", "by_unit", "by_kind", "by_location_kind", "by_district", "by_month")
         },
     },
 }

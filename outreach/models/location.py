@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.models.base import Base, TimestampMixin
@@ -31,6 +31,14 @@ class Location(TimestampMixin, Base):
     regency: Mapped[str | None] = mapped_column(String(120))
     #: provinsi
     province: Mapped[str | None] = mapped_column(String(120))
+    #: Kemendagri codes of the four regions above (dotted: "33", "33.16", "33.16.09", "33.16.09.2001"), set by
+    #: ``services.regions.place`` where the names matched; the names stay beside them (official when matched).
+    province_code: Mapped[str | None] = mapped_column(String(2))
+    regency_code: Mapped[str | None] = mapped_column(String(5))
+    district_code: Mapped[str | None] = mapped_column(String(8))
+    village_code: Mapped[str | None] = mapped_column(String(13))
+    #: A region name was written that matched no Kemendagri region (or several): kept as written, for an admin.
+    is_region_unmatched: Mapped[bool] = mapped_column(default=False, server_default=false())
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     contact_name: Mapped[str | None] = mapped_column(String(160))

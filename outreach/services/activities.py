@@ -45,7 +45,7 @@ from outreach.models import (
     normalize_rank,
     utcnow,
 )
-from outreach.services import audit, rollups
+from outreach.services import audit, regions, rollups
 from outreach.services.errors import Conflict, Forbidden, Invalid, NotFound
 from outreach.services.scope import get_unit_in_scope, is_whole_tree, is_within, subtree_ids_query
 
@@ -72,6 +72,11 @@ class LocationInput:
     latitude: float | None = None
     longitude: float | None = None
     contact_name: str = ""
+    #: Kemendagri codes picked for the regions (autocomplete, API); a name alone is matched by services.regions.
+    village_code: str = ""
+    district_code: str = ""
+    regency_code: str = ""
+    province_code: str = ""
 
 
 @dataclass
@@ -890,40 +895,68 @@ def _resolve_inline_location(
         ):
             errors[f"{path}.location.{attr}"] = _("Must lie between -%(b)d and %(b)d.", b=bound)
             ok = False
-    if not ok:
+    placement = place_location(new, errors, f"{path}.location.")
+    if not ok or errors.keys() & {f"{path}.location.{f}_code" for f in regions.FIELD_LEVELS}:
         return None
     assert kind is not None
-    existing = find_location(name, new.regency, within=actor)
+    existing = find_location(name, new.regency, placement, within=actor)
     if existing is not None:
         return existing
-    return build_location(new, kind, actor.unit_id)
+    return build_location(new, kind, actor.unit_id, placement)
 
 
-def build_location(data: LocationInput, kind: LocationKind, unit_id: int | None) -> Location:
-    """A new (unsaved) registry entry from validated input, with names and address parts tidied."""
-    return Location(
+def place_location(data: LocationInput, errors: dict[str, str], prefix: str = "") -> regions.Placement:
+    """The location's regions resolved to Kemendagri codes (``services.regions.place``); bad codes → ``errors``."""
+    return regions.place(
+        {f: getattr(data, f) for f in regions.FIELD_LEVELS},
+        {f: getattr(data, f"{f}_code") for f in regions.FIELD_LEVELS},
+        errors,
+        prefix,
+    )
+
+
+def apply_placement(location: Location, placement: regions.Placement) -> None:
+    """Write the resolved region names, codes and the unmatched flag onto ``location``."""
+    for fld in regions.FIELD_LEVELS:
+        setattr(location, fld, placement.names[fld])
+        setattr(location, f"{fld}_code", placement.codes[fld])
+    location.is_region_unmatched = placement.is_unmatched
+
+
+def build_location(
+    data: LocationInput, kind: LocationKind, unit_id: int | None, placement: regions.Placement
+) -> Location:
+    """A new (unsaved) registry entry from validated input, with names tidied and regions placed."""
+    location = Location(
         name=" ".join(data.name.split()),
         kind=kind,
-        village=data.village.strip() or None,
-        district=data.district.strip() or None,
-        regency=data.regency.strip() or None,
-        province=data.province.strip() or None,
         latitude=data.latitude,
         longitude=data.longitude,
         contact_name=data.contact_name.strip() or None,
         unit_id=unit_id,
     )
+    apply_placement(location, placement)
+    return location
 
 
-def find_location(name: str, regency: str, *, within: User) -> Location | None:
+def find_location(
+    name: str, regency: str, placement: regions.Placement | None = None, *, within: User
+) -> Location | None:
     """A registered location with the same name and regency (case-insensitive), used to avoid duplicates.
 
     Only places in ``within``'s area count (:func:`_area_condition`): another unit's place is never
-    returned, reused or named; outside the area a new place is registered instead."""
+    returned, reused or named; outside the area a new place is registered instead. With a placement whose
+    regency matched, the regency is the same when its code is, or when the stored name is the official one or
+    the one written (places registered before codes existed).
+    """
     query = select(Location).where(
         func.lower(Location.name) == " ".join(name.split()).lower(), _area_condition(within)
     )
-    if regency.strip():
+    code = placement.codes["regency"] if placement else None
+    if code and placement:
+        spellings = {regency.strip().lower(), (placement.names["regency"] or "").lower()} - {""}
+        query = query.where(or_(Location.regency_code == code, func.lower(Location.regency).in_(spellings)))
+    elif regency.strip():
         query = query.where(func.lower(Location.regency) == regency.strip().lower())
     else:
         query = query.where(Location.regency.is_(None))

@@ -21,6 +21,7 @@ from outreach.models import (
     Indicator,
     ItemKind,
     KamtibmasMessage,
+    Location,
     LocationKind,
     PartnerKind,
     Person,
@@ -33,7 +34,7 @@ from outreach.models import (
     User,
     normalize_rank,
 )
-from outreach.services import audit, rollups
+from outreach.services import audit, regions, rollups
 from outreach.services.errors import Duplicate, Invalid, NotFound
 from outreach.services.scope import is_within, set_path
 
@@ -636,3 +637,120 @@ def audit_facets() -> tuple[list[str], list[str]]:
     entity = AuditEntry.entity_type
     entities = list(db.session.scalars(select(entity).distinct().order_by(entity)))
     return actions, entities
+
+
+# --------------------------------------------------------------------------- location registry (regions)
+
+
+@dataclass
+class LocationEditInput:
+    """What the admin registry changes on a place: its name and its regions (names and/or codes)."""
+
+    name: str
+    village: str = ""
+    district: str = ""
+    regency: str = ""
+    province: str = ""
+    village_code: str = ""
+    district_code: str = ""
+    regency_code: str = ""
+    province_code: str = ""
+
+
+def locations_registry_query(actor: User, q: str = "", *, unmatched: bool = False) -> Select[Any]:
+    """The registry in the admin's area (``q`` as the location picker searches); ``unmatched``: only the places
+    with a region name that matched no Kemendagri region."""
+    from outreach.services.activities import locations_query
+
+    query = locations_query(actor, q)
+    if unmatched:
+        query = query.where(Location.is_region_unmatched.is_(True))
+    return query
+
+
+def get_registry_location(actor: User, location_id: int) -> Location:
+    """A place of the admin's area, or NotFound."""
+    query = locations_registry_query(actor).where(Location.id == location_id)
+    location: Location | None = db.session.scalars(query).first()
+    if location is None:
+        raise NotFound(_("Unknown location."))
+    return location
+
+
+def _location_snapshot(location: Location) -> dict[str, Any]:
+    fields = ["name"] + [f"{f}{suffix}" for f in regions.FIELD_LEVELS for suffix in ("", "_code")]
+    return {f: getattr(location, f) for f in fields} | {"region_unmatched": location.is_region_unmatched}
+
+
+def update_location(actor: User, location: Location, data: LocationEditInput) -> Location:
+    """Rename a place and (re)place its regions: codes where names or picked codes match, the flag otherwise."""
+    from outreach.services.activities import apply_placement
+
+    errors: dict[str, str] = {}
+    name = " ".join(data.name.split())
+    if not name:
+        errors["name"] = _("Enter the name of the place.")
+    placement = regions.place(
+        {f: getattr(data, f) for f in regions.FIELD_LEVELS},
+        {f: getattr(data, f"{f}_code") for f in regions.FIELD_LEVELS},
+        errors,
+    )
+    if errors:
+        raise Invalid(errors)
+    before = _location_snapshot(location)
+    location.name = name
+    apply_placement(location, placement)
+    db.session.flush()
+    changes = audit.diff(before, _location_snapshot(location))
+    if changes:
+        audit.record(actor, "update", "location", location.id, unit_id=location.unit_id, changes=changes)
+    return location
+
+
+@dataclass
+class PlacingReport:
+    placed: int = 0
+    unmatched: int = 0
+
+
+def place_unplaced_locations(actor: User | None = None) -> PlacingReport:
+    """Give Kemendagri codes to the places registered before codes existed (every code empty, not flagged):
+    each name that matches gets its code and official spelling, the others are kept and flagged for an admin.
+    Idempotent: a place once placed (or flagged) is not looked at again."""
+    from outreach.services.activities import apply_placement
+
+    report = PlacingReport()
+    unplaced = (
+        select(Location.id)
+        .where(
+            Location.province_code.is_(None),
+            Location.regency_code.is_(None),
+            Location.district_code.is_(None),
+            Location.village_code.is_(None),
+            Location.is_region_unmatched.is_(False),
+        )
+        .order_by(Location.id)
+    )
+    ids = list(db.session.scalars(unplaced))
+    for start in range(0, len(ids), 500):
+        for location in db.session.scalars(select(Location).where(Location.id.in_(ids[start : start + 500]))):
+            names = {f: getattr(location, f) or "" for f in regions.FIELD_LEVELS}
+            if not any(names.values()):
+                continue
+            placement = regions.place(names, {}, {})
+            apply_placement(location, placement)
+            if placement.is_unmatched:
+                report.unmatched += 1
+            else:
+                report.placed += 1
+        db.session.flush()
+    if report.placed or report.unmatched:
+        audit.record(
+            actor,
+            "update",
+            "location",
+            None,
+            changes={"placed": report.placed, "unmatched": report.unmatched},
+            comment="regions place-locations",
+        )
+    return report

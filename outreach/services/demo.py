@@ -28,7 +28,8 @@ from outreach.models import (
     User,
 )
 from outreach.services import activities as svc
-from outreach.services import users
+from outreach.services import regions, users
+from outreach.services.activities import apply_placement
 from outreach.services.catalogues import MESSAGES, seed_catalogues
 from outreach.services.scope import set_path
 
@@ -290,6 +291,7 @@ def _locations(units: dict[str, Unit]) -> dict[str, list[Location]]:
         assert unit.city
         assert unit.regency
         lat0, lon0 = centre[unit.city]
+        villages = _desa_of(unit.regency, unit.district)
         for kind_code, names in _LOCATION_PATTERNS:
             for name in names:
                 suffix = unit.district
@@ -297,17 +299,17 @@ def _locations(units: dict[str, Unit]) -> dict[str, list[Location]]:
                     f"{name} {suffix}" if kind_code != "desa" else f"{name} {rng.choice(_VILLAGES)} {suffix}"
                 )
                 has_coords = rng.random() < 0.6
+                # A real desa of the kecamatan (its Kemendagri code too), drawn as before so the demo's other
+                # random choices stay the same.
+                desa = villages[_VILLAGES.index(rng.choice(_VILLAGES)) % len(villages)]
                 loc = Location(
                     name=full,
                     kind=kinds[kind_code],
-                    village=rng.choice(_VILLAGES),
-                    district=unit.district,
-                    regency=unit.regency,
-                    province="Jawa Tengah",
                     latitude=round(lat0 + rng.uniform(-0.25, 0.25), 5) if has_coords else None,
                     longitude=round(lon0 + rng.uniform(-0.3, 0.3), 5) if has_coords else None,
                     unit=unit,
                 )
+                _place(loc, {"village_code": desa.code})
                 db.session.add(loc)
                 by_unit.setdefault(code, []).append(loc)
     seed: list[Location] = []
@@ -315,20 +317,35 @@ def _locations(units: dict[str, Unit]) -> dict[str, list[Location]]:
         loc = Location(
             name=name,
             kind=kinds[kind_code],
-            village=village,
-            district=district,
-            regency="Kabupaten Blora",
-            province="Jawa Tengah",
             latitude=lat,
             longitude=lon,
             contact_name=contact or None,
             unit=units[f"POLSEK-{district.upper()}"],
         )
+        _place(loc, {"village": village, "district": district, "regency": "Kabupaten Blora"})
         db.session.add(loc)
         seed.append(loc)
     by_unit["SEED"] = seed
     db.session.flush()
     return by_unit
+
+
+def _desa_of(regency: str, district: str) -> list[regions.Region]:
+    """The desa/kelurahan of a demo kecamatan, from the Kemendagri data (Kabupaten Blora is 33.16)."""
+    (regency_code,) = regions.match(regency, 2, "33")
+    (district_code,) = regions.match(district, 3, regency_code)
+    return regions.children(district_code)
+
+
+def _place(location: Location, given: dict[str, str]) -> None:
+    """Names and codes of a demo place's regions; every demo place matches (asserted, the data is fixed)."""
+    errors: dict[str, str] = {}
+    names = {f: given.get(f, "") for f in regions.FIELD_LEVELS}
+    codes = {f: given.get(f"{f}_code", "") for f in regions.FIELD_LEVELS}
+    placement = regions.place(names, codes, errors)
+    assert not errors
+    assert not placement.unmatched, placement.unmatched
+    apply_placement(location, placement)
 
 
 _VILLAGES = [

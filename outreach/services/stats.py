@@ -45,6 +45,7 @@ from outreach.models import (
     User,
     Visit,
 )
+from outreach.services import regions
 from outreach.services.activities import local_today
 from outreach.services.errors import Invalid, NotFound
 from outreach.services.scope import get_unit_in_scope, is_whole_tree, subtree_ids_query
@@ -265,6 +266,18 @@ class LocationKindRow(NamedTuple):
     beneficiaries: int
 
 
+class DistrictRow(NamedTuple):
+    """One kecamatan (by its Kemendagri code, with the official names); ``code`` None: places not placed in one."""
+
+    code: str | None
+    name: str
+    regency: str
+    visits: int
+    locations: int
+    parcels: int
+    beneficiaries: int
+
+
 class MessageRow(NamedTuple):
     code: str | None
     label_id: str
@@ -302,6 +315,8 @@ class Summary:
     by_unit: tuple[UnitRow, ...]
     by_kind: tuple[KindRow, ...]
     by_location_kind: tuple[LocationKindRow, ...]
+    #: Per kecamatan (Kemendagri district code), biggest first; places without a code last, in one row.
+    by_district: tuple[DistrictRow, ...]
     by_message: tuple[MessageRow, ...]
     by_month: tuple[TrendRow, ...]
     by_week: tuple[TrendRow, ...]
@@ -544,6 +559,7 @@ def summarize(user: User, filters: StatsFilter, *, today: date | None = None) ->
         by_unit=_by_unit(root, units, figures, targets_by_unit, programme, as_of),
         by_kind=_by_kind(scope),
         by_location_kind=by_location_kind,
+        by_district=_by_district(scope),
         by_message=_by_message(scope),
         by_month=by_month,
         by_week=by_week,
@@ -784,6 +800,41 @@ def _by_location_kind(scope: _Scope) -> tuple[LocationKindRow, ...]:
         )
         for r in rows
     )
+
+
+def _by_district(scope: _Scope) -> tuple[DistrictRow, ...]:
+    """Visits, distinct places, parcels and beneficiaries per kecamatan: one aggregate over the scope's location
+    rollups joined to the places' district codes; the names come from ``services.regions`` (official, by code)."""
+    per_location = scope.per_location()
+    visits = func.sum(per_location.c.visits)
+    rows = db.session.execute(
+        select(
+            Location.district_code,
+            visits.label("visits"),
+            func.count().label("locations"),
+            func.sum(per_location.c.parcels).label("parcels"),
+            func.sum(per_location.c.beneficiaries).label("beneficiaries"),
+        )
+        .select_from(per_location)
+        .join(Location, Location.id == per_location.c.location_id)
+        .group_by(Location.district_code)
+    ).all()
+    names = regions.names_of({r.district_code for r in rows if r.district_code})
+    names |= regions.names_of({r.district_code.rsplit(".", 1)[0] for r in rows if r.district_code})
+    out = [
+        DistrictRow(
+            r.district_code,
+            names.get(r.district_code, r.district_code) if r.district_code else "",
+            names.get(r.district_code.rsplit(".", 1)[0], "") if r.district_code else "",
+            _int(r.visits),
+            _int(r.locations),
+            _int(r.parcels),
+            _int(r.beneficiaries),
+        )
+        for r in rows
+    ]
+    out.sort(key=lambda r: (r.code is None, -r.visits, r.code or ""))
+    return tuple(out)
 
 
 def _by_message(scope: _Scope) -> tuple[MessageRow, ...]:
@@ -1147,6 +1198,7 @@ def summary_to_dict(summary: Summary) -> dict[str, Any]:
         "by_unit": _jsonable(summary.by_unit),
         "by_kind": _jsonable(summary.by_kind),
         "by_location_kind": _jsonable(summary.by_location_kind),
+        "by_district": _jsonable(summary.by_district),
         "by_message": _jsonable(summary.by_message),
         "by_month": _jsonable(summary.by_month),
         "by_week": _jsonable(summary.by_week),

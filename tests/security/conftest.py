@@ -207,6 +207,7 @@ def populate(app: Flask) -> SecWorld:
         "unit_id": (world.u(OWN_UNIT).id, world.u(OTHER_UNIT).id),
         "user_id": (victim_own.id, victim_other.id),
         "person_id": (person.id, person.id),
+        "location_id": (world.locations[OWN_UNIT].id, world.locations[OTHER_UNIT].id),
         "entry_id": (1, 1),
         "slug": ("activity-kinds", "activity-kinds"),
         "batch_id": (sw.fresh_batch(OWN_UNIT), sw.fresh_batch(OTHER_UNIT)),

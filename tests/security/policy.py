@@ -73,6 +73,10 @@ POLICY: dict[str, Rule] = {
     # --- writers (staff, commander)
     "activities.mine": Rule(WRITERS, G200),
     "activities.locations_search": Rule(WRITERS, G200),
+    # --- issue 12: Kemendagri regions (autocomplete for any logged-in user; the registry's regions for admins)
+    "regions.index": Rule(EVERYONE, G200),
+    "admin.locations_index": Rule(ADMIN_ONLY, G200),
+    "admin.location_edit": Rule(ADMIN_ONLY, {"GET": s(200), "POST": s(302)}),  # empty POST keeps the values
     "activities.create": Rule(WRITERS, {"GET": s(200), "POST": s(422)}),
     "activities.edit": Rule(WRITERS, {"GET": s(200), "POST": s(422)}, scoped=True),
     "activities.add_photos": Rule(WRITERS, {"POST": s(302, 422)}, scoped=True),

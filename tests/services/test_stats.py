@@ -363,7 +363,7 @@ def test_statement_count_does_not_depend_on_the_data(data: StatsData) -> None:
         in_gaps = len(statements) - in_summary
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
-    assert in_summary <= 11, statements
+    assert in_summary <= 12, statements  # 12: the by-kecamatan table (issue 12) is one more aggregate
     assert in_gaps <= 5, statements[in_summary:]
     # No prefix join between two unit rows (the pattern of a LIKE is always a bound parameter).
     assert not any(re.search(r"LIKE \(?\w+\.path", s) for s in statements), statements
