@@ -565,6 +565,8 @@ def _echo_purge_plan(plan: Any) -> None:
         f"{len(plan.activities)} activities dated before {plan.cutoff.isoformat()}: {plan.contacts} contact(s), "
         f"{plan.partners} partner name(s), {plan.photos} photo(s); {len(plan.location_ids)} place contact(s)."
     )
+
+
 regions_cli = AppGroup("regions", help="Kemendagri regions (provinsi, kabupaten/kota, kecamatan, desa).")
 
 
