@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Select, func, select, union_all
+from sqlalchemy import Select, String, func, literal, select, union_all
 from sqlalchemy.sql import Subquery
 
 from outreach.exports import fmt, pdf
@@ -226,17 +226,30 @@ def _monthly(summary: stats.Summary, lang: Lang) -> list[pdf.SeriesPoint]:
 
 
 def _personnel_count(s: Subquery) -> int:
-    """Distinct officers (leaders and members, by rank and name) of the filtered activities."""
+    """Distinct officers (leaders and members) of the filtered activities: by NRP when written, else by rank
+    and name (two officers who share a rank and name but not an NRP are two people)."""
+
+    def person(nrp: Any, rank: Any, name: Any) -> Any:
+        by_nrp = literal("nrp:", String).concat(func.nullif(nrp, ""))
+        by_name = literal("name:", String).concat(rank).concat(":").concat(name)
+        return func.coalesce(by_nrp, by_name).label("person")
+
     people = union_all(
-        select(s.c.leader_rank.label("rank"), s.c.leader_name.label("name")),
-        select(ActivityOfficer.rank, ActivityOfficer.name).join(s, s.c.id == ActivityOfficer.activity_id),
+        select(person(s.c.leader_nrp, s.c.leader_rank, s.c.leader_name)),
+        select(person(ActivityOfficer.nrp, ActivityOfficer.rank, ActivityOfficer.name)).join(
+            s, s.c.id == ActivityOfficer.activity_id
+        ),
     ).subquery()
     return int(
-        db.session.scalar(
-            select(func.count()).select_from(select(people.c.rank, people.c.name).distinct().subquery())
-        )
+        db.session.scalar(select(func.count()).select_from(select(people.c.person).distinct().subquery()))
         or 0
     )
+
+
+def _leader_label(row: stats.LeaderRow) -> str:
+    """The leader's name as an officer's, then what tells them from a namesake (NRP or unit)."""
+    name = fmt.officer_name(row.rank, row.name, row.degrees or "")
+    return f"{name} ({row.distinction})" if row.distinction else name
 
 
 def _execution(summary: stats.Summary, s: Subquery) -> pdf.ExecutionFacts:
@@ -244,7 +257,7 @@ def _execution(summary: stats.Summary, s: Subquery) -> pdf.ExecutionFacts:
         activity_count=summary.totals.activities,
         units=tuple(r.name for r in summary.by_unit if r.activities)[:30],
         personnel_count=_personnel_count(s),
-        leaders=tuple(fmt.officer_name(r.rank, r.name, r.degrees or "") for r in summary.leaders),
+        leaders=tuple(_leader_label(r) for r in summary.leaders),
     )
 
 

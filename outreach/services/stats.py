@@ -282,12 +282,24 @@ class TrendRow(NamedTuple):
 
 
 class LeaderRow(NamedTuple):
+    """One leader (a person: see :class:`~outreach.models.rollup.Leader`) and their figures. ``nrp`` or, for
+    a leader known by rank and name only, ``unit_name`` tells apart two leaders who share a rank and name."""
+
     rank: str
     name: str
     degrees: str | None
     activities: int
     visits: int
     parcels: int
+    nrp: str | None = None
+    unit_name: str | None = None
+
+    @property
+    def distinction(self) -> str:
+        """What tells this leader apart from a namesake: "NRP 76030412", or the unit's name."""
+        if self.nrp:
+            return f"NRP {self.nrp}"
+        return self.unit_name or ""
 
 
 @dataclass(frozen=True)
@@ -865,24 +877,37 @@ def _trends(scope: _Scope) -> tuple[tuple[TrendRow, ...], tuple[TrendRow, ...]]:
 
 def _leaders(scope: _Scope) -> tuple[LeaderRow, ...]:
     activities, visits = func.sum(Rollup.activities), func.sum(Rollup.visits)
+    leader_unit = aliased(Unit, name="leader_unit")
     rows = db.session.execute(
         select(
             Leader.rank,
             Leader.name,
             Leader.degrees,
+            Leader.nrp,
+            leader_unit.name.label("unit_name"),
             activities.label("activities"),
             visits.label("visits"),
             func.sum(Rollup.parcels).label("parcels"),
         )
         .select_from(Rollup)
         .join(Leader, Leader.id == Rollup.key_id)
+        .outerjoin(leader_unit, leader_unit.id == Leader.unit_id)
         .where(*scope.rollups("leader"))
-        .group_by(Leader.id, Leader.rank, Leader.name, Leader.degrees)
-        .order_by(activities.desc(), visits.desc(), Leader.name)
+        .group_by(Leader.id, Leader.rank, Leader.name, Leader.degrees, Leader.nrp, leader_unit.name)
+        .order_by(activities.desc(), visits.desc(), Leader.name, Leader.id)
         .limit(TOP_LEADERS)
     )
     return tuple(
-        LeaderRow(r.rank, r.name, r.degrees, _int(r.activities), _int(r.visits), _int(r.parcels))
+        LeaderRow(
+            r.rank,
+            r.name,
+            r.degrees,
+            _int(r.activities),
+            _int(r.visits),
+            _int(r.parcels),
+            r.nrp,
+            r.unit_name,
+        )
         for r in rows
     )
 
