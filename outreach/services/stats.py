@@ -534,7 +534,12 @@ def summarize(user: User, filters: StatsFilter, *, today: date | None = None) ->
     overall_targets: list[TargetProgress] = []
     if programme is not None:
         own = targets_by_unit.get(root.id)
-        chosen, kind = (own, "unit") if own else (targets_by_unit.get(None, {}), "programme")
+        chosen: dict[Indicator, int] = {}
+        kind = "unit"
+        if own:
+            chosen = own
+        elif _runs_programme(root, programme):
+            chosen, kind = targets_by_unit.get(None, {}), "programme"
         for indicator in Indicator:
             if indicator in chosen:
                 overall_targets.append(
@@ -562,6 +567,18 @@ def summarize(user: User, filters: StatsFilter, *, today: date | None = None) ->
         leaders=_leaders(scope),
         targets=tuple(overall_targets),
     )
+
+
+def _runs_programme(root: Unit, programme: Programme) -> bool:
+    """Whether the programme-wide target is ``root``'s: ``root`` is the unit that runs the programme or
+    lies above it (the whole tree for a national programme). A unit below it is scored against its own
+    target only, never against the whole programme's figure (a Polsek is not behind a Polres's 600)."""
+    if programme.unit_id is None:
+        return root.parent_id is None
+    if programme.unit_id == root.id:
+        return True
+    runner = db.session.get(Unit, programme.unit_id)
+    return runner is not None and runner.path.startswith(root.path) and runner.path != root.path
 
 
 def _items(scope: _Scope) -> tuple[ItemTotal, ...]:

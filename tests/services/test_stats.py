@@ -233,6 +233,10 @@ def test_trends_by_month_and_week(data: StatsData) -> None:
 
 
 def test_targets_against_expected_pace(data: StatsData) -> None:
+    """The programme (run by POLRES-A1 here) is scored against its programme-wide targets at its own unit."""
+    assert data.world.programme is not None
+    data.world.programme.unit = data.world.u("POLRES-A1")
+    db.session.commit()
     summary = stats.summarize(data.world.users["commander.a1"], _filters(data), today=TODAY)
     targets = {t.indicator: t for t in summary.targets}
     # Programme-wide targets (no unit target for POLRES-A1): 10 activities, 100 parcels; half-way → 5 and 50.
@@ -240,6 +244,42 @@ def test_targets_against_expected_pace(data: StatsData) -> None:
     assert targets["parcels"] == stats.TargetProgress("parcels", 100, 35, 50, False, 35.0, "programme")
     early = stats.summarize(data.world.users["commander.a1"], _filters(data), today=date(2023, 12, 1))
     assert {t.indicator: t.on_track for t in early.targets} == {"activities": True, "parcels": True}
+    # Above the unit that runs it, the programme-wide target still applies; below it, never.
+    above = stats.summarize(data.world.users["admin"], _filters(data, unit_code="POLDA-A"), today=TODAY)
+    assert {t.indicator: t.scope for t in above.targets} == {
+        "activities": "programme",
+        "parcels": "programme",
+    }
+    below = stats.summarize(data.world.users["commander.a1"], _filters(data, unit_code="POLSEK-A1X"))
+    assert below.targets == ()
+
+
+def test_a_polsek_without_a_target_is_not_scored_against_the_programme(data: StatsData) -> None:
+    """A national programme's targets (10 activities, 100 parcels) are the whole tree's: a Polsek without
+    a target of its own has no target (not "behind" 100 parcels), a Polsek with one is scored against it."""
+    from outreach.models import Indicator, ProgrammeTarget
+
+    polsek = data.world.users["commander.a1x"]
+    summary = stats.summarize(polsek, _filters(data), today=TODAY)
+    assert summary.unit.code == "POLSEK-A1X"
+    assert summary.targets == ()
+    assert stats.summarize(data.world.users["commander.a1"], _filters(data), today=TODAY).targets == ()
+    national = stats.summarize(data.world.users["admin"], _filters(data), today=TODAY)
+    assert {t.indicator: t.target for t in national.targets} == {"activities": 10, "parcels": 100}
+    assert data.world.programme is not None
+    db.session.add(
+        ProgrammeTarget(
+            programme=data.world.programme,
+            unit=data.world.u("POLSEK-A1X"),
+            indicator=Indicator.PARCELS,
+            target=30,
+        )
+    )
+    db.session.commit()
+    own = stats.summarize(polsek, _filters(data), today=TODAY)
+    assert [(t.indicator, t.target, t.achieved, t.scope) for t in own.targets] == [
+        ("parcels", 30, 15, "unit")
+    ]
 
 
 def test_unit_targets_win_and_show_per_child(data: StatsData) -> None:
