@@ -45,11 +45,12 @@ from outreach.models import (
     User,
     Visit,
 )
+from outreach.services import filters as shared
 from outreach.services.activities import local_today
-from outreach.services.errors import Invalid, NotFound
+from outreach.services.errors import NotFound
 from outreach.services.scope import get_unit_in_scope, is_whole_tree, subtree_ids_query
 
-DEFAULT_STATUSES: tuple[ActivityStatus, ...] = (ActivityStatus.SUBMITTED, ActivityStatus.VERIFIED)
+DEFAULT_STATUSES = shared.DEFAULT_STATUSES
 TOP_LEADERS = 10
 GAP_LIST_LIMIT = 200
 #: The map and its table show the most visited locations, at most this many (a national map of 100,000
@@ -71,50 +72,22 @@ class StatsFilter:
     statuses: list[ActivityStatus] = field(default_factory=lambda: list(DEFAULT_STATUSES))
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> StatsFilter:
-        """Parse ``programme_id``, ``unit``, ``from``, ``to`` and ``status`` (comma list or repeated).
-
-        Raises :class:`Invalid` with the parameter names as field paths.
-        """
-        errors: dict[str, str] = {}
-        programme_id: int | None = None
-        raw = (args.get("programme_id") or "").strip()
-        if raw:
-            if raw.isdigit():
-                programme_id = int(raw)
-            else:
-                errors["programme_id"] = _("Not a valid programme.")
-        unit_code = (args.get("unit") or "").strip() or None
-        dates: dict[str, date | None] = {}
-        for name in ("from", "to"):
-            value = (args.get(name) or "").strip()
-            dates[name] = None
-            if value:
-                try:
-                    dates[name] = date.fromisoformat(value)
-                except ValueError:
-                    errors[name] = _("Not a valid date (YYYY-MM-DD).")
-        if dates["from"] and dates["to"] and dates["from"] > dates["to"]:
-            errors["to"] = _("The end of the period lies before its start.")
-        getlist = getattr(args, "getlist", None)
-        raw_statuses = getlist("status") if callable(getlist) else [args.get("status") or ""]
-        codes = [c.strip() for chunk in raw_statuses for c in str(chunk).split(",") if c.strip()]
-        by_value = {s.value: s for s in ActivityStatus}
-        statuses: list[ActivityStatus] = []
-        for code in codes:
-            if code not in by_value:
-                errors["status"] = _("Unknown status: %(status)s.", status=code)
-            elif by_value[code] not in statuses:
-                statuses.append(by_value[code])
-        if errors:
-            raise Invalid(errors)
+    def of(cls, found: shared.Filters) -> StatsFilter:
+        """The figures' part of the shared filters (:mod:`outreach.services.filters`)."""
         return cls(
-            programme_id=programme_id,
-            unit_code=unit_code,
-            date_from=dates["from"],
-            date_to=dates["to"],
-            statuses=statuses or list(DEFAULT_STATUSES),
+            programme_id=found.programme_id,
+            unit_code=found.unit,
+            date_from=found.date_from,
+            date_to=found.date_to,
+            statuses=list(found.statuses_or_default()),
         )
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any]) -> StatsFilter:
+        """Parse the figures' parameters of the shared vocabulary (``programme_id``, ``unit``, ``from``,
+        ``to``, ``status``); raises :class:`Invalid` naming each bad parameter (``kind`` and ``q`` included:
+        figures cannot apply them)."""
+        return cls.of(shared.parse(args, allowed=shared.FIGURE_PARAMETERS))
 
     def to_args(self) -> dict[str, str]:
         """The query parameters that reproduce these filters (for links and drill-down)."""
