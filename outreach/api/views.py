@@ -15,6 +15,7 @@ from outreach.errors import json_error
 from outreach.extensions import csrf, db
 from outreach.models import Activity, IdempotencyKey, Programme, utcnow
 from outreach.services import activities as svc
+from outreach.services import filters as shared
 from outreach.services.errors import Invalid, NotFound
 
 from . import bp, registry
@@ -240,17 +241,9 @@ def locations_create() -> Any:
     capped_total=True,
 )
 def activities_index() -> Response:
+    found = shared.parse(request.args)  # the shared filter vocabulary, as on the web pages
     q = parse_query(p.ActivityQuery)
-    filters = svc.ActivityFilter(
-        programme_id=q.programme_id,
-        unit_code=q.unit,
-        date_from=q.date_from,
-        date_to=q.date_to,
-        statuses=p.statuses(q.status),
-        kind=q.kind,
-        q=q.q,
-        deleted=q.deleted,
-    )
+    filters = svc.ActivityFilter(**found.activity_fields(), deleted=q.deleted)
     listed = svc.page_activities(
         current_api_user(),
         filters,
@@ -494,18 +487,6 @@ STATS_SCHEMA: dict[str, Any] = {
 }
 
 
-def _stats_filter(q: p.StatsQuery) -> Any:
-    from outreach.services import stats
-
-    return stats.StatsFilter(
-        programme_id=q.programme_id,
-        unit_code=q.unit,
-        date_from=q.date_from,
-        date_to=q.date_to,
-        statuses=p.statuses(q.status) or list(stats.DEFAULT_STATUSES),
-    )
-
-
 @api_route(
     bp,
     "/stats",
@@ -518,8 +499,9 @@ def _stats_filter(q: p.StatsQuery) -> Any:
 def stats_summary() -> Response:
     from outreach.services import stats
 
-    q = parse_query(p.StatsQuery)
-    summary = stats.summarize(current_api_user(), _stats_filter(q))
+    filters = stats.StatsFilter.from_args(request.args)  # the shared vocabulary (figures' parameters)
+    parse_query(p.StatsQuery)
+    summary = stats.summarize(current_api_user(), filters)
     return jsonify(stats.summary_to_dict(summary))
 
 
@@ -532,7 +514,7 @@ def _pdf(data: bytes, filename: str) -> Response:
 @api_route(
     bp,
     "/programmes/<int:programme_id>/report.pdf",
-    summary="The programme report (PDF; verified only by default)",
+    summary="The programme report (PDF; default: submitted and verified, as /stats)",
     tag="reports",
     query=p.ReportQuery,
     media_type="application/pdf",
@@ -541,14 +523,15 @@ def _pdf(data: bytes, filename: str) -> Response:
 def programmes_report(programme_id: int) -> Response:
     from outreach.services import reports
 
+    found = shared.parse(request.args, allowed=shared.FIGURE_PARAMETERS)
     q = parse_query(p.ReportQuery)
     programme = _programme(programme_id)
     filters = reports.report_filter(
         programme,
-        unit_code=q.unit,
-        date_from=q.date_from,
-        date_to=q.date_to,
-        **({"statuses": p.statuses(q.status)} if q.status else {}),
+        unit_code=found.unit,
+        date_from=found.date_from,
+        date_to=found.date_to,
+        statuses=found.statuses_or_default(),
     )
     data = reports.programme_report_pdf(current_api_user(), programme, filters, q.lang)
     return _pdf(data, f"laporan-programme-{programme.id}.pdf")

@@ -9,7 +9,8 @@ from one works on the others:
 ``unit``         a unit code: that unit and everything below it (within the caller's area)
 ``from``, ``to`` the period, ``YYYY-MM-DD``, both days included
 ``status``       activity statuses, repeatable (``status=a&status=b``) or comma-separated (``status=a,b``);
-                 none given means the consumer's default (:data:`DEFAULT_STATUSES` for figures)
+                 ``all`` for every one; none given means the consumer's default (:data:`DEFAULT_STATUSES`
+                 for figures and reports, every status for lists)
 ``kind``         an activity kind code (lists only)
 ``q``            free-text search (lists only)
 ============== ============================================================================================
@@ -47,6 +48,8 @@ PARAMETERS: tuple[str, ...] = ("programme_id", "unit", "from", "to", "status", "
 #: The parameters figures (dashboard, stats, laporan) can apply: kind and search narrow lists only.
 FIGURE_PARAMETERS: tuple[str, ...] = ("programme_id", "unit", "from", "to", "status")
 
+#: ``status=all``: every status (a shorthand for listing them all).
+ALL_STATUSES = "all"
 MAX_Q = 200
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,59}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -181,6 +184,9 @@ def parse_lenient(
         by_value = {s.value: s for s in ActivityStatus}
         codes = [c.strip() for chunk in _values(args, "status") for c in chunk.split(",") if c.strip()]
         for code in codes:
+            if code == ALL_STATUSES:
+                statuses.extend(s for s in ActivityStatus if s not in statuses)
+                continue
             status = by_value.get(code)
             if status is None:
                 errors["status"] = _("Unknown status: %(status)s.", status=_CONTROL.sub("?", code)[:40])

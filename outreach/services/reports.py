@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+from flask_babel import force_locale
 from sqlalchemy import Select, String, func, literal, select, union_all
 from sqlalchemy.sql import Subquery
 
@@ -46,6 +47,7 @@ from outreach.models import (
 )
 from outreach.services import activities as activity_service
 from outreach.services import audit, stats
+from outreach.services import filters as shared
 from outreach.services.activities import ActivityFilter
 from outreach.services.errors import Forbidden, NotFound
 from outreach.services.scope import get_unit_in_scope
@@ -102,9 +104,10 @@ def report_filter(
     unit_code: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
-    statuses: Sequence[ActivityStatus] = (ActivityStatus.VERIFIED,),
+    statuses: Sequence[ActivityStatus] = shared.DEFAULT_STATUSES,
 ) -> ActivityFilter:
-    """The filter every report and export uses (verified only unless told otherwise)."""
+    """The filter every report and export uses (by default the statuses the dashboard counts: submitted
+    and verified)."""
     return ActivityFilter(
         programme_id=programme.id if programme is not None else None,
         unit_code=unit_code or None,
@@ -197,6 +200,26 @@ def _by_unit(summary: stats.Summary, lang: Lang) -> list[pdf.UnitRow]:
         )
         for r in summary.by_unit
     ]
+
+
+def _by_unit_total(summary: stats.Summary) -> pdf.UnitRow:
+    """The JUMLAH row of the per-unit table: the area's totals, the same as III.1 and ``/api/v1/stats``
+    (summing the rows would count a location visited under two units twice)."""
+    t = summary.totals
+    return pdf.UnitRow(
+        unit="",
+        activities=t.activities,
+        visits=t.visits,
+        locations=t.locations,
+        parcels=t.parcels,
+        beneficiaries=t.beneficiaries,
+    )
+
+
+def _counted(summary: stats.Summary, lang: Lang) -> str:
+    """ "Dihitung: kegiatan diajukan dan terverifikasi", in the report's language."""
+    with force_locale(lang):
+        return shared.describe_statuses(summary.statuses)
 
 
 def _by_location_kind(summary: stats.Summary, lang: Lang) -> list[pdf.LocationKindRow]:
@@ -484,6 +507,8 @@ def build_programme_report(
         execution=_execution(summary, _scoped(user, filters)),
         targets=_targets(summary, language),
         by_unit=_by_unit(summary, language),
+        by_unit_total=_by_unit_total(summary),
+        counted=_counted(summary, language),
         by_location_kind=_by_location_kind(summary, language),
         by_message=_by_message(summary, language),
         monthly=_monthly(summary, language),
