@@ -73,6 +73,23 @@ def parse_query(cls: type) -> Any:
     return parse(cls, request.args.to_dict(), query=True)
 
 
+def parse_filtered_query(
+    cls: type, allowed: tuple[str, ...] = shared.PARAMETERS
+) -> tuple[shared.Filters, Any]:
+    """The shared filters (:mod:`outreach.services.filters`, the web pages' vocabulary) and the endpoint's
+    other parameters (``cls``: paging, language…), with every bad parameter named in one 422."""
+    found, errors = shared.parse_lenient(request.args, allowed=allowed)
+    q = None
+    own = {k: v for k, v in request.args.to_dict().items() if k not in shared.PARAMETERS}
+    try:
+        q = parse(cls, own, query=True)  # its filter fields (documentation only) stay at their defaults
+    except Invalid as exc:
+        errors = exc.fields | errors
+    if errors:
+        raise Invalid(errors, _("The request has invalid fields."))
+    return found, q
+
+
 def paginated(query: Select[Any], q: p.PageQuery, build: Any) -> Response:
     """Run ``query`` one page at a time in SQL and answer the list envelope (with an exact count: for the small
     tables; the activities count only up to a cap, see ``activities_index``)."""
@@ -241,8 +258,7 @@ def locations_create() -> Any:
     capped_total=True,
 )
 def activities_index() -> Response:
-    found = shared.parse(request.args)  # the shared filter vocabulary, as on the web pages
-    q = parse_query(p.ActivityQuery)
+    found, q = parse_filtered_query(p.ActivityQuery)
     filters = svc.ActivityFilter(**found.activity_fields(), deleted=q.deleted)
     listed = svc.page_activities(
         current_api_user(),
@@ -499,9 +515,8 @@ STATS_SCHEMA: dict[str, Any] = {
 def stats_summary() -> Response:
     from outreach.services import stats
 
-    filters = stats.StatsFilter.from_args(request.args)  # the shared vocabulary (figures' parameters)
-    parse_query(p.StatsQuery)
-    summary = stats.summarize(current_api_user(), filters)
+    found, _q = parse_filtered_query(p.StatsQuery, shared.FIGURE_PARAMETERS)
+    summary = stats.summarize(current_api_user(), stats.StatsFilter.of(found))
     return jsonify(stats.summary_to_dict(summary))
 
 
@@ -523,8 +538,7 @@ def _pdf(data: bytes, filename: str) -> Response:
 def programmes_report(programme_id: int) -> Response:
     from outreach.services import reports
 
-    found = shared.parse(request.args, allowed=shared.FIGURE_PARAMETERS)
-    q = parse_query(p.ReportQuery)
+    found, q = parse_filtered_query(p.ReportQuery, shared.FIGURE_PARAMETERS)
     programme = _programme(programme_id)
     filters = reports.report_filter(
         programme,
