@@ -223,3 +223,14 @@ def test_a_link_works_on_every_page(client: FlaskClient, filtered_world: factori
     headers = {"Authorization": f"Bearer {raw}"}
     assert client.get("/api/v1/stats", query_string=query, headers=headers).get_json()["activities"] == 1
     assert client.get("/api/v1/activities", query_string=query, headers=headers).get_json()["total"] == 1
+
+
+@pytest.mark.parametrize("value", ODD_VALUES)
+def test_admin_lists_take_any_value(client: FlaskClient, world: factories.World, value: str) -> None:
+    """The admin lists read ``unit`` (a unit code, as every filter) and the audit log's free-text filters:
+    no value gives a 500."""
+    assert login(client, "admin").status_code == 302
+    for url, name in (("/admin/users", "unit"), ("/admin/people", "unit"), ("/admin/people/new", "unit"),
+                      ("/admin/audit", "action"), ("/admin/audit", "entity"), ("/admin/audit", "user")):  # fmt: skip
+        response = client.get(url, query_string={name: value})
+        assert response.status_code == 200, (url, name, value)
