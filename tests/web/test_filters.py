@@ -234,3 +234,15 @@ def test_admin_lists_take_any_value(client: FlaskClient, world: factories.World,
                       ("/admin/audit", "action"), ("/admin/audit", "entity"), ("/admin/audit", "user")):  # fmt: skip
         response = client.get(url, query_string={name: value})
         assert response.status_code == 200, (url, name, value)
+
+
+def test_cli_status_uses_the_vocabulary(runner: Any, filtered_world: factories.World, tmp_path: Any) -> None:
+    """``--status`` takes the same values as the ``status`` filter; a bad one is named, not a traceback."""
+    assert filtered_world.programme is not None
+    base = ["export", "activities", "--programme", str(filtered_world.programme.id), "--format", "csv"]
+    ok = runner.invoke(args=[*base, "--status", "submitted,verified", "-o", str(tmp_path / "a.csv")])
+    assert ok.exit_code == 0, ok.output
+    assert len((tmp_path / "a.csv").read_text(encoding="utf-8-sig").strip().splitlines()) == 3
+    bad = runner.invoke(args=[*base, "--status", "bogus", "-o", str(tmp_path / "b.csv")])
+    assert bad.exit_code == 1
+    assert "bogus" in bad.output
