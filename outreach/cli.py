@@ -212,9 +212,9 @@ def _filter_options(func: Any) -> Any:
         click.option("--user", "username", default=None, help="Act as this user (default: the first admin)."),
         click.option(
             "--status",
-            type=click.Choice(["verified", "submitted", "draft", "returned", "all"]),
-            default="verified",
-            show_default=True,
+            default="",
+            help="Statuses, comma-separated (as the web and API 'status' filter), or 'all'; "
+            "default: submitted,verified.",
         ),
         click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None),
         click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), default=None),
@@ -228,12 +228,18 @@ def _filter_options(func: Any) -> Any:
 
 def _report_args(programme_ref: str, unit_code: str | None, date_from: Any, date_to: Any, status: str) -> Any:
     from outreach.models import ActivityStatus
-    from outreach.services import reports
+    from outreach.services import filters, reports
+    from outreach.services.errors import Invalid
 
     programme = reports.find_programme(programme_ref)
     if programme is None:
         _fail(f"unknown programme {programme_ref!r}")
-    statuses = [] if status == "all" else [ActivityStatus(status)]
+    statuses: Any = list(ActivityStatus)
+    if status != "all":
+        try:
+            statuses = filters.parse({"status": status}, allowed=["status"]).statuses_or_default()
+        except Invalid as exc:
+            _fail(exc.fields["status"])
     filters = reports.report_filter(
         programme,
         unit_code=unit_code,

@@ -19,10 +19,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from outreach.extensions import db
-from outreach.models import Activity, Programme, User
+from outreach.models import Activity, ActivityStatus, Person, Programme, User
 from outreach.services import activities as svc
 from outreach.services import tokens
 from outreach.services.demo import DEMO_PROGRAMME, SEED_DATE, load_demo
@@ -69,20 +69,8 @@ def _stats_args(programme_id: int, f: Filters) -> dict[str, Any]:
 
 
 def _report_args(programme_id: int, f: Filters) -> dict[str, Any]:
-    args: dict[str, Any] = {"programme": programme_id, "lang": "id"}
-    if f.unit:
-        args["unit"] = f.unit
-    if f.date_from:
-        args["date_from"] = f.date_from.isoformat()
-    if f.date_to:
-        args["date_to"] = f.date_to.isoformat()
-    if f.status:
-        args["status"] = {
-            "verified": "verified",
-            "submitted,verified": "submitted",
-            "draft,returned,submitted,verified": "all",
-        }[f.status]
-    return args
+    """The reports page takes the same filter parameters as the dashboard and the API (services.filters)."""
+    return _stats_args(programme_id, f) | {"lang": "id"}
 
 
 def dashboard_figures(client: FlaskClient, programme_id: int, f: Filters) -> Figures:
@@ -129,16 +117,21 @@ def report_figures(client: FlaskClient, programme_id: int, f: Filters) -> Figure
         match = re.search(rf"{label} (?:-|[\d.]+) ([\d.]+)", targets)
         assert match, (label, targets)
         figures[key] = _int(match.group(1))
-    # The by-unit table partitions the activities: its JUMLAH row repeats the totals (locations are per unit).
+    # The by-unit table's JUMLAH row repeats the totals, distinct locations included (a location visited
+    # under two units is one location, as in III.1 and III.3).
     by_unit = _section(text, "Rekapitulasi per Satuan", "Rekapitulasi per Jenis Lokasi")
-    match = re.search(r"JUMLAH ([\d.]+) ([\d.]+) [\d.]+ ([\d.]+) ([\d.]+)", by_unit)
+    match = re.search(r"JUMLAH ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)", by_unit)
     if figures["activities"]:
         assert match, by_unit
+        assert [_int(g) for g in match.groups()] == [figures[k] for k in FIGURES]
+    by_kind = _section(text, "Rekapitulasi per Jenis Lokasi", "Pesan Kamtibmas yang Disampaikan")
+    match = re.search(r"JUMLAH ([\d.]+) ([\d.]+) ([\d.]+)", by_kind)
+    if figures["activities"]:
+        assert match, by_kind
         assert [_int(g) for g in match.groups()] == [
-            figures["activities"],
             figures["visits"],
+            figures["locations"],
             figures["parcels"],
-            figures["beneficiaries"],
         ]
     # So does the activity list's footer (parcels, beneficiaries), the last JUMLAH before section IV.
     listed = text[: text.index("IV. HAMBATAN")]
@@ -413,3 +406,106 @@ def test_report_links_only_for_readers(built: factories.World, client: FlaskClie
     assert 'data-testid="activity-report"' in page_html
     assert 'data-testid="press-release"' in page_html
     assert 'data-testid="nav-import"' not in page_html
+
+
+# --------------------------------------------------------------------------------------------- laporan = stats
+
+
+INDICATOR_LABELS = {
+    "activities": "Jumlah kegiatan",
+    "visits": "Jumlah kunjungan",
+    "locations": "Jumlah lokasi",
+    "parcels": "Paket sembako",
+    "beneficiaries": "Penerima manfaat",
+    "messages": "Pesan kamtibmas disampaikan",
+}
+
+
+def test_every_laporan_figure_equals_the_stats(app: Flask, client: FlaskClient) -> None:
+    """The demo's laporan for the Kasat Binmas, with each surface at its default statuses: every indicator
+    of III.1 (achieved column) equals ``/api/v1/stats``; the JUMLAH rows of III.2 and III.3 give the same
+    distinct locations; the leaders are people (the two "Aipda Budi Rahayu" are two, told apart by NRP);
+    the dashboard and the laporan say which statuses they count, the same ones."""
+    programme = _demo(app)
+    kasat = db.session.scalar(select(User).where(User.username == "kasat.blora"))
+    assert kasat is not None
+    token = _token(kasat)
+    assert login(client, "kasat.blora", app.config["OUTREACH_DEMO_PASSWORD"]).status_code == 302
+    args = {"programme_id": programme.id}
+    stats = client.get("/api/v1/stats", query_string=args, headers={"Authorization": f"Bearer {token}"})
+    assert stats.status_code == 200
+    data = stats.get_json()
+    assert data["filters"]["status"] == ["submitted", "verified"]
+    response = client.get("/reports/programme.pdf", query_string=args | {"lang": "id"})
+    assert response.status_code == 200
+    text = pdf_text(response.get_data())
+    targets = _section(text, "Capaian terhadap Target", "Rekapitulasi per Satuan")
+    for key, label in INDICATOR_LABELS.items():
+        match = re.search(rf"{label} (?:-|[\d.]+) ([\d.]+)", targets)
+        assert match, (label, targets)
+        assert _int(match.group(1)) == data[key], key
+    by_unit = _section(text, "Rekapitulasi per Satuan", "Rekapitulasi per Jenis Lokasi")
+    by_kind = _section(text, "Rekapitulasi per Jenis Lokasi", "Pesan Kamtibmas yang Disampaikan")
+    unit_total = re.search(r"JUMLAH ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)", by_unit)
+    kind_total = re.search(r"JUMLAH ([\d.]+) ([\d.]+) ([\d.]+)", by_kind)
+    assert unit_total and kind_total
+    assert _int(unit_total.group(3)) == _int(kind_total.group(2)) == data["locations"]
+    # Summing the units' own distinct locations would count the shared ones twice (the old JUMLAH).
+    assert sum(r["locations"] for r in data["by_unit"]) >= data["locations"]
+    # Leaders are people: each of the two "Aipda Budi Rahayu" is his own leader in his Polsek's stats and
+    # laporan, counted alone and printed with his NRP.
+    budis = db.session.scalars(
+        select(Person).where(Person.rank == "Aipda", Person.name == "Budi Rahayu")
+    ).all()
+    assert len({b.nrp for b in budis}) == len(budis) == 2
+    for budi in budis:
+        own = db.session.scalar(
+            select(func.count()).where(
+                Activity.leader_nrp == budi.nrp,
+                Activity.programme_id == programme.id,
+                Activity.deleted_at.is_(None),
+                Activity.status.in_([ActivityStatus.SUBMITTED, ActivityStatus.VERIFIED]),
+            )
+        )
+        unit_args = args | {"unit": budi.unit.code}
+        unit_stats = client.get(
+            "/api/v1/stats", query_string=unit_args, headers={"Authorization": f"Bearer {token}"}
+        ).get_json()
+        rows = [r for r in unit_stats["leaders"] if r["name"] == "Budi Rahayu"]
+        assert [(r["nrp"], r["activities"]) for r in rows] == [(budi.nrp, own)]
+        laporan = client.get("/reports/programme.pdf", query_string=unit_args | {"lang": "id"})
+        assert f"Aipda Budi Rahayu (NRP {budi.nrp})" in pdf_text(laporan.get_data())
+    # The same statuses counted, and said, on the dashboard and in the laporan.
+    assert "Dihitung: kegiatan diajukan dan terverifikasi" in text
+    page = client.get("/dashboard/", query_string=args).get_data(as_text=True)
+    assert "Dihitung: kegiatan diajukan dan terverifikasi" in html.unescape(page)
+    assert dashboard_figures(client, programme.id, Filters()) == {k: data[k] for k in FIGURES}
+
+
+def test_a_polsek_laporan_is_not_scored_against_the_programme(app: Flask, client: FlaskClient) -> None:
+    """The demo programme's targets are the Polres's: a Polsek's laporan prints no target ("-") for every
+    indicator, its dashboard "no target", while the Polres's laporan has them."""
+    programme = _demo(app)
+    assert login(client, "kasat.blora", app.config["OUTREACH_DEMO_PASSWORD"]).status_code == 302
+
+    def target_cells(unit: str) -> list[str]:
+        response = client.get(
+            "/reports/programme.pdf", query_string={"programme_id": programme.id, "unit": unit, "lang": "id"}
+        )
+        assert response.status_code == 200
+        targets = _section(
+            pdf_text(response.get_data()), "Capaian terhadap Target", "Rekapitulasi per Satuan"
+        )
+        cells = []
+        for label in INDICATOR_LABELS.values():
+            match = re.search(rf"{label} (-|[\d.]+) [\d.]+", targets)
+            assert match, (label, targets)
+            cells.append(match.group(1))
+        return cells
+
+    assert any(cell != "-" for cell in target_cells("POLRES-BLORA"))
+    assert target_cells("POLSEK-CEPU") == ["-"] * len(INDICATOR_LABELS)
+    page = client.get("/dashboard/", query_string={"programme_id": programme.id, "unit": "POLSEK-CEPU"})
+    body = page.get_data(as_text=True)
+    assert 'data-testid="no-target-parcels"' in body
+    assert 'data-testid="behind-parcels"' not in body

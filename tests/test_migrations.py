@@ -77,3 +77,30 @@ def test_rollup_migration_fills_from_existing_activities(empty_app):
         with db.engine.connect() as conn:
             assert rollups.check(conn).ok
         db.session.remove()
+
+
+def test_leader_migration_rekeys_leaders_by_person(empty_app):
+    """0012 replaces the rank-and-name leaders with one per person and rebuilds the ``leader`` rollups: the
+    demo's two "Aipda Budi Rahayu" (different NRP) become two leaders; down and up again stays exact."""
+    from outreach.services import rollups
+    from outreach.services.demo import load_demo
+
+    def budi_count():
+        return db.session.scalar(
+            text("SELECT count(*) FROM leaders WHERE rank = 'Aipda' AND name = 'Budi Rahayu'")
+        )
+
+    with empty_app.app_context():
+        upgrade()
+        load_demo("demo password 2024")
+        db.session.commit()
+        assert budi_count() == 2
+        db.session.remove()
+        downgrade(revision="0004")
+        assert budi_count() == 1  # the old key merged them
+        db.session.remove()
+        upgrade()
+        assert budi_count() == 2
+        with db.engine.connect() as conn:
+            assert rollups.check(conn).ok
+        db.session.remove()

@@ -34,6 +34,7 @@ from outreach.form_messages import SubForm
 from outreach.models import ActivityStatus
 from outreach.models.types import parse_id
 from outreach.services import activities as svc
+from outreach.services import filters as shared
 
 #: Separators accepted between a partner's name and role on one line.
 PARTNER_SEPARATORS = (" — ", " – ", " - ", "—", "–", ";", "|")
@@ -495,22 +496,27 @@ SORT_CHOICES = [
 
 
 class ActivityFilterForm(FlaskForm):
+    """Renders the list's filters under the shared vocabulary (:mod:`outreach.services.filters` parses
+    them); ``location_kind``, ``sort`` and ``deleted`` are the list's own."""
+
     class Meta:
         csrf = False
 
-    programme = SelectField(_l("Programme"), coerce=_opt_int, validate_choice=False)
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    programme_id = SelectField(_l("Programme"), validate_choice=False)
+    date_from = DateField(_l("From"), name="from", validators=[Optional()])
+    date_to = DateField(_l("To"), name="to", validators=[Optional()])
     unit = SelectField(_l("Unit"), validate_choice=False)
     kind = SelectField(_l("Kind of activity"), validate_choice=False)
-    status = SelectField(_l("Status"), validate_choice=False)
+    status = SelectMultipleField(_l("Status"), validate_choice=False)
     location_kind = SelectField(_l("Kind of place"), validate_choice=False)
     q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])
     sort = SelectField(_l("Sort"), choices=_options(SORT_CHOICES), default="-date", validate_choice=False)
     deleted = BooleanField(_l("Deleted activities"))
 
     def set_choices(self, user: Any, catalogue: Choices, programmes: Any) -> None:
-        self.programme.choices = _options([("", _l("All programmes"))] + [(p.id, p.name) for p in programmes])
+        self.programme_id.choices = _options(
+            [("", _l("All programmes"))] + [(str(p.id), p.name) for p in programmes]
+        )
         self.unit.choices = _options(
             [("", _l("All units"))]
             + [(u.code, ("· " * max(0, u.depth - user.unit.depth)) + u.name) for u in catalogue.units]
@@ -520,24 +526,32 @@ class ActivityFilterForm(FlaskForm):
         )
         from outreach.i18n import enum_label
 
-        self.status.choices = _options(
-            [("", _l("Any status"))] + [(s.value, enum_label(s)) for s in ActivityStatus]
-        )
+        self.status.choices = _options([(s.value, enum_label(s)) for s in ActivityStatus])
         self.location_kind.choices = _options(
             [("", _l("Any place"))] + [(k.code, k.label(catalogue.lang)) for k in catalogue.location_kinds]
         )
 
-    def to_filter(self) -> svc.ActivityFilter:
-        status = [s for s in ActivityStatus if s.value == self.status.data]
+    def show(self, found: shared.Filters, errors: dict[str, str]) -> None:
+        """Show the filters as applied, each bad parameter's message on its field."""
+        self.programme_id.data = "" if found.programme_id is None else str(found.programme_id)
+        self.unit.data = found.unit or ""
+        self.date_from.data = found.date_from
+        self.date_to.data = found.date_to
+        self.status.data = [s.value for s in found.statuses]
+        self.kind.data = found.kind or ""
+        self.q.data = found.q
+        targets = {"programme_id": self.programme_id, "unit": self.unit, "from": self.date_from,
+                   "to": self.date_to, "status": self.status, "kind": self.kind, "q": self.q}  # fmt: skip
+        for name, message in errors.items():
+            field = targets[name]
+            field.errors = [*(e for e in field.errors if e != message), message]
+
+    def to_filter(self, found: shared.Filters) -> svc.ActivityFilter:
+        """The list's filter: the shared filters plus the list's own fields."""
+        location_kind = (self.location_kind.data or "").strip()
         return svc.ActivityFilter(
-            programme_id=self.programme.data if self.programme.errors == [] else None,
-            unit_code=self.unit.data or None,
-            date_from=self.date_from.data if not self.date_from.errors else None,
-            date_to=self.date_to.data if not self.date_to.errors else None,
-            statuses=status,
-            kind=self.kind.data or None,
-            location_kind=self.location_kind.data or None,
-            q=self.q.data or "",
+            **found.activity_fields(),
+            location_kind=location_kind if location_kind.isidentifier() else None,
             deleted=bool(self.deleted.data),
             sort=self.sort.data if self.sort.data in dict(SORT_CHOICES) else "-date",
         )

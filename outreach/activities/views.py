@@ -54,9 +54,12 @@ from outreach.models import (
 )
 from outreach.security import role_required
 from outreach.services import activities, catalogues, downloads, photos
+from outreach.services import filters as shared
 from outreach.services.errors import Conflict, Invalid
 
 WRITERS = (Role.STAFF, Role.COMMANDER)
+#: The last page a list link may ask for (a larger number would overflow the database's OFFSET).
+MAX_PAGE = 1_000_000
 NONCE_PREFIX = "web-form:"
 
 
@@ -81,7 +84,7 @@ def _page(filters: activities.ActivityFilter) -> activities.ActivityPage:
     return activities.page_activities(
         current_user,
         filters,
-        page=request.args.get("page", 1, type=int),
+        page=min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE),
         per_page=current_app.config["OUTREACH_PAGE_SIZE"],
         count_cap=current_app.config["OUTREACH_LIST_COUNT_CAP"],
     )
@@ -90,10 +93,11 @@ def _page(filters: activities.ActivityFilter) -> activities.ActivityPage:
 @bp.route("/")
 @login_required
 def index() -> str:
+    found, errors = shared.parse_lenient(request.args)
     form = ActivityFilterForm(request.args)
     form.set_choices(current_user, _choices(), _programmes())
-    form.validate()
-    filters = form.to_filter()
+    form.show(found, errors)
+    filters = form.to_filter(found)
     return render_template(
         "activities/index.html",
         page=_page(filters),

@@ -31,7 +31,9 @@ from outreach.models import Indicator, Person, Programme, ProgrammeKind, Role, U
 from outreach.models.types import parse_id
 from outreach.security import role_required
 from outreach.services import admin, downloads, users
+from outreach.services import filters as shared
 from outreach.services.errors import Invalid
+from outreach.services.scope import get_unit_in_scope
 
 
 def unit_choices(*, none: bool = False, exclude_subtree_of: Unit | None = None) -> list[SelectChoice]:
@@ -71,10 +73,22 @@ def index() -> str:
 @bp.route("/users")
 @role_required()
 def users_index() -> str:
-    unit_id = request.args.get("unit", type=parse_id)
-    page = db.paginate(admin.users_query(unit_id), per_page=_page_size(), error_out=False)
-    unit = db.session.get(Unit, unit_id) if unit_id else None
+    unit = _unit_arg()
+    page = db.paginate(admin.users_query(unit.id if unit else None), per_page=_page_size(), error_out=False)
     return render_template("admin/users.html", page=page, unit=unit)
+
+
+def _text_arg(name: str) -> str:
+    """A free-text query parameter, empty when it holds a control character (PostgreSQL refuses NUL)."""
+    value = request.args.get(name, "")[:200]
+    return "" if any(ord(c) < 32 or ord(c) == 127 for c in value) else value
+
+
+def _unit_arg() -> Unit | None:
+    """The ``unit`` of the query string: a unit code, as in every filter (services.filters); an unknown or
+    malformed one lists everything."""
+    found, _errors = shared.parse_lenient(request.args, allowed=("unit",))
+    return get_unit_in_scope(current_user, found.unit) if found.unit else None
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -417,18 +431,20 @@ def _person_input(form: PersonForm) -> admin.PersonInput:
 @bp.route("/people")
 @role_required()
 def people_index() -> str:
-    unit_id = request.args.get("unit", type=parse_id) or None
-    page = db.paginate(admin.people_query(unit_id), per_page=_page_size(), error_out=False)
+    unit = _unit_arg()
+    page = db.paginate(admin.people_query(unit.id if unit else None), per_page=_page_size(), error_out=False)
+    codes = {u.id: u.code for u in admin.units_in_tree_order()}
     return render_template(
-        "admin/people.html", page=page, unit_id=unit_id, unit_choices=admin.unit_choices(),
-        unit=db.session.get(Unit, unit_id) if unit_id else None,
+        "admin/people.html", page=page, unit=unit,
+        unit_choices=[(codes[unit_id], text) for unit_id, text in admin.unit_choices()],
     )  # fmt: skip
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
 @role_required()
 def person_create() -> Response | str:
-    form = PersonForm(unit_id=request.args.get("unit", type=parse_id))
+    unit = _unit_arg()
+    form = PersonForm(unit_id=unit.id if unit else None)
     form.unit_id.choices = unit_choices(none=True)
     if form.validate_on_submit():
         try:
@@ -438,7 +454,7 @@ def person_create() -> Response | str:
         else:
             db.session.commit()
             flash(_("%(name)s added.", name=person.display_name), "success")
-            return redirect(url_for("admin.people_index", unit=person.unit_id))
+            return redirect(url_for("admin.people_index", unit=person.unit.code))
     return render_template("admin/person_form.html", form=form, person=None)
 
 
@@ -456,7 +472,7 @@ def person_edit(person_id: int) -> Response | str:
         else:
             db.session.commit()
             flash(_("%(name)s saved.", name=person.display_name), "success")
-            return redirect(url_for("admin.people_index", unit=person.unit_id))
+            return redirect(url_for("admin.people_index", unit=person.unit.code))
     return render_template("admin/person_form.html", form=form, person=person)
 
 
@@ -527,9 +543,9 @@ def audit_log() -> str:
     errors: dict[str, str] = {}
     kind = request.args.get("kind", "")
     filters = admin.AuditFilter(
-        action=request.args.get("action", ""),
-        entity=request.args.get("entity", ""),
-        username=request.args.get("user", ""),
+        action=_text_arg("action"),
+        entity=_text_arg("entity"),
+        username=_text_arg("user"),
         kind=kind if kind in AUDIT_KIND_LABELS else "",
         date_from=_audit_date("date_from", errors),
         date_to=_audit_date("date_to", errors),

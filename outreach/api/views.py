@@ -18,6 +18,7 @@ from outreach.extensions import csrf, db
 from outreach.models import Activity, IdempotencyKey, Programme, utcnow
 from outreach.services import activities as svc
 from outreach.services import downloads
+from outreach.services import filters as shared
 from outreach.services.errors import Invalid, NotFound
 
 from . import bp, registry
@@ -73,6 +74,23 @@ def parse_body(cls: type, *, optional: bool = False) -> Any:
 
 def parse_query(cls: type) -> Any:
     return parse(cls, request.args.to_dict(), query=True)
+
+
+def parse_filtered_query(
+    cls: type, allowed: tuple[str, ...] = shared.PARAMETERS
+) -> tuple[shared.Filters, Any]:
+    """The shared filters (:mod:`outreach.services.filters`, the web pages' vocabulary) and the endpoint's
+    other parameters (``cls``: paging, language…), with every bad parameter named in one 422."""
+    found, errors = shared.parse_lenient(request.args, allowed=allowed)
+    q = None
+    own = {k: v for k, v in request.args.to_dict().items() if k not in shared.PARAMETERS}
+    try:
+        q = parse(cls, own, query=True)  # its filter fields (documentation only) stay at their defaults
+    except Invalid as exc:
+        errors = exc.fields | errors
+    if errors:
+        raise Invalid(errors, _("The request has invalid fields."))
+    return found, q
 
 
 def paginated(query: Select[Any], q: p.PageQuery, build: Any) -> Response:
@@ -243,17 +261,8 @@ def locations_create() -> Any:
     capped_total=True,
 )
 def activities_index() -> Response:
-    q = parse_query(p.ActivityQuery)
-    filters = svc.ActivityFilter(
-        programme_id=q.programme_id,
-        unit_code=q.unit,
-        date_from=q.date_from,
-        date_to=q.date_to,
-        statuses=p.statuses(q.status),
-        kind=q.kind,
-        q=q.q,
-        deleted=q.deleted,
-    )
+    found, q = parse_filtered_query(p.ActivityQuery)
+    filters = svc.ActivityFilter(**found.activity_fields(), deleted=q.deleted)
     listed = svc.page_activities(
         current_api_user(),
         filters,
@@ -522,18 +531,6 @@ STATS_SCHEMA: dict[str, Any] = {
 }
 
 
-def _stats_filter(q: p.StatsQuery) -> Any:
-    from outreach.services import stats
-
-    return stats.StatsFilter(
-        programme_id=q.programme_id,
-        unit_code=q.unit,
-        date_from=q.date_from,
-        date_to=q.date_to,
-        statuses=p.statuses(q.status) or list(stats.DEFAULT_STATUSES),
-    )
-
-
 @api_route(
     bp,
     "/stats",
@@ -546,8 +543,8 @@ def _stats_filter(q: p.StatsQuery) -> Any:
 def stats_summary() -> Response:
     from outreach.services import stats
 
-    q = parse_query(p.StatsQuery)
-    summary = stats.summarize(current_api_user(), _stats_filter(q))
+    found, _q = parse_filtered_query(p.StatsQuery, shared.FIGURE_PARAMETERS)
+    summary = stats.summarize(current_api_user(), stats.StatsFilter.of(found))
     return jsonify(stats.summary_to_dict(summary))
 
 
@@ -560,7 +557,7 @@ def _pdf(data: bytes, filename: str) -> Response:
 @api_route(
     bp,
     "/programmes/<int:programme_id>/report.pdf",
-    summary="The programme report (PDF; verified only by default)",
+    summary="The programme report (PDF; default: submitted and verified, as /stats)",
     tag="reports",
     query=p.ReportQuery,
     media_type="application/pdf",
@@ -569,14 +566,14 @@ def _pdf(data: bytes, filename: str) -> Response:
 def programmes_report(programme_id: int) -> Response:
     from outreach.services import reports
 
-    q = parse_query(p.ReportQuery)
+    found, q = parse_filtered_query(p.ReportQuery, shared.FIGURE_PARAMETERS)
     programme = _programme(programme_id)
     filters = reports.report_filter(
         programme,
-        unit_code=q.unit,
-        date_from=q.date_from,
-        date_to=q.date_to,
-        **({"statuses": p.statuses(q.status)} if q.status else {}),
+        unit_code=found.unit,
+        date_from=found.date_from,
+        date_to=found.date_to,
+        statuses=found.statuses_or_default(),
     )
     data = reports.programme_report_pdf(current_api_user(), programme, filters, q.lang)
     download_audit.record(

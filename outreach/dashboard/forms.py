@@ -1,7 +1,7 @@
-"""The dashboard filter form: a GET form whose field names are the API's stats parameters.
+"""The dashboard filter form: a GET form whose field names are the shared filter vocabulary.
 
-The form only renders the filters and carries their errors; ``services.stats.StatsFilter.from_args``
-parses the same query string for the dashboard and ``/api/v1/stats``, so both read the parameters alike.
+The form only renders the filters and carries their errors; :mod:`outreach.services.filters` parses the
+query string for the dashboard, the lists, the reports and the API alike.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class DashboardFilterForm(FlaskForm):
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.other_errors: dict[str, str] = {}
         self.programme_id.choices = [("", _l("All programmes"))] + [
             (str(pid), name) for pid, name in stats.programme_choices()
         ]
@@ -47,9 +48,13 @@ class DashboardFilterForm(FlaskForm):
         self.status.data = [s.value for s in stats.effective_statuses(user, filters)]
 
     def add_errors(self, fields: dict[str, str]) -> None:
+        """Each message on its filter; those of parameters without a field here (``kind``, ``q``) in
+        ``other_errors``, shown above the buttons."""
         targets = {"programme_id": self.programme_id, "unit": self.unit, "from": self.date_from,
                    "to": self.date_to, "status": self.status}  # fmt: skip
         for name, message in fields.items():
             field = targets.get(name)
             if field is not None:
                 field.errors = [*field.errors, message]
+            else:
+                self.other_errors[name] = message

@@ -6,6 +6,7 @@ figures they could see are their own area's anyway, so nothing is hidden from th
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from flask import current_app, redirect, render_template, request, url_for
@@ -17,8 +18,8 @@ from outreach.dashboard import bp
 from outreach.dashboard.forms import DashboardFilterForm
 from outreach.models import Role
 from outreach.security import role_required
+from outreach.services import filters as shared
 from outreach.services import stats
-from outreach.services.errors import Invalid
 
 IDLE_DAYS = 30
 WAITING_DAYS = 7
@@ -33,12 +34,11 @@ def index() -> Response | str:
         if default is not None:
             args = request.args.to_dict(flat=False) | {"programme_id": [str(default)]}
             return redirect(url_for("dashboard.index", **args))
-    errors: dict[str, str] = {}
-    try:
-        filters = stats.StatsFilter.from_args(request.args)
-    except Invalid as exc:
-        errors = exc.fields
-        filters = stats.StatsFilter(programme_id=stats.default_programme_id(current_user))
+    # The shared vocabulary (services.filters): a bad value is a message next to its filter, the rest applies.
+    found, errors = shared.parse_lenient(request.args, allowed=shared.FIGURE_PARAMETERS)
+    filters = stats.StatsFilter.of(found)
+    if filters.programme_id is None and "programme_id" in errors:
+        filters = replace(filters, programme_id=stats.default_programme_id(current_user))
     summary = stats.summarize(current_user, filters)
     gaps = stats.gaps(current_user, filters, idle_days=IDLE_DAYS, waiting_days=WAITING_DAYS)
     points = stats.map_points(current_user, filters)
@@ -49,6 +49,7 @@ def index() -> Response | str:
         "dashboard/index.html",
         form=form,
         filters=filters,
+        counted=shared.describe_statuses(summary.statuses),
         summary=summary,
         data=stats.summary_to_dict(summary),
         gaps=gaps,

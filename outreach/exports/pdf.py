@@ -257,6 +257,11 @@ class ProgrammeReport:
     execution: ExecutionFacts = field(default_factory=ExecutionFacts)
     targets: Sequence[TargetRow] = ()
     by_unit: Sequence[UnitRow] = ()
+    #: The JUMLAH row of ``by_unit``: the area's totals (a location visited under two units is one
+    #: location); None sums the rows.
+    by_unit_total: UnitRow | None = None
+    #: What the figures count, e.g. "Dihitung: kegiatan diajukan dan terverifikasi" (under III's heading).
+    counted: str = ""
     by_location_kind: Sequence[LocationKindRow] = ()
     by_message: Sequence[MessageRow] = ()
     monthly: Sequence[SeriesPoint] = ()
@@ -1297,6 +1302,8 @@ def write_programme_report(report: ProgrammeReport, out: BinaryIO) -> None:
 
     # III. HASIL YANG DICAPAI
     story += b.section(2, t["results"])
+    if report.counted:
+        story += [Paragraph(_esc(report.counted), b.body_section)]
     story += b.subsection(1, t["targets"])
     story += b.stream_table(
         b.cols(
@@ -1333,6 +1340,7 @@ def write_programme_report(report: ProgrammeReport, out: BinaryIO) -> None:
             ("col_beneficiaries", 13, "RIGHT", False),
         ],
         lambda r: (r.unit, (r.activities, r.visits, r.locations, r.parcels, r.beneficiaries)),
+        total=report.by_unit_total,
     )
     story += b.subsection(3, t["by_location_kind"])
     story += _totalled(
@@ -1393,8 +1401,11 @@ def _totalled(
     rows: Sequence[Any],
     spec: Sequence[tuple[str, float, Literal["LEFT", "RIGHT", "CENTER"], bool]],
     split: Callable[[Any], tuple[str, tuple[int, ...]]],
+    *,
+    total: Any = None,
 ) -> list[Any]:
-    """A "No | label | numbers..." table with a JUMLAH row summing the numbers."""
+    """A "No | label | numbers..." table with a JUMLAH row: ``total``'s numbers (a row like the others, for
+    figures that do not add up, such as distinct locations), else the sums of the rows."""
     sums: list[int] = []
 
     def gen() -> Iterator[list[str]]:
@@ -1407,7 +1418,8 @@ def _totalled(
             yield [str(i), label, *(fmt.number(n, b.locale) for n in numbers)]
 
     def footer() -> list[str]:
-        return [b.t["total"], "", *(fmt.number(n, b.locale) for n in sums)]
+        numbers = split(total)[1] if total is not None else sums
+        return [b.t["total"], "", *(fmt.number(n, b.locale) for n in numbers)]
 
     return b.stream_table(b.cols(spec), gen(), footer, footer_span=2)
 

@@ -15,8 +15,8 @@ dimension says what ``key_id`` is:
   ``amount`` = quantity;
 - ``message``: the kamtibmas message (0 for free text) – ``activities`` = activities delivering it,
   ``amount`` = deliveries;
-- ``leader``: the activity's leader (a :class:`Leader`, one per rank and name as written) – the same sums as
-  ``unit``.
+- ``leader``: the activity's leader (a :class:`Leader`, one per person: NRP, else person record, else rank and
+  name within the activity's unit) – the same sums as ``unit``.
 
 ``location_rollups`` – visits, parcels and beneficiaries per unit × location × programme × status × day, the
 source of distinct-location counts, location-kind breakdowns and the map. It is keyed by the activity's own
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Integer, PrimaryKeyConstraint, String, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, PrimaryKeyConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from outreach.models.activity import ActivityStatus
@@ -77,16 +77,25 @@ class LocationRollup(Base):
 
 
 class Leader(Base):
-    """A leader as written on activities (rank and name): the key of the ``leader`` rollups.
+    """A leader as a person: the key of the ``leader`` rollups.
 
-    Rows are added, never removed, by the rollup writer. ``degrees`` keeps the greatest degrees recorded for
-    the leader (in text order, as the raw ``max(leader_degrees)`` would: "S.H., M.H." after "S.H.").
+    ``person_key`` tells people apart, from the activity's leader fields: ``nrp:<NRP>`` when the NRP is written,
+    else ``person:<id>`` when the leader is linked to a person record, else ``unit:<unit id>:<rank>:<name>``
+    (the same rank and name within one unit). Two officers who share a rank and a name are two leaders, and
+    ``nrp`` or ``unit_id`` is what the label shows to tell them apart.
+
+    Rows are added, never removed, by the rollup writer; rank and name are those of the first activity that
+    introduced the leader. ``degrees`` keeps the greatest degrees recorded (in text order, as the raw
+    ``max(leader_degrees)`` would: "S.H., M.H." after "S.H.").
     """
 
     __tablename__ = "leaders"
-    __table_args__ = (UniqueConstraint("rank", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    person_key: Mapped[str] = mapped_column(String(220), unique=True)
     rank: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(160))
     degrees: Mapped[str | None] = mapped_column(String(80))
+    nrp: Mapped[str | None] = mapped_column(String(18))
+    #: The unit of a leader known by rank and name only (None when the NRP or the person record identifies them).
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))

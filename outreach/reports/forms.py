@@ -7,17 +7,12 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, HiddenField, RadioField, SelectField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from outreach.models.types import parse_id
+from outreach.services.filters import Filters
 
-STATUS_CHOICES = [
-    SelectChoice("verified", _l("Verified only")),
-    SelectChoice("submitted", _l("Submitted and verified")),
-    SelectChoice("all", _l("All statuses")),
-]
 LANG_CHOICES = [SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")]
 
 
@@ -27,16 +22,20 @@ def as_choices(pairs: Any) -> list[SelectChoice]:
 
 
 class ReportFilterForm(FlaskForm):
-    """The filters shared by the programme report and the exports (read from the query string)."""
+    """The filters shared by the programme report and the exports (read from the query string).
+
+    The filters themselves use the shared vocabulary (:mod:`outreach.services.filters` parses them; this
+    form only shows them and their messages); language, page numbers and photos are the report's own.
+    """
 
     class Meta:
         csrf = False
 
-    programme = SelectField(_l("Programme"), coerce=parse_id, validators=[DataRequired()])
-    unit = SelectField(_l("Unit"), validators=[Optional()])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
-    status = SelectField(_l("Status"), choices=STATUS_CHOICES, default="verified")
+    programme_id = SelectField(_l("Programme"), validate_choice=False)
+    unit = SelectField(_l("Unit"), validate_choice=False)
+    date_from = DateField(_l("From"), name="from", validators=[Optional()])
+    date_to = DateField(_l("To"), name="to", validators=[Optional()])
+    status = SelectMultipleField(_l("Status"), validate_choice=False)
     lang = SelectField(_l("Report language"), choices=LANG_CHOICES, default="id")
     numbering = SelectField(
         _l("Page numbers"),
@@ -58,12 +57,27 @@ class ReportFilterForm(FlaskForm):
         default="0",
     )
 
-    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def,override]
-        ok = super().validate(extra_validators)
-        if ok and self.date_from.data and self.date_to.data and self.date_to.data < self.date_from.data:
-            self.date_to.errors.append(_l("The end date is before the start date."))
-            return False
-        return ok
+    def show(self, found: Filters, errors: dict[str, str]) -> None:
+        """Show the filters as applied (statuses: the default when none is named), each message on its
+        field; messages of parameters without a field here (``kind``, ``q``) go to ``other_errors``."""
+        self.programme_id.data = "" if found.programme_id is None else str(found.programme_id)
+        self.unit.data = found.unit or ""
+        self.date_from.data = found.date_from
+        self.date_to.data = found.date_to
+        self.status.data = [s.value for s in found.statuses_or_default()]
+        self.other_errors: dict[str, str] = {}
+        targets = {"programme_id": self.programme_id, "unit": self.unit, "from": self.date_from,
+                   "to": self.date_to, "status": self.status}  # fmt: skip
+        for name, message in errors.items():
+            field = targets.get(name)
+            if field is None:
+                self.other_errors[name] = message
+            else:
+                field.errors = [*field.errors, message]
+
+    def options_valid(self) -> bool:
+        """The report's own options (language, page numbers, photos) are among their choices."""
+        return all(f.validate(self) for f in (self.lang, self.numbering, self.photos))
 
 
 class ReportTextForm(FlaskForm):

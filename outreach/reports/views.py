@@ -12,9 +12,11 @@ import secrets
 import tempfile
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import (
     Response,
@@ -47,18 +49,15 @@ from outreach.reports.forms import (
 )
 from outreach.security import role_required
 from outreach.services import downloads, exports, imports, reports, stats
+from outreach.services import filters as shared
 from outreach.services.activities import ActivityFilter
+from outreach.services.filters import Filters
 
 READERS = (Role.PR, Role.COMMANDER)
 IMPORTERS = (Role.STAFF, Role.COMMANDER)
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
-_STATUSES = {
-    "verified": [ActivityStatus.VERIFIED],
-    "submitted": [ActivityStatus.SUBMITTED, ActivityStatus.VERIFIED],
-    "all": [],
-}
 
 
 def _slug(text: str) -> str:
@@ -76,53 +75,69 @@ def _pdf(data: bytes, filename: str) -> Response:
     return _attachment(Response(data, mimetype=PDF), filename)
 
 
-def _filter_form() -> ReportFilterForm:
+def _filter_form() -> tuple[ReportFilterForm, Filters | None]:
+    """The report filter form for the query string, and the filters when every one is valid (the shared
+    vocabulary of :mod:`outreach.services.filters`; a unit must be one of the caller's)."""
+    found, errors = shared.parse_lenient(request.args, allowed=shared.FIGURE_PARAMETERS)
     form = ReportFilterForm(request.args)
     programmes = stats.programme_choices()
-    form.programme.choices = as_choices(programmes)
-    form.unit.choices = as_choices(
-        [("", _("All units in my area"))]
-        + [(code, "\u2003" * depth + name) for code, name, depth in stats.unit_choices(current_user)]
-    )
-    if "programme" not in request.args and programmes:
-        form.programme.data = programmes[0][0]
-    return form
+    form.programme_id.choices = as_choices([(str(pid), name) for pid, name in programmes])
+    units = [(code, "\u2003" * depth + name) for code, name, depth in stats.unit_choices(current_user)]
+    form.unit.choices = as_choices([("", _("All units in my area")), *units])
+    form.status.choices = as_choices([(s.value, enum_label(s)) for s in ActivityStatus])
+    if found.programme_id is None and "programme_id" not in errors and programmes:
+        found = replace(found, programme_id=programmes[0][0])
+    if found.unit and found.unit not in {code for code, _label in units}:
+        errors["unit"] = _("Unit not found.")
+        found = replace(found, unit=None)
+    if found.programme_id is not None and found.programme_id not in {pid for pid, _name in programmes}:
+        errors["programme_id"] = _("Programme not found.")
+        found = replace(found, programme_id=None)
+    form.show(found, errors)
+    valid = form.options_valid() and not errors and found.programme_id is not None
+    return form, found if valid else None
 
 
-def _filters(form: ReportFilterForm) -> tuple[Programme, ActivityFilter]:
-    programme = db.get_or_404(Programme, form.programme.data)
+def _filters(found: Filters) -> tuple[Programme, ActivityFilter]:
+    programme = db.get_or_404(Programme, found.programme_id)
     return programme, reports.report_filter(
         programme,
-        unit_code=form.unit.data or None,
-        date_from=form.date_from.data,
-        date_to=form.date_to.data,
-        statuses=_STATUSES.get(form.status.data or "verified", _STATUSES["verified"]),
+        unit_code=found.unit,
+        date_from=found.date_from,
+        date_to=found.date_to,
+        statuses=found.statuses_or_default(),
     )
 
 
-def _valid_filters() -> tuple[ReportFilterForm, Programme, ActivityFilter] | Any:
-    form = _filter_form()
-    if not form.validate():
+def _valid_filters() -> tuple[ReportFilterForm, Programme, ActivityFilter]:
+    form, found = _filter_form()
+    if found is None:
         abort(400)
-    programme, filters = _filters(form)
+    programme, filters = _filters(found)
     return form, programme, filters
 
 
 @bp.route("/")
 @role_required(*READERS)
 def index() -> str:
-    form = _filter_form()
-    query = request.query_string.decode() if request.args else ""
-    if request.args and not form.validate():
-        query = ""
-    if not request.args and form.programme.data:
-        query = f"programme={form.programme.data}&status=verified&lang={current_language()}"
-        form.lang.data = current_language()
+    form, found = _filter_form()
+    query = ""
     totals = None
-    if query and form.programme.data:
-        _programme, filters = _filters(form)
+    if found is not None:
+        # Every download sends the filters applied here (and the report's options), in the shared vocabulary.
+        if "lang" not in request.args:
+            form.lang.data = current_language()
+        options = {"lang": form.lang.data, "numbering": form.numbering.data, "photos": form.photos.data}
+        query = urlencode(found.to_args() | {k: v for k, v in options.items() if v})
+        _programme, filters = _filters(found)
         totals = reports.totals(current_user, filters)
-    return render_template("reports/index.html", form=form, query=query, totals=totals)
+    counted = shared.describe_statuses(
+        stats.effective_statuses(current_user, stats.StatsFilter.of(found or Filters()))
+    )
+    return render_template(
+        "reports/index.html", form=form, query=query, totals=totals, programme_id=found and found.programme_id,
+        counted=counted,
+    )  # fmt: skip
 
 
 @bp.route("/programme.pdf")
@@ -209,7 +224,7 @@ def _stream_file(fh: Any, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
 @bp.route("/texts", methods=["GET", "POST"])
 @role_required(*READERS)
 def texts() -> Any:
-    programme_id = request.args.get("programme", type=parse_id)
+    programme_id = request.args.get("programme_id", type=parse_id)
     if programme_id is None:  # get_or_404(None) would warn (an error under pytest) before answering 404
         abort(404)
     programme = db.get_or_404(Programme, programme_id)
@@ -223,7 +238,7 @@ def texts() -> Any:
         db.session.commit()
         flash(_("Report texts saved."), "success")
         return redirect(
-            url_for("reports.texts", programme=programme.id, unit=request.args.get("unit") or None)
+            url_for("reports.texts", programme_id=programme.id, unit=request.args.get("unit") or None)
         )
     return render_template("reports/texts.html", form=form, programme=programme, unit=unit)
 

@@ -19,7 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Select, func, select, union_all
+from flask_babel import force_locale
+from sqlalchemy import Select, String, func, literal, select, union_all
 from sqlalchemy.sql import Subquery
 
 from outreach.exports import fmt, pdf
@@ -46,6 +47,7 @@ from outreach.models import (
 )
 from outreach.services import activities as activity_service
 from outreach.services import audit, stats
+from outreach.services import filters as shared
 from outreach.services.activities import ActivityFilter
 from outreach.services.errors import Forbidden, NotFound
 from outreach.services.scope import get_unit_in_scope
@@ -102,9 +104,10 @@ def report_filter(
     unit_code: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
-    statuses: Sequence[ActivityStatus] = (ActivityStatus.VERIFIED,),
+    statuses: Sequence[ActivityStatus] = shared.DEFAULT_STATUSES,
 ) -> ActivityFilter:
-    """The filter every report and export uses (verified only unless told otherwise)."""
+    """The filter every report and export uses (by default the statuses the dashboard counts: submitted
+    and verified)."""
     return ActivityFilter(
         programme_id=programme.id if programme is not None else None,
         unit_code=unit_code or None,
@@ -199,6 +202,26 @@ def _by_unit(summary: stats.Summary, lang: Lang) -> list[pdf.UnitRow]:
     ]
 
 
+def _by_unit_total(summary: stats.Summary) -> pdf.UnitRow:
+    """The JUMLAH row of the per-unit table: the area's totals, the same as III.1 and ``/api/v1/stats``
+    (summing the rows would count a location visited under two units twice)."""
+    t = summary.totals
+    return pdf.UnitRow(
+        unit="",
+        activities=t.activities,
+        visits=t.visits,
+        locations=t.locations,
+        parcels=t.parcels,
+        beneficiaries=t.beneficiaries,
+    )
+
+
+def _counted(summary: stats.Summary, lang: Lang) -> str:
+    """ "Dihitung: kegiatan diajukan dan terverifikasi", in the report's language."""
+    with force_locale(lang):
+        return shared.describe_statuses(summary.statuses)
+
+
 def _by_location_kind(summary: stats.Summary, lang: Lang) -> list[pdf.LocationKindRow]:
     return [
         pdf.LocationKindRow(
@@ -226,17 +249,30 @@ def _monthly(summary: stats.Summary, lang: Lang) -> list[pdf.SeriesPoint]:
 
 
 def _personnel_count(s: Subquery) -> int:
-    """Distinct officers (leaders and members, by rank and name) of the filtered activities."""
+    """Distinct officers (leaders and members) of the filtered activities: by NRP when written, else by rank
+    and name (two officers who share a rank and name but not an NRP are two people)."""
+
+    def person(nrp: Any, rank: Any, name: Any) -> Any:
+        by_nrp = literal("nrp:", String).concat(func.nullif(nrp, ""))
+        by_name = literal("name:", String).concat(rank).concat(":").concat(name)
+        return func.coalesce(by_nrp, by_name).label("person")
+
     people = union_all(
-        select(s.c.leader_rank.label("rank"), s.c.leader_name.label("name")),
-        select(ActivityOfficer.rank, ActivityOfficer.name).join(s, s.c.id == ActivityOfficer.activity_id),
+        select(person(s.c.leader_nrp, s.c.leader_rank, s.c.leader_name)),
+        select(person(ActivityOfficer.nrp, ActivityOfficer.rank, ActivityOfficer.name)).join(
+            s, s.c.id == ActivityOfficer.activity_id
+        ),
     ).subquery()
     return int(
-        db.session.scalar(
-            select(func.count()).select_from(select(people.c.rank, people.c.name).distinct().subquery())
-        )
+        db.session.scalar(select(func.count()).select_from(select(people.c.person).distinct().subquery()))
         or 0
     )
+
+
+def _leader_label(row: stats.LeaderRow) -> str:
+    """The leader's name as an officer's, then what tells them from a namesake (NRP or unit)."""
+    name = fmt.officer_name(row.rank, row.name, row.degrees or "")
+    return f"{name} ({row.distinction})" if row.distinction else name
 
 
 def _execution(summary: stats.Summary, s: Subquery) -> pdf.ExecutionFacts:
@@ -244,7 +280,7 @@ def _execution(summary: stats.Summary, s: Subquery) -> pdf.ExecutionFacts:
         activity_count=summary.totals.activities,
         units=tuple(r.name for r in summary.by_unit if r.activities)[:30],
         personnel_count=_personnel_count(s),
-        leaders=tuple(fmt.officer_name(r.rank, r.name, r.degrees or "") for r in summary.leaders),
+        leaders=tuple(_leader_label(r) for r in summary.leaders),
     )
 
 
@@ -471,6 +507,8 @@ def build_programme_report(
         execution=_execution(summary, _scoped(user, filters)),
         targets=_targets(summary, language),
         by_unit=_by_unit(summary, language),
+        by_unit_total=_by_unit_total(summary),
+        counted=_counted(summary, language),
         by_location_kind=_by_location_kind(summary, language),
         by_message=_by_message(summary, language),
         monthly=_monthly(summary, language),

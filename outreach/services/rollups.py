@@ -54,6 +54,15 @@ _ACTIVITY_SUMS = (
     "{s} * sum(a.message_count)",
 )
 
+#: Who an activity's leader is (the key of :class:`~outreach.models.rollup.Leader`): the NRP when written,
+#: else the person record, else rank and name within the activity's unit. Never rank and name alone: two
+#: officers may share both.
+_LEADER_IDENTITY = (
+    "CASE WHEN nullif(a.leader_nrp, '') IS NOT NULL THEN 'nrp:' || a.leader_nrp"
+    " WHEN a.leader_person_id IS NOT NULL THEN 'person:' || CAST(a.leader_person_id AS VARCHAR)"
+    " ELSE 'unit:' || CAST(a.unit_id AS VARCHAR) || ':' || a.leader_rank || ':' || a.leader_name END"
+)
+
 #: dimension → (key expression, extra joins, the five value expressions).
 _DIMENSIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "unit": (
@@ -78,17 +87,26 @@ _DIMENSIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     ),
     "leader": (
         "l.id",
-        "JOIN leaders l ON l.rank = a.leader_rank AND l.name = a.leader_name",
+        "JOIN leaders l ON l.person_key = " + _LEADER_IDENTITY,
         _ACTIVITY_SUMS,
     ),
 }
 
-#: The leaders of the chosen activities, added when new (the key of the ``leader`` dimension).
-_LEADERS = """
-INSERT INTO leaders (rank, name, degrees)
-SELECT a.leader_rank, a.leader_name, max(a.leader_degrees) FROM activities a WHERE {where}
-GROUP BY a.leader_rank, a.leader_name
-ON CONFLICT (rank, name) DO UPDATE SET degrees = CASE
+#: The leaders of the chosen activities, added when new (the key of the ``leader`` dimension). Rank and name
+#: of a new leader are the greatest of the batch (one value for a person in practice).
+_LEADERS = f"""
+INSERT INTO leaders (person_key, rank, name, degrees, nrp, unit_id)
+SELECT person_key, max(leader_rank), max(leader_name), max(leader_degrees), max(nrp), max(unit_id)
+FROM (
+    SELECT {_LEADER_IDENTITY} AS person_key, a.leader_rank, a.leader_name, a.leader_degrees,
+           nullif(a.leader_nrp, '') AS nrp,
+           CASE WHEN nullif(a.leader_nrp, '') IS NULL AND a.leader_person_id IS NULL THEN a.unit_id END
+               AS unit_id
+    FROM activities a WHERE {{where}}
+) AS found
+WHERE 1 = 1
+GROUP BY person_key
+ON CONFLICT (person_key) DO UPDATE SET degrees = CASE
     WHEN leaders.degrees IS NULL OR excluded.degrees > leaders.degrees THEN excluded.degrees
     ELSE leaders.degrees END"""
 

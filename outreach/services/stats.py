@@ -45,12 +45,13 @@ from outreach.models import (
     User,
     Visit,
 )
+from outreach.services import filters as shared
 from outreach.services import regions
 from outreach.services.activities import local_today
-from outreach.services.errors import Invalid, NotFound
+from outreach.services.errors import NotFound
 from outreach.services.scope import get_unit_in_scope, is_whole_tree, subtree_ids_query
 
-DEFAULT_STATUSES: tuple[ActivityStatus, ...] = (ActivityStatus.SUBMITTED, ActivityStatus.VERIFIED)
+DEFAULT_STATUSES = shared.DEFAULT_STATUSES
 TOP_LEADERS = 10
 GAP_LIST_LIMIT = 200
 #: The map and its table show the most visited locations, at most this many (a national map of 100,000
@@ -72,50 +73,22 @@ class StatsFilter:
     statuses: list[ActivityStatus] = field(default_factory=lambda: list(DEFAULT_STATUSES))
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> StatsFilter:
-        """Parse ``programme_id``, ``unit``, ``from``, ``to`` and ``status`` (comma list or repeated).
-
-        Raises :class:`Invalid` with the parameter names as field paths.
-        """
-        errors: dict[str, str] = {}
-        programme_id: int | None = None
-        raw = (args.get("programme_id") or "").strip()
-        if raw:
-            if raw.isdigit():
-                programme_id = int(raw)
-            else:
-                errors["programme_id"] = _("Not a valid programme.")
-        unit_code = (args.get("unit") or "").strip() or None
-        dates: dict[str, date | None] = {}
-        for name in ("from", "to"):
-            value = (args.get(name) or "").strip()
-            dates[name] = None
-            if value:
-                try:
-                    dates[name] = date.fromisoformat(value)
-                except ValueError:
-                    errors[name] = _("Not a valid date (YYYY-MM-DD).")
-        if dates["from"] and dates["to"] and dates["from"] > dates["to"]:
-            errors["to"] = _("The end of the period lies before its start.")
-        getlist = getattr(args, "getlist", None)
-        raw_statuses = getlist("status") if callable(getlist) else [args.get("status") or ""]
-        codes = [c.strip() for chunk in raw_statuses for c in str(chunk).split(",") if c.strip()]
-        by_value = {s.value: s for s in ActivityStatus}
-        statuses: list[ActivityStatus] = []
-        for code in codes:
-            if code not in by_value:
-                errors["status"] = _("Unknown status: %(status)s.", status=code)
-            elif by_value[code] not in statuses:
-                statuses.append(by_value[code])
-        if errors:
-            raise Invalid(errors)
+    def of(cls, found: shared.Filters) -> StatsFilter:
+        """The figures' part of the shared filters (:mod:`outreach.services.filters`)."""
         return cls(
-            programme_id=programme_id,
-            unit_code=unit_code,
-            date_from=dates["from"],
-            date_to=dates["to"],
-            statuses=statuses or list(DEFAULT_STATUSES),
+            programme_id=found.programme_id,
+            unit_code=found.unit,
+            date_from=found.date_from,
+            date_to=found.date_to,
+            statuses=list(found.statuses_or_default()),
         )
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any]) -> StatsFilter:
+        """Parse the figures' parameters of the shared vocabulary (``programme_id``, ``unit``, ``from``,
+        ``to``, ``status``); raises :class:`Invalid` naming each bad parameter (``kind`` and ``q`` included:
+        figures cannot apply them)."""
+        return cls.of(shared.parse(args, allowed=shared.FIGURE_PARAMETERS))
 
     def to_args(self) -> dict[str, str]:
         """The query parameters that reproduce these filters (for links and drill-down)."""
@@ -295,12 +268,24 @@ class TrendRow(NamedTuple):
 
 
 class LeaderRow(NamedTuple):
+    """One leader (a person: see :class:`~outreach.models.rollup.Leader`) and their figures. ``nrp`` or, for
+    a leader known by rank and name only, ``unit_name`` tells apart two leaders who share a rank and name."""
+
     rank: str
     name: str
     degrees: str | None
     activities: int
     visits: int
     parcels: int
+    nrp: str | None = None
+    unit_name: str | None = None
+
+    @property
+    def distinction(self) -> str:
+        """What tells this leader apart from a namesake: "NRP 76030412", or the unit's name."""
+        if self.nrp:
+            return f"NRP {self.nrp}"
+        return self.unit_name or ""
 
 
 @dataclass(frozen=True)
@@ -537,7 +522,12 @@ def summarize(user: User, filters: StatsFilter, *, today: date | None = None) ->
     overall_targets: list[TargetProgress] = []
     if programme is not None:
         own = targets_by_unit.get(root.id)
-        chosen, kind = (own, "unit") if own else (targets_by_unit.get(None, {}), "programme")
+        chosen: dict[Indicator, int] = {}
+        kind = "unit"
+        if own:
+            chosen = own
+        elif _runs_programme(root, programme):
+            chosen, kind = targets_by_unit.get(None, {}), "programme"
         for indicator in Indicator:
             if indicator in chosen:
                 overall_targets.append(
@@ -566,6 +556,18 @@ def summarize(user: User, filters: StatsFilter, *, today: date | None = None) ->
         leaders=_leaders(scope),
         targets=tuple(overall_targets),
     )
+
+
+def _runs_programme(root: Unit, programme: Programme) -> bool:
+    """Whether the programme-wide target is ``root``'s: ``root`` is the unit that runs the programme or
+    lies above it (the whole tree for a national programme). A unit below it is scored against its own
+    target only, never against the whole programme's figure (a Polsek is not behind a Polres's 600)."""
+    if programme.unit_id is None:
+        return root.parent_id is None
+    if programme.unit_id == root.id:
+        return True
+    runner = db.session.get(Unit, programme.unit_id)
+    return runner is not None and runner.path.startswith(root.path) and runner.path != root.path
 
 
 def _items(scope: _Scope) -> tuple[ItemTotal, ...]:
@@ -916,24 +918,37 @@ def _trends(scope: _Scope) -> tuple[tuple[TrendRow, ...], tuple[TrendRow, ...]]:
 
 def _leaders(scope: _Scope) -> tuple[LeaderRow, ...]:
     activities, visits = func.sum(Rollup.activities), func.sum(Rollup.visits)
+    leader_unit = aliased(Unit, name="leader_unit")
     rows = db.session.execute(
         select(
             Leader.rank,
             Leader.name,
             Leader.degrees,
+            Leader.nrp,
+            leader_unit.name.label("unit_name"),
             activities.label("activities"),
             visits.label("visits"),
             func.sum(Rollup.parcels).label("parcels"),
         )
         .select_from(Rollup)
         .join(Leader, Leader.id == Rollup.key_id)
+        .outerjoin(leader_unit, leader_unit.id == Leader.unit_id)
         .where(*scope.rollups("leader"))
-        .group_by(Leader.id, Leader.rank, Leader.name, Leader.degrees)
-        .order_by(activities.desc(), visits.desc(), Leader.name)
+        .group_by(Leader.id, Leader.rank, Leader.name, Leader.degrees, Leader.nrp, leader_unit.name)
+        .order_by(activities.desc(), visits.desc(), Leader.name, Leader.id)
         .limit(TOP_LEADERS)
     )
     return tuple(
-        LeaderRow(r.rank, r.name, r.degrees, _int(r.activities), _int(r.visits), _int(r.parcels))
+        LeaderRow(
+            r.rank,
+            r.name,
+            r.degrees,
+            _int(r.activities),
+            _int(r.visits),
+            _int(r.parcels),
+            r.nrp,
+            r.unit_name,
+        )
         for r in rows
     )
 

@@ -79,6 +79,13 @@ def test_every_documented_example_runs(client, world, make_token):
     assert stats["locations"] == 2
     for key in ("visits", "beneficiaries", "items", "by_unit", "by_kind", "by_location_kind", "by_month"):
         assert key in stats
+    # The shared filter vocabulary: the period and status example and the filtered list find the activity.
+    period = [r.get_json() for m, u, r in ran if u.startswith("/api/v1/stats") and "from=" in u]
+    assert [(p["activities"], p["filters"]["status"]) for p in period] == [(1, ["verified"])]
+    listed = [r.get_json() for m, u, r in ran if u.startswith("/api/v1/activities?") and "kind=" in u]
+    assert [[a["id"] for a in page["items"]] for page in listed] == [[int(env["ACTIVITY_ID"])]]
+    report = next(r for m, u, r in ran if "/report.pdf?" in u and "status=" in u)
+    assert report.data.startswith(b"%PDF-")
 
 
 def test_documented_error_example_matches_the_envelope(api_as, world):

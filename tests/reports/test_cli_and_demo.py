@@ -109,7 +109,7 @@ def test_demo_humas_downloads_programme_and_seed_reports(app: Any, client: Any) 
     assert "Bakti sosial" in seed.title
     assert login(client, "humas.blora", app.config["OUTREACH_DEMO_PASSWORD"]).status_code == 302
 
-    response = client.get(f"/reports/programme.pdf?programme={programme.id}")
+    response = client.get(f"/reports/programme.pdf?programme_id={programme.id}")
     assert response.status_code == 200
     assert response.get_data().startswith(b"%PDF-")
     text = pdf_text(response.get_data())

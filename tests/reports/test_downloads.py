@@ -30,7 +30,7 @@ def test_index_and_all_downloads_for_pr(seeded: Seeded, login_as: Any) -> None:
     page = client.get("/reports/")
     assert page.status_code == 200
     assert "programme.pdf" in page.get_data(as_text=True)
-    query = f"?programme={pid}&status=all&lang=id"
+    query = f"?programme_id={pid}&status=all&lang=id"
 
     body = _assert_download(
         client.get("/reports/programme.pdf" + query), "application/pdf", "laporan-", b"%PDF-"
@@ -100,9 +100,9 @@ def test_index_and_all_downloads_for_pr(seeded: Seeded, login_as: Any) -> None:
 
 def test_english_headers_follow_the_user_language(seeded: Seeded, login_as: Any) -> None:
     client = login_as("commander.a1")
-    response = client.get(f"/reports/export/activities.csv?programme={seeded.world.programme.id}&lang=en")
+    response = client.get(f"/reports/export/activities.csv?programme_id={seeded.world.programme.id}&lang=en")
     assert response.get_data(as_text=True).lstrip("\ufeff").startswith("Activity ID,Date,")
-    body = client.get(f"/reports/programme.pdf?programme={seeded.world.programme.id}&lang=en").get_data()
+    body = client.get(f"/reports/programme.pdf?programme_id={seeded.world.programme.id}&lang=en").get_data()
     assert "Page 1 of" in pdf_text(body)
 
 
@@ -111,15 +111,15 @@ def test_roles(seeded: Seeded, login_as: Any, client: Any) -> None:
     assert client.get("/reports/").status_code == 302  # anonymous: to the login page
     login_as("staff.a1")
     assert client.get("/reports/").status_code == 403
-    assert client.get(f"/reports/programme.pdf?programme={pid}").status_code == 403
-    assert client.get(f"/reports/export/visits.csv?programme={pid}").status_code == 403
+    assert client.get(f"/reports/programme.pdf?programme_id={pid}").status_code == 403
+    assert client.get(f"/reports/export/visits.csv?programme_id={pid}").status_code == 403
     assert client.get("/reports/imports/").status_code == 200
     client.post("/logout")
     login_as("pr.b1")
     assert client.get(f"/reports/activities/{seeded.first.id}/report.pdf").status_code == 404
     assert client.get("/reports/imports/").status_code == 403
     assert (
-        client.get(f"/reports/programme.pdf?programme={pid}&unit=POLRES-A1").status_code == 400
+        client.get(f"/reports/programme.pdf?programme_id={pid}&unit=POLRES-A1").status_code == 400
     )  # not a choice
 
 
@@ -127,7 +127,7 @@ def test_formula_injection_is_inert(seeded: Seeded, login_as: Any) -> None:
     seeded.first.title = '=HYPERLINK("http://evil.example","x")'
     db.session.commit()
     client = login_as("commander.a1")
-    query = f"?programme={seeded.world.programme.id}"
+    query = f"?programme_id={seeded.world.programme.id}"
     text = client.get("/reports/export/activities.csv" + query).get_data(as_text=True)
     assert "'=HYPERLINK(" in text
     body = client.get("/reports/export/activities.xlsx" + query).get_data()
@@ -141,8 +141,10 @@ def test_formula_injection_is_inert(seeded: Seeded, login_as: Any) -> None:
 def test_report_texts_edit(seeded: Seeded, login_as: Any) -> None:
     client = login_as("commander.a1")
     pid = seeded.world.programme.id
-    assert client.get(f"/reports/texts?programme={pid}").status_code == 200
-    response = client.post(f"/reports/texts?programme={pid}", data={"kendala": "Cuaca buruk.", "saran": ""})
+    assert client.get(f"/reports/texts?programme_id={pid}").status_code == 200
+    response = client.post(
+        f"/reports/texts?programme_id={pid}", data={"kendala": "Cuaca buruk.", "saran": ""}
+    )
     assert response.status_code == 302
-    body = client.get(f"/reports/programme.pdf?programme={pid}").get_data()
+    body = client.get(f"/reports/programme.pdf?programme_id={pid}").get_data()
     assert "Cuaca buruk." in pdf_text(body)

@@ -11,6 +11,7 @@ from tests.reports.conftest import Seeded, pdf_text
 
 def test_programme_report_sections_totals_and_dates(seeded: Seeded) -> None:
     w = seeded.world
+    w.programme.unit = w.u("POLRES-A1")  # the programme's targets are POLRES-A1's (it runs it)
     user = w.users["commander.a1"]
     filters = reports.report_filter(w.programme, date_from=date(2023, 11, 1), date_to=date(2023, 12, 31))
     text = pdf_text(reports.programme_report_pdf(user, w.programme, filters, "id", today=date(2023, 12, 31)))
@@ -26,12 +27,13 @@ def test_programme_report_sections_totals_and_dates(seeded: Seeded) -> None:
     assert "KEPOLISIAN NEGARA REPUBLIK INDONESIA DAERAH A RESOR A1" in text
     assert "Rabu, 1 November 2023" in text  # long Indonesian date of the period start
     assert "Halaman 1 dari" in text
-    assert "2 kegiatan" in text  # verified only: the draft is left out
+    assert "2 kegiatan" in text  # submitted and verified: the draft is left out
+    assert "Dihitung: kegiatan diajukan dan terverifikasi" in text
     # parcels 25 + 15 = 40 against the target 100; the draft's 99 parcels are not counted
     assert "Paket sembako 100 40 40" in text
-    assert (
-        "JUMLAH 2 3 3 40 50" in text
-    )  # by unit: activities, visits, locations (per unit), parcels, beneficiaries
+    # By unit: activities, visits, locations, parcels, beneficiaries. Ponpes A1X is visited under both
+    # Polsek: it is one of 2 distinct locations (as in III.1), not 1 + 2 = 3 (the sum of the rows).
+    assert "JUMLAH 2 3 2 40 50" in text
     assert "Jaga persatuan dan kesatuan 1" in text
     assert "Bakti sosial" in text
     assert "30/11/2023" in text
@@ -119,7 +121,7 @@ def test_programme_report_options_numbering_and_photo_appendix(app, client, seed
     )
     db.session.commit()
     login_as("commander.a1")
-    base = f"/reports/programme.pdf?programme={activity.programme_id}&status=verified&lang=id"
+    base = f"/reports/programme.pdf?programme_id={activity.programme_id}&status=verified&lang=id"
     plain = client.get(base)
     with_photos = client.get(base + "&photos=12&numbering=naskah_dinas")
     assert plain.status_code == with_photos.status_code == 200

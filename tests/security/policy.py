@@ -53,7 +53,7 @@ EXTRA_ARGS = {
     "bootstrap.static": {"filename": "css/bootstrap.min.css"},
 }
 #: query strings some endpoints need
-QUERY = {"reports.texts": "?programme={programme_id}"}
+QUERY = {"reports.texts": "?programme_id={programme_id}"}
 
 POLICY: dict[str, Rule] = {
     # --- public

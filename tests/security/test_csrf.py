@@ -95,7 +95,7 @@ def test_get_crawl_as_admin_writes_nothing(csec: SecWorld) -> None:
         for scope in (0, 1):
             url = url_for_rule(rule, csec.ids, scope)
             if rule.endpoint == "reports.texts":
-                url += f"?programme={csec.ids['programme_id'][0]}"
+                url += f"?programme_id={csec.ids['programme_id'][0]}"
             response = client.get(url)
             assert response.status_code < 500, url
             response.close()

@@ -201,9 +201,15 @@ def test_kind_location_kind_message_leaders(data: StatsData) -> None:
     kinds = {r.code: (r.visits, r.locations, r.parcels) for r in summary.by_location_kind}
     assert kinds == {"pondok_pesantren": (3, 2, 30), "panti_asuhan": (1, 1, 5), "pasar": (1, 1, 0)}
     assert [(r.code, r.deliveries) for r in summary.by_message] == [("jaga_persatuan", 2), ("tolak_hoaks", 1)]
-    leaders = {(r.rank, r.name): r.activities for r in summary.leaders}
-    assert leaders == {("AKP", "Lilik Widiastuti"): 3, ("Aipda", "Budi Santoso"): 1}
-    assert summary.leaders[0].name == "Lilik Widiastuti"
+    # Without an NRP a leader is known by rank and name within a unit: the factories' Kasat Binmas, written
+    # without NRP in two Polsek, is two leaders.
+    leaders = {(r.rank, r.name, r.distinction): r.activities for r in summary.leaders}
+    assert leaders == {
+        ("AKP", "Lilik Widiastuti", "Polsek A1X"): 2,
+        ("AKP", "Lilik Widiastuti", "Polsek A1Y"): 1,
+        ("Aipda", "Budi Santoso", "Polres A1"): 1,
+    }
+    assert summary.leaders[0].distinction == "Polsek A1X"
 
 
 def test_trends_by_month_and_week(data: StatsData) -> None:
@@ -227,6 +233,10 @@ def test_trends_by_month_and_week(data: StatsData) -> None:
 
 
 def test_targets_against_expected_pace(data: StatsData) -> None:
+    """The programme (run by POLRES-A1 here) is scored against its programme-wide targets at its own unit."""
+    assert data.world.programme is not None
+    data.world.programme.unit = data.world.u("POLRES-A1")
+    db.session.commit()
     summary = stats.summarize(data.world.users["commander.a1"], _filters(data), today=TODAY)
     targets = {t.indicator: t for t in summary.targets}
     # Programme-wide targets (no unit target for POLRES-A1): 10 activities, 100 parcels; half-way → 5 and 50.
@@ -234,6 +244,42 @@ def test_targets_against_expected_pace(data: StatsData) -> None:
     assert targets["parcels"] == stats.TargetProgress("parcels", 100, 35, 50, False, 35.0, "programme")
     early = stats.summarize(data.world.users["commander.a1"], _filters(data), today=date(2023, 12, 1))
     assert {t.indicator: t.on_track for t in early.targets} == {"activities": True, "parcels": True}
+    # Above the unit that runs it, the programme-wide target still applies; below it, never.
+    above = stats.summarize(data.world.users["admin"], _filters(data, unit_code="POLDA-A"), today=TODAY)
+    assert {t.indicator: t.scope for t in above.targets} == {
+        "activities": "programme",
+        "parcels": "programme",
+    }
+    below = stats.summarize(data.world.users["commander.a1"], _filters(data, unit_code="POLSEK-A1X"))
+    assert below.targets == ()
+
+
+def test_a_polsek_without_a_target_is_not_scored_against_the_programme(data: StatsData) -> None:
+    """A national programme's targets (10 activities, 100 parcels) are the whole tree's: a Polsek without
+    a target of its own has no target (not "behind" 100 parcels), a Polsek with one is scored against it."""
+    from outreach.models import Indicator, ProgrammeTarget
+
+    polsek = data.world.users["commander.a1x"]
+    summary = stats.summarize(polsek, _filters(data), today=TODAY)
+    assert summary.unit.code == "POLSEK-A1X"
+    assert summary.targets == ()
+    assert stats.summarize(data.world.users["commander.a1"], _filters(data), today=TODAY).targets == ()
+    national = stats.summarize(data.world.users["admin"], _filters(data), today=TODAY)
+    assert {t.indicator: t.target for t in national.targets} == {"activities": 10, "parcels": 100}
+    assert data.world.programme is not None
+    db.session.add(
+        ProgrammeTarget(
+            programme=data.world.programme,
+            unit=data.world.u("POLSEK-A1X"),
+            indicator=Indicator.PARCELS,
+            target=30,
+        )
+    )
+    db.session.commit()
+    own = stats.summarize(polsek, _filters(data), today=TODAY)
+    assert [(t.indicator, t.target, t.achieved, t.scope) for t in own.targets] == [
+        ("parcels", 30, 15, "unit")
+    ]
 
 
 def test_unit_targets_win_and_show_per_child(data: StatsData) -> None:
@@ -459,3 +505,37 @@ def test_default_programme_is_the_main_one_of_the_area(world: factories.World) -
     assert stats.default_programme_id(world.users["commander.b1"]) == newer.id
     newer.is_active = False
     assert stats.default_programme_id(world.users["commander.b1"]) == world.programme.id
+
+
+# ------------------------------------------------------------------------------------------ leaders are people
+
+
+def _budi(world: factories.World, unit: str, nrp: str, day: date) -> None:
+    assert world.programme is not None
+    data = factories.activity_input(
+        world.programme, world.u(unit), [world.locations[unit]], occurred_on=day,
+        leader=svc.PersonInput(rank="Aipda", name="Budi Rahayu", nrp=nrp, position="Bhabinkamtibmas"),
+    )  # fmt: skip
+    activity = svc.create_activity(world.users["staff.a1"], data)
+    svc.submit_activity(world.users["staff.a1"], activity)
+
+
+def test_leaders_with_the_same_rank_and_name_are_two_people(world: factories.World) -> None:
+    """Two "Aipda Budi Rahayu" with different NRP are two leaders, each with their own count and their NRP
+    as the label's distinction; the same NRP twice is one leader; without an NRP the unit tells them apart."""
+    _budi(world, "POLSEK-A1X", "76030412", date(2023, 11, 1))
+    _budi(world, "POLSEK-A1X", "76030412", date(2023, 11, 2))
+    _budi(world, "POLSEK-A1Y", "80010203", date(2023, 11, 3))
+    _budi(world, "POLSEK-A1X", "", date(2023, 11, 4))
+    _budi(world, "POLSEK-A1Y", "", date(2023, 11, 5))
+    db.session.commit()
+    assert world.programme is not None
+    summary = stats.summarize(
+        world.users["commander.a1"], stats.StatsFilter(programme_id=world.programme.id), today=TODAY
+    )
+    budi = sorted((r.activities, r.distinction) for r in summary.leaders if r.name == "Budi Rahayu")
+    assert budi == [(1, "NRP 80010203"), (1, "Polsek A1X"), (1, "Polsek A1Y"), (2, "NRP 76030412")]
+    out = stats.summary_to_dict(summary)
+    assert sorted(r["nrp"] or "" for r in out["leaders"] if r["name"] == "Budi Rahayu") == [
+        "", "", "76030412", "80010203"
+    ]  # fmt: skip

@@ -306,12 +306,10 @@ def test_lists_mine_waiting_and_filters(world, login_as):
     html = client.get("/activities/?status=submitted&unit=POLSEK-A1Y").get_data(as_text=True)
     assert f'/activities/{other.id}"' in html
     assert f'/activities/{mine.id}"' not in html
-    html = client.get("/activities/?unit=POLSEK-A1X&date_from=2023-11-01&date_to=2023-12-01").get_data(
-        as_text=True
-    )
+    html = client.get("/activities/?unit=POLSEK-A1X&from=2023-11-01&to=2023-12-01").get_data(as_text=True)
     assert f'/activities/{mine.id}"' in html
     assert f'/activities/{other.id}"' not in html
-    html = client.get("/activities/?date_from=2024-01-01").get_data(as_text=True)
+    html = client.get("/activities/?from=2024-01-01").get_data(as_text=True)
     assert 'data-testid="empty"' in html
 
 

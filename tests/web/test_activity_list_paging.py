@@ -131,7 +131,7 @@ def test_page_past_the_end_is_empty_with_a_way_back(world, login_as, seven, app)
     assert total_text(capped) == "Lebih dari 4 kegiatan"
     assert re.search(r'href="/activities/\?page=1" rel="first"', capped)
 
-    nothing = client.get("/activities/?page=2&date_from=2030-01-01").get_data(as_text=True)
+    nothing = client.get("/activities/?page=2&from=2030-01-01").get_data(as_text=True)
     assert 'data-testid="empty"' in nothing  # no rows at all: the plain empty state
     assert 'data-testid="past-end"' not in nothing
 

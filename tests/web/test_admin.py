@@ -80,8 +80,8 @@ def _edit_pages(world: factories.World) -> list[str]:
         f"/admin/programmes/{world.programme.id}/edit",
         f"/admin/catalogues/location-kinds/{kind.id}/edit",
         f"/admin/people/{person.id}/edit",
-        f"/admin/people?unit={world.u('POLRES-A1').id}",
-        f"/admin/users?unit={world.u('POLRES-A1').id}",
+        f"/admin/people?unit={world.u('POLRES-A1').code}",
+        f"/admin/users?unit={world.u('POLRES-A1').code}",
     ]
 
 
@@ -572,9 +572,9 @@ def test_create_and_edit_person(world, login_as):
     assert response.status_code == 302
     person = db.session.scalar(select(Person).where(Person.nrp == "12345678"))
     assert person.display_name == "AKP Lilik Widiastuti, S.H."
-    listing = client.get(f"/admin/people?unit={unit.id}").get_data(as_text=True)
+    listing = client.get(f"/admin/people?unit={unit.code}").get_data(as_text=True)
     assert "AKP Lilik Widiastuti, S.H." in listing
-    assert "Lilik" not in client.get(f"/admin/people?unit={world.u('POLRES-B1').id}").get_data(as_text=True)
+    assert "Lilik" not in client.get(f"/admin/people?unit={world.u('POLRES-B1').code}").get_data(as_text=True)
     response = client.post(f"/admin/people/{person.id}/edit", data={
         "rank": "Kompol", "name": "Lilik Widiastuti", "degrees": "S.H.", "nrp": "197001012000031001",
         "position": "Kabag Ops", "unit_id": unit.id, "is_active": "y",

@@ -90,6 +90,18 @@ def test_default_programme_goes_into_the_url(data: StatsData, login_as) -> None:
 # ------------------------------------------------------------------------------------------ figures
 
 
+def test_a_polsek_without_a_target_is_not_behind_the_programme(data: StatsData, login_as) -> None:  # type: ignore[no-untyped-def]
+    """At the top of the tree the national targets apply (1,035 of 100 parcels: on track); at a Polsek
+    without a target of its own, "no target", never the programme's 100."""
+    html = login_as("admin").get(_url(data)).get_data(as_text=True)
+    assert 'data-testid="on-track-parcels"' in html
+    login_as("admin").post("/logout")
+    polsek = login_as("commander.a1x").get(_url(data)).get_data(as_text=True)
+    assert 'data-testid="behind-parcels"' not in polsek
+    assert 'data-testid="no-target-parcels"' in polsek
+    assert 'data-testid="no-target-activities"' in polsek
+
+
 def test_figures_and_breakdowns(data: StatsData, login_as) -> None:  # type: ignore[no-untyped-def]
     client = login_as("commander.a1")
     response = client.get(_url(data))
@@ -99,7 +111,9 @@ def test_figures_and_breakdowns(data: StatsData, login_as) -> None:  # type: ign
     assert _figure(html, "locations") == "4"
     assert _figure(html, "parcels") == "35"
     assert _figure(html, "beneficiaries") == "200"
-    assert 'data-testid="behind-parcels"' in html  # 35 of 100 where 50 were expected by today (or later)
+    # The programme is national: its targets (100 parcels) are not POLRES-A1's, which has none of its own.
+    assert 'data-testid="behind-parcels"' not in html
+    assert 'data-testid="no-target-parcels"' in html
     assert 'data-testid="drill-POLSEK-A1X"' in html
     assert "POLRES-A2" not in html
     assert "Ponpes POLSEK-A2X" not in html
