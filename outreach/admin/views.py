@@ -526,29 +526,18 @@ AUDIT_KIND_LABELS = {
 }
 
 
-def _audit_date(name: str, errors: dict[str, str]) -> date | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = _("Enter a date as YYYY-MM-DD.")
-        return None
-
-
 @bp.route("/audit")
 @role_required()
 def audit_log() -> str:
-    errors: dict[str, str] = {}
+    period, errors = shared.parse_lenient(request.args, allowed=("from", "to"))
     kind = request.args.get("kind", "")
     filters = admin.AuditFilter(
         action=_text_arg("action"),
         entity=_text_arg("entity"),
         username=_text_arg("user"),
         kind=kind if kind in AUDIT_KIND_LABELS else "",
-        date_from=_audit_date("date_from", errors),
-        date_to=_audit_date("date_to", errors),
+        date_from=period.date_from,
+        date_to=period.date_to,
     )
     page = db.paginate(admin.audit_query(filters), per_page=50, error_out=False)
     actions, entities = admin.audit_facets()

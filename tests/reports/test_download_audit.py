@@ -30,7 +30,7 @@ def _downloads() -> list[AuditEntry]:
 def test_a_csv_export_by_humas_is_audited_with_its_filter_and_rows(seeded: Seeded, login_as: Any) -> None:
     client = login_as("pr.a1")
     pid = seeded.world.programme.id
-    response = client.get(f"/reports/export/visits.csv?programme={pid}&status=all&unit=POLRES-A1&lang=id")
+    response = client.get(f"/reports/export/visits.csv?programme_id={pid}&status=all&unit=POLRES-A1&lang=id")
     assert response.status_code == 200
     body = response.get_data()
     response.close()
@@ -43,7 +43,11 @@ def test_a_csv_export_by_humas_is_audited_with_its_filter_and_rows(seeded: Seede
     assert entry.request_id == response.headers["X-Request-ID"]
     assert entry.changes["what"] == "visits.csv"
     assert entry.changes["channel"] == "web"
-    assert entry.changes["filter"] == {"programme_id": pid, "unit": "POLRES-A1"}  # status=all: no status
+    assert entry.changes["filter"] == {
+        "programme_id": pid,
+        "unit": "POLRES-A1",
+        "statuses": ["draft", "submitted", "verified", "returned"],  # status=all
+    }
     assert entry.changes["rows"] == len(visit_lines) == 3
     assert entry.changes["bytes"] == len(body)
     assert entry.changes["personal_data"] is True  # the visits export names the people met
@@ -53,9 +57,11 @@ def test_a_csv_export_by_humas_is_audited_with_its_filter_and_rows(seeded: Seede
 def test_xlsx_pdf_press_and_photo_downloads_are_audited(seeded: Seeded, login_as: Any, app: Flask) -> None:
     client = login_as("pr.a1")
     pid, first = seeded.world.programme.id, seeded.first.id
-    assert client.get(f"/reports/export/activities.xlsx?programme={pid}&status=verified").status_code == 200
     assert (
-        client.get(f"/reports/programme.pdf?programme={pid}&status=verified&date_from=2023-12-01").status_code
+        client.get(f"/reports/export/activities.xlsx?programme_id={pid}&status=verified").status_code == 200
+    )
+    assert (
+        client.get(f"/reports/programme.pdf?programme_id={pid}&status=verified&from=2023-12-01").status_code
         == 200
     )
     assert client.get(f"/reports/activities/{first}/report.pdf").status_code == 200
@@ -146,7 +152,7 @@ def test_api_and_cli_downloads_are_audited(seeded: Seeded, app: Flask, tmp_path:
         ("admin", "cli", "activity.pdf", 1),
     ]
     assert entries[2].changes["bytes"] == out.stat().st_size
-    assert entries[2].changes["filter"] == {"programme_id": pid, "statuses": ["verified"]}
+    assert entries[2].changes["filter"] == {"programme_id": pid, "statuses": ["submitted", "verified"]}
 
 
 def test_a_refused_download_is_not_audited(seeded: Seeded, login_as: Any) -> None:
@@ -160,12 +166,12 @@ def test_admin_filters_the_audit_log_by_kind_and_sees_who_exported_personal_data
 ) -> None:
     pid = seeded.world.programme.id
     pr = login_as("pr.a1")
-    pr.get(f"/reports/export/visits.csv?programme={pid}").close()
-    pr.get(f"/reports/export/activities.csv?programme={pid}").close()
+    pr.get(f"/reports/export/visits.csv?programme_id={pid}").close()
+    pr.get(f"/reports/export/activities.csv?programme_id={pid}").close()
     pr.post("/logout")
     admin = login_as("admin")
     today = local_today()
-    page = admin.get(f"/admin/audit?kind=personal&date_from={today - timedelta(days=1)}&date_to={today}")
+    page = admin.get(f"/admin/audit?kind=personal&from={today - timedelta(days=1)}&to={today}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     table = html[html.index('data-testid="personal-data-exporters"') :]
@@ -174,9 +180,7 @@ def test_admin_filters_the_audit_log_by_kind_and_sees_who_exported_personal_data
     assert "visits.csv" in listing and "activities.csv" not in listing
     # the period excludes today: nobody
     yesterday = today - timedelta(days=1)
-    html = admin.get(f"/admin/audit?kind=personal&date_from={yesterday}&date_to={yesterday}").get_data(
-        as_text=True
-    )
+    html = admin.get(f"/admin/audit?kind=personal&from={yesterday}&to={yesterday}").get_data(as_text=True)
     assert 'data-testid="personal-data-exporters"' not in html
     # every export, personal or not
     html = admin.get("/admin/audit?kind=download:export").get_data(as_text=True)
@@ -185,7 +189,7 @@ def test_admin_filters_the_audit_log_by_kind_and_sees_who_exported_personal_data
     listing = listing[listing.index('data-testid="audit-table"') :]
     assert "visits.csv" not in listing and "<code>verify</code>" in listing
     # a bad date is a field error, not a 500
-    bad = admin.get("/admin/audit?kind=personal&date_from=31-12-2024")
+    bad = admin.get("/admin/audit?kind=personal&from=31-12-2024")
     assert bad.status_code == 200
     assert "is-invalid" in bad.get_data(as_text=True)
 
