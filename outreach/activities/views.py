@@ -52,7 +52,7 @@ from outreach.models import (
     Programme,
     Role,
 )
-from outreach.security import role_required
+from outreach.security import reports_control_characters, role_required
 from outreach.services import activities, catalogues, downloads, photos
 from outreach.services import filters as shared
 from outreach.services.errors import Conflict, Invalid
@@ -92,6 +92,7 @@ def _page(filters: activities.ActivityFilter) -> activities.ActivityPage:
 
 @bp.route("/")
 @login_required
+@reports_control_characters(*shared.PARAMETERS)  # a NUL is a message next to its filter
 def index() -> str:
     found, errors = shared.parse_lenient(request.args)
     form = ActivityFilterForm(request.args)

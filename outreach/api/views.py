@@ -16,6 +16,7 @@ from outreach import download_audit
 from outreach.errors import json_error
 from outreach.extensions import csrf, db
 from outreach.models import Activity, IdempotencyKey, Programme, utcnow
+from outreach.security import reports_control_characters
 from outreach.services import activities as svc
 from outreach.services import downloads
 from outreach.services import filters as shared
@@ -260,6 +261,7 @@ def locations_create() -> Any:
     many=True,
     capped_total=True,
 )
+@reports_control_characters(*shared.PARAMETERS)  # the filter names every bad parameter
 def activities_index() -> Response:
     found, q = parse_filtered_query(p.ActivityQuery)
     filters = svc.ActivityFilter(**found.activity_fields(), deleted=q.deleted)
@@ -540,6 +542,7 @@ STATS_SCHEMA: dict[str, Any] = {
     response=STATS_SCHEMA,
     errors=(404,),
 )
+@reports_control_characters(*shared.PARAMETERS)  # the filter names every bad parameter
 def stats_summary() -> Response:
     from outreach.services import stats
 
@@ -563,6 +566,7 @@ def _pdf(data: bytes, filename: str) -> Response:
     media_type="application/pdf",
     errors=(403, 404),
 )
+@reports_control_characters(*shared.PARAMETERS)  # the filter names every bad parameter
 def programmes_report(programme_id: int) -> Response:
     from outreach.services import reports
 

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from outreach.dashboard import bp
 from outreach.dashboard.forms import DashboardFilterForm
 from outreach.models import Role
-from outreach.security import role_required
+from outreach.security import reports_control_characters, role_required
 from outreach.services import filters as shared
 from outreach.services import stats
 
@@ -27,6 +27,7 @@ WAITING_DAYS = 7
 
 @bp.route("/")
 @role_required(Role.COMMANDER, Role.PR)
+@reports_control_characters(*shared.PARAMETERS)  # a NUL is a message next to its filter
 def index() -> Response | str:
     if "programme_id" not in request.args:
         # The default (latest active programme) goes into the URL, so the link shows what the API would.

@@ -47,7 +47,7 @@ from outreach.reports.forms import (
     ReportTextForm,
     as_choices,
 )
-from outreach.security import role_required
+from outreach.security import reports_control_characters, role_required
 from outreach.services import downloads, exports, imports, reports, stats
 from outreach.services import filters as shared
 from outreach.services.activities import ActivityFilter
@@ -119,6 +119,7 @@ def _valid_filters() -> tuple[ReportFilterForm, Programme, ActivityFilter]:
 
 @bp.route("/")
 @role_required(*READERS)
+@reports_control_characters(*shared.PARAMETERS)  # a NUL is a message next to its filter
 def index() -> str:
     form, found = _filter_form()
     query = ""

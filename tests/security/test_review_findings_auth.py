@@ -229,9 +229,10 @@ def test_nul_in_any_parameter_is_refused_naming_it(client: FlaskClient, world, a
         == 400
     )
     login(client, "staff.a1")
+    # a filter page names the NUL next to its filter (services.filters), the other filters still apply
     response = client.get("/activities/?q=pos%00ko")
-    assert response.status_code == 400
-    assert "q" in response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "is-invalid" in response.get_data(as_text=True)
     assert client.post("/activities/new", data={"title": "Bakti\x00sosial"}).status_code == 400
     assert client.get("/reports/?pro%00gramme=1").status_code == 400
     raw = tokens.create_token(world.users["staff.a1"], "phone")[1]
@@ -239,7 +240,7 @@ def test_nul_in_any_parameter_is_refused_naming_it(client: FlaskClient, world, a
     api = app.test_client()
     response = api.get("/api/v1/activities?q=a%00b", headers=bearer(raw))
     assert response.status_code == 422
-    assert response.get_json()["error"]["fields"] == {"q": response.get_json()["error"]["message"]}
+    assert list(response.get_json()["error"]["fields"]) == ["q"]
     response = api.post(
         "/api/v1/activities", json={}, headers=bearer(raw) | {"Idempotency-Key": "key\x00one"}
     )
