@@ -27,9 +27,10 @@ from outreach.models import (
 )
 from outreach.services import activities, admin, audit
 from outreach.services.errors import Conflict, Forbidden, Invalid
+from outreach.services.schema.location import LocationCreateInput
 from outreach.services.scope import get_unit_in_scope, subtree_ids_query
 
-from .payloads import LocationCreateBody, ProgrammeBody, UnitBody
+from .payloads import ProgrammeBody, UnitBody
 
 # --------------------------------------------------------------------------------------------- units
 
@@ -121,7 +122,7 @@ def create_programme(actor: User, body: ProgrammeBody) -> Programme:
 # --------------------------------------------------------------------------------------------- locations
 
 
-def create_location(actor: User, body: LocationCreateBody) -> Location:
+def create_location(actor: User, body: LocationCreateInput) -> Location:
     if actor.role not in activities.WRITER_ROLES:
         raise Forbidden(_("Your role cannot register locations."))
     errors: dict[str, str] = {}
@@ -146,18 +147,7 @@ def create_location(actor: User, body: LocationCreateBody) -> Location:
     if existing is not None:
         raise Conflict(_("This place is already registered (location %(id)d).", id=existing.id))
     assert kind is not None
-    data = activities.LocationInput(
-        name=name,
-        kind=body.kind,
-        village=body.village,
-        district=body.district,
-        regency=body.regency,
-        province=body.province,
-        latitude=body.latitude,
-        longitude=body.longitude,
-        contact_name=body.contact_name,
-    )
-    location = activities.build_location(data, kind, unit.id)
+    location = activities.build_location(body, kind, unit.id)
     db.session.add(location)
     db.session.flush()
     audit.record(actor, "create", "location", location.id, unit_id=unit.id, changes={"name": name})

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
+from pydantic import BaseModel
 from sqlalchemy import Select, delete, select
 from sqlalchemy.exc import IntegrityError
 
@@ -16,6 +17,9 @@ from outreach.extensions import csrf, db
 from outreach.models import Activity, IdempotencyKey, Programme, utcnow
 from outreach.services import activities as svc
 from outreach.services.errors import Invalid, NotFound
+from outreach.services.schema import parse as parse_input
+from outreach.services.schema.activity import ActivityInput
+from outreach.services.schema.location import LocationCreateInput
 
 from . import bp, registry
 from . import payloads as p
@@ -65,7 +69,11 @@ def json_body(*, optional: bool = False) -> dict[str, Any]:
 
 
 def parse_body(cls: type, *, optional: bool = False) -> Any:
-    return parse(cls, json_body(optional=optional))
+    """The body as ``cls``: a service schema (pydantic) or one of the API's own dataclasses."""
+    data = json_body(optional=optional)
+    if issubclass(cls, BaseModel):
+        return parse_input(cls, data)
+    return parse(cls, data)
 
 
 def parse_query(cls: type) -> Any:
@@ -214,13 +222,13 @@ def locations_index() -> Response:
     ["POST"],
     summary="Register a location",
     tag="locations",
-    body=p.LocationCreateBody,
+    body=LocationCreateInput,
     response=s.LocationOut,
     status=201,
     errors=(403, 409),
 )
 def locations_create() -> Any:
-    body = parse_body(p.LocationCreateBody)
+    body = parse_body(LocationCreateInput)
     location = registry.create_location(current_api_user(), body)
     db.session.commit()
     return created(s.location_out(location), url_for("api.locations_index", q=location.name))
@@ -267,7 +275,7 @@ def activities_index() -> Response:
     ["POST"],
     summary="Record an activity (stored as a draft)",
     tag="activities",
-    body=p.ActivityBody,
+    body=ActivityInput,
     response=s.ActivityOut,
     status=201,
     errors=(403,),
@@ -282,8 +290,7 @@ def activities_create() -> Any:
         replay = _replay(user.id, key)
         if replay is not None:
             return replay
-    body = parse_body(p.ActivityBody)
-    activity = svc.create_activity(user, p.activity_input(body))
+    activity = svc.create_activity(user, parse_body(ActivityInput))
     if key:
         db.session.add(IdempotencyKey(user_id=user.id, key=key, activity_id=activity.id))
     try:
@@ -338,23 +345,19 @@ def activities_detail(activity_id: int) -> Response:
     ["PATCH"],
     summary="Change an activity: the keys given replace the stored ones (`version` guards edits)",
     tag="activities",
-    body=p.ActivityBody,
+    body=p.ActivityPatch,
     response=s.ActivityOut,
     errors=(403, 404, 409),
 )
 def activities_update(activity_id: int) -> Response:
     user = current_api_user()
-    payload = json_body()
-    version = payload.pop("version", None)
-    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
-        raise Invalid({"version": _("Enter a whole number.")})
+    patch = parse_body(p.ActivityPatch)
+    given = {name: getattr(patch, name) for name in patch.model_fields_set - {"version"}}
+    if "messages" in given and "message_ids" not in given:
+        given["message_ids"] = []  # the texts given replace every message, catalogued ones included
     activity = svc.get_activity(user, activity_id)
-    merged = p.body_dict(svc.to_input(activity))
-    if "messages" in payload and "message_ids" not in payload:
-        merged["message_ids"] = []  # the texts given replace every message, catalogued ones included
-    merged.update(payload)
-    body = parse(p.ActivityBody, merged)
-    svc.update_activity(user, activity, p.activity_input(body), version=version)
+    data = svc.to_input(activity).model_copy(update=given)
+    svc.update_activity(user, activity, data, version=patch.version)
     db.session.commit()
     return jsonify(to_json(s.activity_out(svc.get_activity(user, activity_id))))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -46,10 +46,18 @@ from outreach.models import (
 )
 from outreach.services import audit, rollups
 from outreach.services.errors import Conflict, Forbidden, Invalid, NotFound
+from outreach.services.schema.activity import (
+    ActivityInput,
+    CoverageInput,
+    ItemInput,
+    LocationInput,
+    PartnerInput,
+    PersonInput,
+    VisitInput,
+)
+from outreach.services.schema.base import MAX_COUNT
 from outreach.services.scope import get_unit_in_scope, is_whole_tree, is_within, subtree_ids_query
 
-#: Upper bound for any count: far above any real activity, far below integer overflow.
-MAX_COUNT = 1_000_000
 LOCAL_TZ = ZoneInfo("Asia/Jakarta")
 WRITER_ROLES = frozenset({Role.STAFF, Role.COMMANDER, Role.ADMIN})
 VERIFIER_ROLES = frozenset({Role.COMMANDER, Role.ADMIN})
@@ -58,84 +66,18 @@ _NRP = re.compile(r"^(\d{8}|\d{18})$")
 
 
 # --------------------------------------------------------------------------------------------- input
+# The input models (ActivityInput and its parts) are defined once in services/schema/activity.py.
 
-
-@dataclass
-class LocationInput:
-    name: str
-    kind: str
-    village: str = ""
-    district: str = ""
-    regency: str = ""
-    province: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    contact_name: str = ""
-
-
-@dataclass
-class ItemInput:
-    name: str
-    quantity: int
-    kind: str | None = None
-    measure: str = ""
-
-
-@dataclass
-class VisitInput:
-    location_id: int | None = None
-    location: LocationInput | None = None
-    parcels: int = 0
-    beneficiaries: int = 0
-    beneficiary_group: str = ""
-    contact_name: str = ""
-    contact_role: str = ""
-    notes: str = ""
-    items: list[ItemInput] = field(default_factory=list)
-
-
-@dataclass
-class PersonInput:
-    rank: str
-    name: str
-    degrees: str = ""
-    nrp: str = ""
-    position: str = ""
-    person_id: int | None = None
-
-
-@dataclass
-class PartnerInput:
-    name: str
-    role: str = ""
-    kind: str | None = None
-
-
-@dataclass
-class CoverageInput:
-    outlet: str
-    url: str = ""
-    published_on: date | None = None
-    headline: str = ""
-
-
-@dataclass
-class ActivityInput:
-    programme_id: int | None
-    unit_code: str
-    kind: str
-    occurred_on: date | None
-    leader: PersonInput
-    visits: list[VisitInput]
-    title: str = ""
-    summary: str = ""
-    start_time: time | None = None
-    end_time: time | None = None
-    officers: list[PersonInput] = field(default_factory=list)
-    message_ids: list[int] = field(default_factory=list)
-    messages: list[str] = field(default_factory=list)
-    partners: list[PartnerInput] = field(default_factory=list)
-    coverage: list[CoverageInput] = field(default_factory=list)
+__all__ = [
+    "MAX_COUNT",
+    "ActivityInput",
+    "CoverageInput",
+    "ItemInput",
+    "LocationInput",
+    "PartnerInput",
+    "PersonInput",
+    "VisitInput",
+]
 
 
 @dataclass
@@ -941,6 +883,7 @@ def _apply(activity: Activity, data: ActivityInput, resolved: _Resolved) -> None
             person_id=o.person_id if _person_exists(o.person_id) else None,
             rank=rank,
             name=" ".join(o.name.split()),
+            degrees=o.degrees.strip() or None,
             nrp=o.nrp.strip() or None,
             position=o.position.strip(),
         )
@@ -1054,7 +997,14 @@ def to_input(activity: Activity) -> ActivityInput:
             person_id=activity.leader_person_id,
         ),
         officers=[
-            PersonInput(rank=o.rank, name=o.name, nrp=o.nrp or "", position=o.position, person_id=o.person_id)
+            PersonInput(
+                rank=o.rank,
+                name=o.name,
+                degrees=o.degrees or "",
+                nrp=o.nrp or "",
+                position=o.position,
+                person_id=o.person_id,
+            )
             for o in activity.officers
         ],
         visits=[
