@@ -41,6 +41,7 @@ from outreach.models import (
 )
 from outreach.services import activities as svc
 from outreach.services import audit, rollups
+from outreach.services.cells import parse_cell
 from outreach.services.errors import Conflict, Forbidden, Invalid, NotFound
 from outreach.services.exports import MESSAGE_SEPARATOR, VISIT_KEYS, column, header_aliases
 from outreach.services.reports import find_programme
@@ -282,6 +283,8 @@ class _Parser:
             },
             "visits": [],
             "messages": messages,
+            "officers": self.cell(rownum, row, "officers", group),
+            "partners": self.cell(rownum, row, "partners", group),
         }
         if programme is not None:
             raw["programme_id"] = programme.id
@@ -321,8 +324,30 @@ class _Parser:
                 "beneficiary_group": _text(row.get("beneficiary_group")),
                 "contact": _text(row.get("contact_name")),
                 "contact_role": _text(row.get("contact_role")),
+                "notes": _text(row.get("notes")),
+                "items": self.cell(rownum, row, "items", group),
             }
         )
+
+    def cell(self, rownum: int, row: dict[str, Any], key: str, group: Group) -> list[dict[str, Any]]:
+        """A list cell (officers, partners, items) in the export's readable form or as JSON."""
+        text = _text(row.get(key))
+        try:
+            return parse_cell(key, text)
+        except ValueError as exc:
+            example = {
+                "officers": "Aipda Budi Santoso, S.H. (NRP 12345678) — Bhabinkamtibmas",
+                "partners": "Camat Jepon — Camat [camat]",
+                "items": "Beras: 50 kg [beras]",
+            }[key]
+            group.errors.append(
+                RowError(
+                    rownum,
+                    key,
+                    _("Cannot read “%(v)s”; write it as: %(example)s", v=str(exc), example=example),
+                )
+            )
+            return []
 
 
 def _iso(value: time | None) -> str | None:
@@ -351,9 +376,13 @@ def _field_to_cell(group: Group, path: str) -> tuple[int, str]:
         if parts[2] == "location":
             attr = parts[3] if len(parts) > 3 else "name"
             return row, {"name": "location_name", "kind": "location_kind"}.get(attr, attr)
+        if parts[2] == "items":
+            return row, "items"
         if parts[2] == "location_id":
             return row, "location_name"
         return row, {"contact": "contact_name"}.get(parts[2], parts[2])
+    if parts[0] in ("officers", "partners"):
+        return group.rows[0], parts[0]
     if parts[0] == "leader":
         return group.rows[0], "leader_" + (parts[1] if len(parts) > 1 else "name")
     return group.rows[0], {"programme_id": "programme", "messages": "messages"}.get(parts[0], parts[0])
