@@ -33,7 +33,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from outreach.form_messages import SubForm
+from outreach.form_messages import NoControlCharacters, SubForm
 from outreach.models import ActivityStatus
 from outreach.models.types import parse_id
 from outreach.services import activities as svc
@@ -480,11 +480,11 @@ def _field_for(form: ActivityForm, parts: list[str], rows: RowMap) -> Any:  # no
 # ------------------------------------------------------------------------------------ workflow + filters
 
 
-class CommentForm(FlaskForm):
+class CommentForm(NoControlCharacters, FlaskForm):
     comment = TextAreaField(_l("What needs fixing"), validators=[InputRequired(), Length(max=2000)])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(NoControlCharacters, FlaskForm):
     reason = TextAreaField(_l("Reason for reopening"), validators=[InputRequired(), Length(max=2000)])
 
 

@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from outreach.form_messages import NoControlCharacters
 from outreach.i18n import ENUM_LABELS, enum_label
 from outreach.models import RANKS, Indicator, ProgrammeKind, Role, UnitLevel
 
@@ -54,7 +55,7 @@ class UnitSelectField(SelectField):
         self.type = "SelectField"  # rendered like any select by macros/forms.html
 
 
-class UserCreateForm(FlaskForm):
+class UserCreateForm(NoControlCharacters, FlaskForm):
     username = StringField(
         _l("Username"),
         validators=[DataRequired(), Length(max=60)],
@@ -76,7 +77,7 @@ class UserCreateForm(FlaskForm):
         self.role.choices = _enum_choices(Role)
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(NoControlCharacters, FlaskForm):
     full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=160)])
     role = SelectField(_l("Role"), validators=[DataRequired()])
     unit_id = UnitSelectField(_l("Unit"), validators=[DataRequired()])
@@ -96,7 +97,7 @@ class UserEditForm(FlaskForm):
 TIMEZONE_CHOICES = [SelectChoice("WIB"), SelectChoice("WITA"), SelectChoice("WIT")]
 
 
-class UnitForm(FlaskForm):
+class UnitForm(NoControlCharacters, FlaskForm):
     code = StringField(
         _l("Code"),
         validators=[DataRequired(), Length(max=40)],
@@ -131,7 +132,7 @@ class UnitEditForm(UnitForm):
     code = None  # type: ignore[assignment]
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(NoControlCharacters, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), validators=[DataRequired()])
     start_on = DateField(_l("Start"), validators=[DataRequired()])
@@ -161,7 +162,7 @@ for _indicator in Indicator:
     )
 
 
-class UnitTargetForm(FlaskForm):
+class UnitTargetForm(NoControlCharacters, FlaskForm):
     unit_id = UnitSelectField(_l("Unit"), validators=[DataRequired()])
     indicator = SelectField(_l("Indicator"), validators=[DataRequired()])
     target = IntegerField(_l("Target"), validators=[DataRequired(), NumberRange(min=0)])
@@ -172,7 +173,7 @@ class UnitTargetForm(FlaskForm):
         self.indicator.choices = _enum_choices(Indicator)
 
 
-class CatalogueForm(FlaskForm):
+class CatalogueForm(NoControlCharacters, FlaskForm):
     code = StringField(
         _l("Code"),
         validators=[DataRequired(), Length(max=60)],
@@ -191,7 +192,7 @@ class CatalogueEditForm(CatalogueForm):
     code = None  # type: ignore[assignment]
 
 
-class PersonForm(FlaskForm):
+class PersonForm(NoControlCharacters, FlaskForm):
     rank = SelectField(_l("Rank"), choices=[SelectChoice(r) for r in RANKS], validators=[DataRequired()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
     degrees = StringField(

@@ -3,8 +3,10 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from outreach.form_messages import NoControlCharacters
 
-class LoginForm(FlaskForm):
+
+class LoginForm(NoControlCharacters, FlaskForm):
     username = StringField(
         _l("Username"),
         validators=[DataRequired(), Length(max=60)],
@@ -19,7 +21,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(NoControlCharacters, FlaskForm):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
     )

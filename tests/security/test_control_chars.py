@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from outreach.extensions import db
-from outreach.models import Activity
+from outreach.models import Activity, Unit
 from outreach.services import tokens
 
 CONTROLS = ["\x00", "\x01", "\x08", "\x0b", "\x1b", "\x1f", "\x7f"]
@@ -138,3 +138,42 @@ def test_web_form_refuses_control_characters_on_the_field(world, login_as, form_
     ]
     assert "Karakter kontrol" in html
     assert _count() == 0
+
+
+@pytest.mark.parametrize("field", ["username", "password"])
+def test_login_with_nul_is_a_field_error_not_a_500(world, client, field):
+    data = {"username": "staff.a1x", "password": "x"}
+    data[field] = "staff\x00.a1x"
+    response = client.post("/login", data=data)
+    assert response.status_code == 200
+    assert "Karakter kontrol" in response.get_data(as_text=True)
+
+
+def test_api_query_string_and_registry_body_refuse_nul(world, client, bearer):
+    response = client.get("/api/v1/activities?q=a%00b", headers=bearer)
+    assert response.status_code == 422
+    assert "q" in response.get_json()["error"]["fields"]
+    response = client.get("/api/v1/locations?q=%1b", headers=bearer)
+    assert response.status_code == 422
+    body = {"name": "Masjid\x00", "kind": "masjid"}
+    response = client.post("/api/v1/locations", json=body, headers=bearer)
+    assert response.status_code == 422
+    assert "name" in response.get_json()["error"]["fields"]
+
+
+def test_admin_unit_form_refuses_control_characters(world, login_as):
+    client = login_as("admin")
+    response = client.post(
+        "/admin/units/new",
+        data={
+            "code": "POLSEK-NUL",
+            "name": "Polsek\x00Nul",
+            "level": "polsek",
+            "parent_id": str(world.units["POLRES-A1"].id),
+            "timezone": "WIB",
+            "is_active": "y",
+        },
+    )
+    assert response.status_code == 200
+    assert "Karakter kontrol" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Unit).where(Unit.code == "POLSEK-NUL")) is None

@@ -33,6 +33,11 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_LONG = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def has_control(value: str, *, long: bool = False) -> bool:
+    """Whether ``value`` holds a control character (``long``: tab, newline and CR allowed)."""
+    return (_CONTROL_LONG if long else _CONTROL).search(value) is not None
+
+
 def _single_line(value: str) -> str:
     if _CONTROL.search(value):
         raise PydanticCustomError("control_character", "control character")
