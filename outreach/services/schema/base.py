@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any, TypeVar
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, create_model
 from pydantic_core import ErrorDetails, PydanticCustomError
@@ -132,9 +133,9 @@ def _message(error: ErrorDetails | Mapping[str, Any]) -> Any:  # noqa: PLR0911, 
         return _("At most %(n)d entries.", n=ctx.get("max_length", 0))
     if kind in ("greater_than_equal", "greater_than"):
         low = ctx.get("ge", ctx.get("gt"))
-        return _("Cannot be negative.") if low == 0 else _("Must be at least %(n)s.", n=low)
+        return _("Cannot be negative.") if low == 0 else _("Must be at least %(n)s.", n=format_decimal(low))
     if kind in ("less_than_equal", "less_than"):
-        return _("Must be at most %(n)s.", n=ctx.get("le", ctx.get("lt")))
+        return _("Must be at most %(n)s.", n=format_decimal(ctx.get("le", ctx.get("lt"))))
     if kind.startswith("int"):
         return _("Enter a whole number.")
     if kind.startswith("float"):
