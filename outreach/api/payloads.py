@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from pydantic import Field
 
-from outreach.models import ActivityStatus, Indicator, ProgrammeKind, UnitLevel
+from outreach.models import ActivityStatus
 from outreach.models.types import MAX_ID
 from outreach.services.activities import MAX_COUNT
 from outreach.services.schema import partial
@@ -57,35 +57,7 @@ class ReasonBody:
 # --------------------------------------------------------------------------------------------- registry
 
 
-@dataclass
-class UnitBody:
-    """A Polri unit placed under ``parent_code`` (which must lie in the caller's area)."""
-
-    code: str = field(metadata=meta(max_length=40))
-    name: str = field(metadata=meta(max_length=160))
-    level: str = field(metadata=meta(choices=[lv.value for lv in UnitLevel]))
-    parent_code: str
-    kind: str | None = field(default=None, metadata=meta(max_length=40))
-    province: str | None = field(default=None, metadata=meta(max_length=120))
-    regency: str | None = field(default=None, metadata=meta(max_length=120))
-    district: str | None = field(default=None, metadata=meta(max_length=120))
-    city: str | None = field(default=None, metadata=meta(max_length=120))
-    timezone: str = field(default="WIB", metadata=meta(choices=["WIB", "WITA", "WIT"]))
-
-
-@dataclass
-class ProgrammeBody:
-    """A programme (e.g. "Cooling System Pemilu 2024") with its overall targets."""
-
-    name: str = field(metadata=meta(max_length=200))
-    kind: str = field(metadata=meta(choices=[k.value for k in ProgrammeKind]))
-    start_date: dt.date
-    end_date: dt.date
-    description: str = ""
-    unit_code: str | None = None
-    targets: dict[str, int] = field(
-        default_factory=dict, metadata=meta(keys=[i.value for i in Indicator], minimum=0, maximum=100_000_000)
-    )
+# The unit's and the programme's bodies are outreach.services.schema.registry.UnitInput / ProgrammeInput.
 
 
 # --------------------------------------------------------------------------------------------- queries

@@ -28,9 +28,8 @@ from outreach.models import (
 from outreach.services import activities, admin, audit
 from outreach.services.errors import Conflict, Forbidden, Invalid
 from outreach.services.schema.location import LocationCreateInput
+from outreach.services.schema.registry import ProgrammeInput, UnitInput
 from outreach.services.scope import get_unit_in_scope, subtree_ids_query
-
-from .payloads import ProgrammeBody, UnitBody
 
 # --------------------------------------------------------------------------------------------- units
 
@@ -55,7 +54,7 @@ def _renamed(exc: Invalid, names: dict[str, str]) -> Invalid:
     return type(exc)(fields)
 
 
-def create_unit(actor: User, body: UnitBody) -> Unit:
+def create_unit(actor: User, body: UnitInput) -> Unit:
     """An admin creates a unit below one in their own area (the rules are ``services.admin``'s)."""
     if actor.role is not Role.ADMIN:
         raise Forbidden(_("Only an administrator can create units."))
@@ -93,7 +92,7 @@ def programmes_query() -> Select[Any]:
     )
 
 
-def create_programme(actor: User, body: ProgrammeBody) -> Programme:
+def create_programme(actor: User, body: ProgrammeInput) -> Programme:
     """An admin creates a programme with its overall targets (the rules are ``services.admin``'s)."""
     if actor.role is not Role.ADMIN:
         raise Forbidden(_("Only an administrator can create programmes."))

@@ -20,6 +20,7 @@ from outreach.services.errors import Invalid, NotFound
 from outreach.services.schema import parse as parse_input
 from outreach.services.schema.activity import ActivityInput
 from outreach.services.schema.location import LocationCreateInput
+from outreach.services.schema.registry import ProgrammeInput, UnitInput
 
 from . import bp, registry
 from . import payloads as p
@@ -133,13 +134,13 @@ def units_index() -> Response:
     ["POST"],
     summary="Create a unit (admin)",
     tag="units",
-    body=p.UnitBody,
+    body=UnitInput,
     response=s.UnitOut,
     status=201,
     errors=(403, 409),
 )
 def units_create() -> Any:
-    body = parse_body(p.UnitBody)
+    body = parse_body(UnitInput)
     unit = registry.create_unit(current_api_user(), body)
     db.session.commit()
     return created(s.unit_out(unit), url_for("api.units_index"))
@@ -168,13 +169,13 @@ def programmes_index() -> Response:
     ["POST"],
     summary="Create a programme with its targets (admin)",
     tag="programmes",
-    body=p.ProgrammeBody,
+    body=ProgrammeInput,
     response=s.ProgrammeOut,
     status=201,
     errors=(403, 409),
 )
 def programmes_create() -> Any:
-    body = parse_body(p.ProgrammeBody)
+    body = parse_body(ProgrammeInput)
     programme = registry.create_programme(current_api_user(), body)
     db.session.commit()
     return created(s.programme_out(programme), url_for("api.programmes_detail", programme_id=programme.id))

@@ -106,7 +106,8 @@ def invalid(exc: ValidationError, prefix: str = "") -> Invalid:
     """pydantic's errors as one :class:`Invalid`: the first message per wire path, in our words."""
     fields: dict[str, str] = {}
     for error in exc.errors(include_url=False):
-        path = ".".join(str(part) for part in (*([prefix] if prefix else []), *error["loc"])) or "body"
+        loc = [part for part in error["loc"] if part != "[key]"]  # a bad dict key: its path is the key
+        path = ".".join(str(part) for part in (*([prefix] if prefix else []), *loc)) or "body"
         fields.setdefault(path, message(error))
     return Invalid(fields, _("The request has invalid fields."))
 
@@ -156,7 +157,7 @@ def _message(error: ErrorDetails | Mapping[str, Any]) -> Any:  # noqa: PLR0911, 
         return _(
             "Unknown value %(value)s; use one of: %(choices)s.",
             value=str(error.get("input", "")),
-            choices=str(ctx.get("expected", "")),
+            choices=str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", "),
         )
     if kind == "union_tag_invalid" or kind.startswith("union"):
         return _("Expected a text or an object.")
