@@ -30,6 +30,8 @@ from outreach.models.types import parse_id
 from outreach.security import role_required
 from outreach.services import admin, users
 from outreach.services.errors import Invalid
+from outreach.services.schema import parse
+from outreach.services.schema.user import UserInput
 
 
 def unit_choices(*, none: bool = False, exclude_subtree_of: Unit | None = None) -> list[SelectChoice]:
@@ -81,18 +83,29 @@ def user_create() -> Response | str:
     form = UserCreateForm()
     form.unit_id.choices = unit_choices(none=True)
     if form.validate_on_submit():
-        unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
         try:
+            data = parse(
+                UserInput,
+                {
+                    "username": form.username.data or "",
+                    "full_name": (form.full_name.data or "").strip(),
+                    "role": form.role.data,
+                    "unit_id": form.unit_id.data,
+                    "password": form.password.data or "",
+                    "must_change_password": bool(form.must_change_password.data),
+                },
+            )
+            unit = db.session.get(Unit, data.unit_id)
             if unit is None:
                 raise Invalid({"unit_id": _("Choose an existing unit.")})
             user = users.create_user(
-                form.username.data or "",
-                form.password.data or "",
-                Role(form.role.data),
+                data.username,
+                data.password,
+                data.role,
                 unit,
-                full_name=(form.full_name.data or "").strip(),
+                full_name=data.full_name,
                 actor=current_user,
-                must_change_password=bool(form.must_change_password.data),
+                must_change_password=data.must_change_password,
             )
         except Invalid as exc:
             _show_errors(form, exc)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from outreach.extensions import db
-from outreach.models import Activity, Unit
+from outreach.models import Activity, Unit, User
 from outreach.services import tokens
 
 CONTROLS = ["\x00", "\x01", "\x08", "\x0b", "\x1b", "\x1f", "\x7f"]
@@ -177,3 +177,22 @@ def test_admin_unit_form_refuses_control_characters(world, login_as):
     assert response.status_code == 200
     assert "Karakter kontrol" in response.get_data(as_text=True)
     assert db.session.scalar(select(Unit).where(Unit.code == "POLSEK-NUL")) is None
+
+
+def test_cli_user_create_refuses_control_characters(world, runner):
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "bad\x01user",
+            "--role",
+            "staff",
+            "--unit",
+            "POLSEK-A1X",
+            "--password",
+            "x" * 12,
+        ]
+    )
+    assert result.exit_code == 1
+    db.session.rollback()
+    assert db.session.scalar(select(User).where(User.username == "bad\x01user")) is None
