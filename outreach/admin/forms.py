@@ -133,11 +133,12 @@ class UnitEditForm(UnitForm):
 
 
 class ProgrammeForm(NoControlCharacters, FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    # Shape and bounds: the programme's schema (services/schema/registry.py), as for the API.
+    name = StringField(_l("Name"), validators=[DataRequired()])
     kind = SelectField(_l("Kind"), validators=[DataRequired()])
     start_on = DateField(_l("Start"), validators=[DataRequired()])
     end_on = DateField(_l("End"), validators=[DataRequired()])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    description = TextAreaField(_l("Description"))
     unit_id = UnitSelectField(_l("Running unit"), description=_l("Leave empty for a national programme."))
     is_active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save"))
@@ -157,7 +158,7 @@ for _indicator in Indicator:
         f"target_{_indicator.value}",
         IntegerField(
             _l("Target: %(indicator)s", indicator=ENUM_LABELS[_indicator]),
-            validators=[Optional(), NumberRange(min=0)],
+            validators=[Optional()],
         ),
     )
 

@@ -25,12 +25,13 @@ from outreach.admin.forms import (
     as_choices,
 )
 from outreach.extensions import db
-from outreach.models import Indicator, Person, Programme, ProgrammeKind, Role, Unit, UnitLevel, User
+from outreach.models import Indicator, Person, Programme, Role, Unit, UnitLevel, User
 from outreach.models.types import parse_id
 from outreach.security import role_required
 from outreach.services import admin, users
 from outreach.services.errors import Invalid
 from outreach.services.schema import parse
+from outreach.services.schema.registry import ProgrammeInput
 from outreach.services.schema.user import UserInput
 
 
@@ -212,16 +213,40 @@ def unit_edit(unit_id: int) -> Response | str:
 # --------------------------------------------------------------------------- programmes
 
 
+#: The programme schema's wire names → the admin form's fields.
+_PROGRAMME_FIELDS = {"start_date": "start_on", "end_date": "end_on", "unit_code": "unit_id"}
+
+
 def _programme_input(form: ProgrammeForm) -> admin.ProgrammeInput:
+    """The form's values validated by the programme's schema (the API's), errors under the form's names."""
+    unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
+    targets = {i.value: getattr(form, f"target_{i.value}").data for i in Indicator}
+    wire: dict[str, Any] = {
+        "name": form.name.data or "",
+        "kind": form.kind.data,
+        "start_date": form.start_on.data.isoformat() if form.start_on.data else None,
+        "end_date": form.end_on.data.isoformat() if form.end_on.data else None,
+        "description": form.description.data or "",
+        "targets": {k: v for k, v in targets.items() if v is not None},
+    }
+    if unit is not None:
+        wire["unit_code"] = unit.code
+    try:
+        data = parse(ProgrammeInput, wire)
+    except Invalid as exc:
+        fields = {
+            _PROGRAMME_FIELDS.get(k, k.replace("targets.", "target_")): m for k, m in exc.fields.items()
+        }
+        raise Invalid(fields) from None
     return admin.ProgrammeInput(
-        name=form.name.data or "",
-        kind=ProgrammeKind(form.kind.data),
-        start_on=form.start_on.data,  # type: ignore[arg-type]
-        end_on=form.end_on.data,  # type: ignore[arg-type]
-        description=form.description.data or "",
-        unit_id=form.unit_id.data,
+        name=data.name,
+        kind=data.kind,
+        start_on=data.start_date,
+        end_on=data.end_date,
+        description=data.description,
+        unit_id=unit.id if unit is not None else None,
         is_active=bool(form.is_active.data),
-        targets={i: getattr(form, f"target_{i.value}").data for i in Indicator},
+        targets=dict(data.targets),
     )
 
 

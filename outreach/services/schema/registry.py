@@ -37,7 +37,7 @@ class ProgrammeInput(Schema):
     kind: ProgrammeKind
     start_date: dt.date
     end_date: dt.date
-    description: LongLine = Field(default="", max_length=20_000)
+    description: LongLine = Field(default="", max_length=5000)
     unit_code: Code | None = None
     targets: dict[Indicator, Target] = Field(
         default_factory=dict, description="Overall targets by indicator."
