@@ -56,12 +56,13 @@ class UnitSelectField(SelectField):
 
 
 class UserCreateForm(NoControlCharacters, FlaskForm):
+    # Lengths: the user's schema (services/schema/user.py), as for `flask users create`.
     username = StringField(
         _l("Username"),
-        validators=[DataRequired(), Length(max=60)],
+        validators=[DataRequired()],
         render_kw={"autocomplete": "off", "autocapitalize": "none"},
     )
-    full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=160)])
+    full_name = StringField(_l("Full name"))
     role = SelectField(_l("Role"), validators=[DataRequired()])
     unit_id = UnitSelectField(_l("Unit"), validators=[DataRequired()])
     password = PasswordField(
