@@ -40,20 +40,6 @@ ActivityPatch = partial(
 )
 
 
-@dataclass
-class CommentBody:
-    """The commander's comment (required when returning an activity)."""
-
-    comment: str = ""
-
-
-@dataclass
-class ReasonBody:
-    """Why a verified activity is reopened."""
-
-    reason: str = ""
-
-
 # --------------------------------------------------------------------------------------------- registry
 
 

@@ -18,7 +18,7 @@ from outreach.models import Activity, IdempotencyKey, Programme, utcnow
 from outreach.services import activities as svc
 from outreach.services.errors import Invalid, NotFound
 from outreach.services.schema import parse as parse_input
-from outreach.services.schema.activity import ActivityInput
+from outreach.services.schema.activity import ActivityInput, CommentInput, ReasonInput
 from outreach.services.schema.location import LocationCreateInput
 from outreach.services.schema.registry import ProgrammeInput, UnitInput
 
@@ -389,9 +389,9 @@ def _transition(activity_id: int, action: str) -> Response:
         json_body(optional=True)
         svc.verify_activity(user, activity)
     elif action == "return":
-        svc.return_activity(user, activity, parse_body(p.CommentBody, optional=True).comment)
+        svc.return_activity(user, activity, parse_body(CommentInput, optional=True).comment)
     elif action == "reopen":
-        svc.reopen_activity(user, activity, parse_body(p.ReasonBody, optional=True).reason)
+        svc.reopen_activity(user, activity, parse_body(ReasonInput, optional=True).reason)
     db.session.commit()
     return jsonify(to_json(s.activity_out(activity)))
 
@@ -428,7 +428,7 @@ def activities_verify(activity_id: int) -> Response:
     ["POST"],
     summary="Return a submitted activity with a comment",
     tag="workflow",
-    body=p.CommentBody,
+    body=CommentInput,
     response=s.ActivityOut,
     errors=(403, 404, 409),
 )
@@ -442,7 +442,7 @@ def activities_return(activity_id: int) -> Response:
     ["POST"],
     summary="Reopen a verified activity with a reason",
     tag="workflow",
-    body=p.ReasonBody,
+    body=ReasonInput,
     response=s.ActivityOut,
     errors=(403, 404, 409),
 )

@@ -110,3 +110,15 @@ class ActivityInput(Schema):
     message_ids: list[Id] = Field(default_factory=list, max_length=500)
     partners: list[Partner] = Field(default_factory=list, max_length=500)
     coverage: list[CoverageInput] = Field(default_factory=list, max_length=500)
+
+
+class CommentInput(Schema):
+    """The commander's comment (required when returning an activity)."""
+
+    comment: LongLine = Field(default="", max_length=2000)
+
+
+class ReasonInput(Schema):
+    """Why a verified activity is reopened."""
+
+    reason: LongLine = Field(default="", max_length=2000)
