@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
-from .base import Code, Count, Id, Line, LongLine, Schema
+from .base import MAX_LIST, Code, Count, Id, Line, LongLine, Schema
 from .location import LocationInput as LocationInput
 
 
@@ -47,7 +47,7 @@ class VisitInput(Schema):
     )
     contact_role: Line = Field(default="", max_length=160)
     notes: LongLine = Field(default="", max_length=5000)
-    items: list[ItemInput] = Field(default_factory=list, max_length=500)
+    items: list[ItemInput] = Field(default_factory=list, max_length=MAX_LIST)
 
 
 class PersonInput(Schema):
@@ -96,20 +96,20 @@ class ActivityInput(Schema):
     kind: Code = Field(description="Activity kind code, e.g. bakti_sosial, sambang, penyuluhan.")
     occurred_on: dt.date = Field(alias="date")
     leader: PersonInput
-    visits: list[VisitInput] = Field(max_length=500)
+    visits: list[VisitInput] = Field(max_length=MAX_LIST)
     title: Line = Field(default="", max_length=250)
     summary: LongLine = Field(default="", max_length=20_000)
     start_time: dt.time | None = None
     end_time: dt.time | None = None
-    officers: list[PersonInput] = Field(default_factory=list, max_length=500)
+    officers: list[PersonInput] = Field(default_factory=list, max_length=MAX_LIST)
     messages: list[Annotated[Line, Field(max_length=1000)]] = Field(
         default_factory=list,
-        max_length=500,
+        max_length=MAX_LIST,
         description="Kamtibmas messages; a text equal to a catalogue entry links to it.",
     )
-    message_ids: list[Id] = Field(default_factory=list, max_length=500)
-    partners: list[Partner] = Field(default_factory=list, max_length=500)
-    coverage: list[CoverageInput] = Field(default_factory=list, max_length=500)
+    message_ids: list[Id] = Field(default_factory=list, max_length=MAX_LIST)
+    partners: list[Partner] = Field(default_factory=list, max_length=MAX_LIST)
+    coverage: list[CoverageInput] = Field(default_factory=list, max_length=MAX_LIST)
 
 
 class CommentInput(Schema):
