@@ -18,6 +18,8 @@ from outreach.models import Role, Unit, User
 from outreach.services import users as user_service
 from outreach.services.audit import AuditContext, audit_context
 from outreach.services.errors import Invalid
+from outreach.services.schema import parse
+from outreach.services.schema.user import UserInput
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -58,8 +60,21 @@ def users_create(
             )
         if password is None:
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        assert unit is not None  # _fail exits
         try:
-            user = user_service.create_user(username, password, Role(role), unit, full_name=full_name)  # type: ignore[arg-type]
+            data = parse(
+                UserInput,
+                {
+                    "username": username,
+                    "full_name": full_name,
+                    "role": role,
+                    "unit_id": unit.id,
+                    "password": password,
+                },
+            )
+            user = user_service.create_user(
+                data.username, data.password, data.role, unit, full_name=data.full_name
+            )
         except Invalid as exc:
             db.session.rollback()
             _fail(_invalid_message(exc))

@@ -7,9 +7,13 @@ Instead they are translated in our own catalogue: `_messages()` marks them for `
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, request
 from flask_babel import get_translations, gettext, ngettext
 from wtforms import Form
+
+from outreach.services.schema.base import has_control
 
 
 class FormTranslations:
@@ -42,6 +46,20 @@ class SubForm(Form):
     class Meta:
         def get_translations(self, form: Form) -> FormTranslations:
             return translations
+
+
+class NoControlCharacters:
+    """Mixin for a form whose text fields have no input schema yet (login, admin pages, workflow comments):
+    the schema's rule on control characters (NUL, ESC …; a text area keeps tab and newline), as a field error.
+    Put it before ``FlaskForm`` in the bases."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = bool(super().validate(extra_validators))  # type: ignore[misc]
+        for field in self._fields.values():  # type: ignore[attr-defined]
+            if isinstance(field.data, str) and has_control(field.data, long=field.type == "TextAreaField"):
+                field.errors = [*field.errors, gettext("Control characters (such as NUL) are not allowed.")]
+                ok = False
+        return ok
 
 
 def init_app(app: Flask) -> None:

@@ -7,7 +7,7 @@ rebuilt here), then the ``leader`` rollup rows are recomputed from the raw activ
 imports application code). The downgrade restores the rank-and-name key the same way.
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-01
 """
 from alembic import op
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0008'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

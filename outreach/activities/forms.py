@@ -1,8 +1,11 @@
-"""Activity forms: they check shape (types, lengths); services.activities checks the rules.
+"""Activity forms: WTForms renders the fields, converts their text (numbers, dates) and checks CSRF; the
+activity's one schema (:mod:`outreach.services.schema.activity`) checks the shape and services.activities the
+rules.
 
-:func:`to_input` turns a posted :class:`ActivityForm` into an ``ActivityInput`` and remembers which form
-row each input row came from (blank rows are skipped), so :func:`apply_errors` can put each API-style error
-path (``visits.1.parcels``) back at the right field.
+:func:`to_input` turns a posted :class:`ActivityForm` into the API's wire dict, validates it with the schema
+(the same errors as the API) and remembers which form row each input row came from (blank rows are skipped),
+so :func:`apply_errors` can put each wire error path (``visits.1.contact``) back at the form's field
+(``visits-1-contact_name``).
 """
 
 from __future__ import annotations
@@ -27,17 +30,15 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from outreach.form_messages import SubForm
+from outreach.form_messages import NoControlCharacters, SubForm
 from outreach.models import ActivityStatus
 from outreach.models.types import parse_id
 from outreach.services import activities as svc
 from outreach.services import filters as shared
-
-#: Separators accepted between a partner's name and role on one line.
-PARTNER_SEPARATORS = (" — ", " – ", " - ", "—", "–", ";", "|")
+from outreach.services.schema import parse
 
 
 def _options(pairs: list[tuple[Any, Any]]) -> list[SelectChoice]:
@@ -52,62 +53,56 @@ def _opt_int(value: Any) -> int | None:
 
 
 class ItemForm(SubForm):
-    name = StringField(_l("Item"), validators=[Optional(), Length(max=200)])
+    kind = SelectField(_l("Kind of item"), validate_choice=False)
+    name = StringField(_l("Item"))
     quantity = IntegerField(_l("Quantity"), validators=[Optional()])
-    measure = StringField(_l("Measure"), validators=[Optional(), Length(max=20)])
+    measure = StringField(_l("Measure"))
 
 
 class VisitForm(SubForm):
     location_id = SelectField(_l("Registered location"), coerce=_opt_int, validate_choice=False)
-    new_name = StringField(_l("New location: name"), validators=[Optional(), Length(max=200)])
+    new_name = StringField(_l("New location: name"))
     new_kind = SelectField(_l("Kind of place"), validate_choice=False)
     new_village = StringField(
-        _l("Village (desa/kelurahan)"),
-        validators=[Optional(), Length(max=120)],
-        render_kw={"data-region-level": "4", "autocomplete": "off"},
+        _l("Village (desa/kelurahan)"), render_kw={"data-region-level": "4", "autocomplete": "off"}
     )
     new_district = StringField(
-        _l("District (kecamatan)"),
-        validators=[Optional(), Length(max=120)],
-        render_kw={"data-region-level": "3", "autocomplete": "off"},
+        _l("District (kecamatan)"), render_kw={"data-region-level": "3", "autocomplete": "off"}
     )
-    new_regency = StringField(
-        _l("Regency/city"),
-        validators=[Optional(), Length(max=120)],
-        render_kw={"data-region-level": "2", "autocomplete": "off"},
-    )
+    new_regency = StringField(_l("Regency/city"), render_kw={"data-region-level": "2", "autocomplete": "off"})
     #: Codes of the regions picked from the autocomplete (static/js/regions.js); without it the names are matched.
-    new_village_code = HiddenField(
-        validators=[Optional(), Length(max=13)], render_kw={"data-region-code": "4"}
-    )
-    new_district_code = HiddenField(
-        validators=[Optional(), Length(max=8)], render_kw={"data-region-code": "3"}
-    )
-    new_regency_code = HiddenField(
-        validators=[Optional(), Length(max=5)], render_kw={"data-region-code": "2"}
-    )
+    new_village_code = HiddenField(render_kw={"data-region-code": "4"})
+    new_district_code = HiddenField(render_kw={"data-region-code": "3"})
+    new_regency_code = HiddenField(render_kw={"data-region-code": "2"})
     parcels = IntegerField(_l("Paket sembako"), default=0, validators=[Optional()])
     beneficiaries = IntegerField(_l("Beneficiaries"), default=0, validators=[Optional()])
-    beneficiary_group = StringField(_l("Beneficiary group"), validators=[Optional(), Length(max=200)])
-    contact_name = StringField(_l("Contact met"), validators=[Optional(), Length(max=160)])
-    contact_role = StringField(_l("Contact's role"), validators=[Optional(), Length(max=160)])
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    beneficiary_group = StringField(_l("Beneficiary group"))
+    contact_name = StringField(_l("Contact met"))
+    contact_role = StringField(_l("Contact's role"))
+    notes = TextAreaField(_l("Notes"))
     items = FieldList(FormField(ItemForm), min_entries=1, max_entries=30)
 
 
 class OfficerForm(SubForm):
     person_id = SelectField(_l("Pick from the unit's people"), coerce=_opt_int, validate_choice=False)
-    rank = StringField(_l("Rank"), validators=[Optional(), Length(max=20)])
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=160)])
-    nrp = StringField(_l("NRP"), validators=[Optional(), Length(max=18)])
-    position = StringField(_l("Position"), validators=[Optional(), Length(max=160)])
+    rank = StringField(_l("Rank"))
+    name = StringField(_l("Name"))
+    degrees = StringField(_l("Degrees"))
+    nrp = StringField(_l("NRP"))
+    position = StringField(_l("Position"))
+
+
+class PartnerForm(SubForm):
+    name = StringField(_l("Partner's name"))
+    role = StringField(_l("Partner's role"))
+    kind = SelectField(_l("Kind of partner"), validate_choice=False)
 
 
 class CoverageForm(SubForm):
-    outlet = StringField(_l("Outlet"), validators=[Optional(), Length(max=160)])
-    url = StringField(_l("Web address"), validators=[Optional(), URL(), Length(max=500)])
+    outlet = StringField(_l("Outlet"))
+    url = StringField(_l("Web address"))
     published_on = DateField(_l("Published on"), validators=[Optional()])
-    headline = StringField(_l("Headline"), validators=[Optional(), Length(max=300)])
+    headline = StringField(_l("Headline"))
 
 
 class ActivityForm(FlaskForm):
@@ -119,13 +114,13 @@ class ActivityForm(FlaskForm):
     )
     start_time = TimeField(_l("Start time"), validators=[Optional()])
     end_time = TimeField(_l("End time"), validators=[Optional()])
-    title = StringField(_l("Title"), validators=[Optional(), Length(max=250)])
+    title = StringField(_l("Title"))
     leader_person_id = SelectField(_l("Pick from the unit's people"), coerce=_opt_int, validate_choice=False)
-    leader_rank = StringField(_l("Leader's rank"), validators=[InputRequired(), Length(max=20)])
-    leader_name = StringField(_l("Leader's name"), validators=[InputRequired(), Length(max=160)])
-    leader_degrees = StringField(_l("Degrees"), validators=[Optional(), Length(max=80)])
-    leader_nrp = StringField(_l("NRP"), validators=[Optional(), Length(max=18)])
-    leader_position = StringField(_l("Position"), validators=[Optional(), Length(max=160)])
+    leader_rank = StringField(_l("Leader's rank"))
+    leader_name = StringField(_l("Leader's name"))
+    leader_degrees = StringField(_l("Degrees"))
+    leader_nrp = StringField(_l("NRP"))
+    leader_position = StringField(_l("Position"))
     officers = FieldList(FormField(OfficerForm), min_entries=1, max_entries=50)
     visits = FieldList(FormField(VisitForm), min_entries=1, max_entries=60)
     message_ids = SelectMultipleField(
@@ -135,14 +130,10 @@ class ActivityForm(FlaskForm):
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
-    messages_text = TextAreaField(
-        _l("Other messages (one per line)"), validators=[Optional(), Length(max=20_000)]
-    )
-    partners_text = TextAreaField(
-        _l("Partners present (one per line: Name — role)"), validators=[Optional(), Length(max=20_000)]
-    )
+    messages_text = TextAreaField(_l("Other messages (one per line)"))
+    partners = FieldList(FormField(PartnerForm), min_entries=1, max_entries=50)
     coverage = FieldList(FormField(CoverageForm), min_entries=1, max_entries=20)
-    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=20_000)])
+    summary = TextAreaField(_l("Summary"))
     photos = MultipleFileField(_l("Photos (JPEG, PNG or WebP)"))
     version = HiddenField()
     nonce = HiddenField()
@@ -168,9 +159,17 @@ class ActivityForm(FlaskForm):
             + [(loc.id, f"{loc.name} ({loc.address})" if loc.address else loc.name) for loc in locations]
         )
         kind_choices = [("", "—")] + [(k.code, k.label(catalogue.lang)) for k in catalogue.location_kinds]
+        item_kinds = [("", "—")] + [(k.code, k.label(catalogue.lang)) for k in catalogue.item_kinds]
+        #: The measure each item kind counts in, for the form's script to suggest (data-measures).
+        self.item_measures = {k.code: k.measure for k in catalogue.item_kinds}
         for visit in self.visits:
             visit.location_id.choices = location_choices
             visit.new_kind.choices = _options(kind_choices)
+            for item in visit["items"]:
+                item.form.kind.choices = _options(item_kinds)
+        partner_kinds = [("", "—")] + [(k.code, k.label(catalogue.lang)) for k in catalogue.partner_kinds]
+        for partner in self.partners:
+            partner.form.kind.choices = _options(partner_kinds)
 
 
 @dataclass
@@ -179,6 +178,8 @@ class Choices:
     kinds: list[Any]
     messages: list[Any]
     location_kinds: list[Any]
+    item_kinds: list[Any] = field(default_factory=list)
+    partner_kinds: list[Any] = field(default_factory=list)
     lang: str = "id"
 
 
@@ -197,14 +198,6 @@ def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def split_partner(line: str) -> tuple[str, str]:
-    for sep in PARTNER_SEPARATORS:
-        if sep in line:
-            name, role = line.split(sep, 1)
-            return name.strip(), role.strip()
-    return line.strip(), ""
-
-
 def _visit_is_blank(v: VisitForm) -> bool:
     return not (
         v.location_id.data
@@ -217,8 +210,20 @@ def _visit_is_blank(v: VisitForm) -> bool:
     )
 
 
-def to_input(form: ActivityForm) -> tuple[svc.ActivityInput, RowMap]:
-    rows = RowMap()
+def _given(value: Any) -> Any:
+    """A field's value for the wire dict: dates and times as ISO text, None left out by the caller."""
+    iso = getattr(value, "isoformat", None)
+    return iso() if iso is not None else value
+
+
+def _text(field_: Any) -> str:
+    return str(field_.data or "")
+
+
+def to_input(form: ActivityForm, rows: RowMap) -> svc.ActivityInput:
+    """The posted form as the activity's wire dict, validated by the activity's schema (:class:`Invalid` with
+    wire paths, which :func:`apply_errors` puts back on the form's fields). ``rows`` is filled as rows are read.
+    """
     officers = []
     people = getattr(form, "people", {})
     for i, entry in enumerate(form.officers):
@@ -229,13 +234,14 @@ def to_input(form: ActivityForm) -> tuple[svc.ActivityInput, RowMap]:
         rows.officers.append(i)
         # A person picked from the list fills whatever the user left empty (works without JavaScript).
         officers.append(
-            svc.PersonInput(
-                rank=o.rank.data or (person.rank if person else ""),
-                name=o.name.data or (person.name if person else ""),
-                nrp=o.nrp.data or (person.nrp or "" if person else ""),
-                position=o.position.data or (person.position or "" if person else ""),
-                person_id=person.id if person else None,
-            )
+            {
+                "rank": _text(o.rank) or (person.rank if person else ""),
+                "name": _text(o.name) or (person.name if person else ""),
+                "degrees": _text(o.degrees) or (person.degrees or "" if person else ""),
+                "nrp": _text(o.nrp) or (person.nrp or "" if person else ""),
+                "position": _text(o.position) or (person.position or "" if person else ""),
+                "person_id": person.id if person else None,
+            }
         )
     visits = []
     for i, entry in enumerate(form.visits):
@@ -246,42 +252,48 @@ def to_input(form: ActivityForm) -> tuple[svc.ActivityInput, RowMap]:
         item_rows: list[int] = []
         for j, item_entry in enumerate(v["items"]):
             it = item_entry.form
-            if not (it.name.data or "").strip() and not it.quantity.data:
+            if not (it.name.data or "").strip() and not it.quantity.data and not it.kind.data:
                 continue
             item_rows.append(j)
-            items.append(ItemInputFactory(it))
+            items.append(
+                {
+                    "name": _text(it.name),
+                    "quantity": it.quantity.data or 0,
+                    "kind": it.kind.data or None,
+                    "measure": _text(it.measure),
+                }
+            )
         rows.items[len(visits)] = item_rows
         rows.visits.append(i)
-        new_location = None
+        visit: dict[str, Any] = {
+            "location_id": v.location_id.data or None,
+            "parcels": v.parcels.data or 0,
+            "beneficiaries": v.beneficiaries.data or 0,
+            "beneficiary_group": _text(v.beneficiary_group),
+            "contact": _text(v.contact_name),
+            "contact_role": _text(v.contact_role),
+            "notes": _text(v.notes),
+            "items": items,
+        }
         if not v.location_id.data:
-            new_location = svc.LocationInput(
-                name=v.new_name.data or "",
-                kind=v.new_kind.data or "",
-                village=v.new_village.data or "",
-                district=v.new_district.data or "",
-                regency=v.new_regency.data or "",
-                village_code=v.new_village_code.data or "",
-                district_code=v.new_district_code.data or "",
-                regency_code=v.new_regency_code.data or "",
-            )
-        visits.append(
-            svc.VisitInput(
-                location_id=v.location_id.data or None,
-                location=new_location,
-                parcels=v.parcels.data or 0,
-                beneficiaries=v.beneficiaries.data or 0,
-                beneficiary_group=v.beneficiary_group.data or "",
-                contact_name=v.contact_name.data or "",
-                contact_role=v.contact_role.data or "",
-                notes=v.notes.data or "",
-                items=items,
-            )
-        )
+            visit["location"] = {
+                "name": _text(v.new_name),
+                "kind": _text(v.new_kind),
+                "village": _text(v.new_village),
+                "district": _text(v.new_district),
+                "regency": _text(v.new_regency),
+                "village_code": _text(v.new_village_code),
+                "district_code": _text(v.new_district_code),
+                "regency_code": _text(v.new_regency_code),
+            }
+        visits.append(visit)
     partners = []
-    for i, line in enumerate(_lines(form.partners_text.data)):
-        name, role = split_partner(line)
+    for i, entry in enumerate(form.partners):
+        pf = entry.form
+        if not ((pf.name.data or "").strip() or (pf.role.data or "").strip() or pf.kind.data):
+            continue
         rows.partners.append(i)
-        partners.append(svc.PartnerInput(name=name, role=role))
+        partners.append({"name": _text(pf.name), "role": _text(pf.role), "kind": pf.kind.data or None})
     coverage = []
     for i, entry in enumerate(form.coverage):
         c = entry.form
@@ -291,48 +303,42 @@ def to_input(form: ActivityForm) -> tuple[svc.ActivityInput, RowMap]:
             continue
         rows.coverage.append(i)
         coverage.append(
-            svc.CoverageInput(
-                outlet=c.outlet.data or "",
-                url=c.url.data or "",
-                published_on=c.published_on.data,
-                headline=c.headline.data or "",
-            )
+            {
+                "outlet": _text(c.outlet),
+                "url": _text(c.url),
+                "published_on": _given(c.published_on.data),
+                "headline": _text(c.headline),
+            }
         )
-    data = svc.ActivityInput(
-        programme_id=form.programme_id.data,
-        unit_code=form.unit_code.data or "",
-        kind=form.kind.data or "",
-        occurred_on=form.occurred_on.data,
-        start_time=form.start_time.data,
-        end_time=form.end_time.data,
-        title=form.title.data or "",
-        summary=form.summary.data or "",
-        leader=svc.PersonInput(
-            rank=form.leader_rank.data or "",
-            name=form.leader_name.data or "",
-            degrees=form.leader_degrees.data or "",
-            nrp=form.leader_nrp.data or "",
-            position=form.leader_position.data or "",
-            person_id=form.leader_person_id.data or None,
-        ),
-        officers=officers,
-        visits=visits,
-        message_ids=list(form.message_ids.data or []),
-        messages=_lines(form.messages_text.data),
-        partners=partners,
-        coverage=coverage,
-    )
-    return data, rows
-
-
-def ItemInputFactory(it: ItemForm) -> svc.ItemInput:  # noqa: N802 - reads like the dataclass it builds
-    return svc.ItemInput(
-        name=it.name.data or "", quantity=it.quantity.data or 0, measure=it.measure.data or ""
-    )
+    wire: dict[str, Any] = {
+        "programme_id": form.programme_id.data,
+        "unit_code": _text(form.unit_code),
+        "kind": _text(form.kind),
+        "date": _given(form.occurred_on.data),
+        "start_time": _given(form.start_time.data),
+        "end_time": _given(form.end_time.data),
+        "title": _text(form.title),
+        "summary": _text(form.summary),
+        "leader": {
+            "rank": _text(form.leader_rank),
+            "name": _text(form.leader_name),
+            "degrees": _text(form.leader_degrees),
+            "nrp": _text(form.leader_nrp),
+            "position": _text(form.leader_position),
+            "person_id": form.leader_person_id.data or None,
+        },
+        "officers": officers,
+        "visits": visits,
+        "message_ids": list(form.message_ids.data or []),
+        "messages": _lines(form.messages_text.data),
+        "partners": partners,
+        "coverage": coverage,
+    }
+    return parse(svc.ActivityInput, {k: v for k, v in wire.items() if v is not None})
 
 
 def fill_from_input(form: ActivityForm, data: svc.ActivityInput) -> None:
-    """Pre-fill a fresh form (GET on edit) from an existing activity's input."""
+    """Pre-fill a fresh form (GET on edit) from an existing activity's input: every field the API carries."""
     form.programme_id.data = data.programme_id
     form.unit_code.data = data.unit_code
     form.kind.data = data.kind
@@ -349,7 +355,17 @@ def fill_from_input(form: ActivityForm, data: svc.ActivityInput) -> None:
     form.leader_position.data = data.leader.position
     _refill(
         form.officers,
-        [{"rank": o.rank, "name": o.name, "nrp": o.nrp, "position": o.position} for o in data.officers],
+        [
+            {
+                "person_id": o.person_id,
+                "rank": o.rank,
+                "name": o.name,
+                "degrees": o.degrees,
+                "nrp": o.nrp,
+                "position": o.position,
+            }
+            for o in data.officers
+        ],
     )
     _refill(
         form.visits,
@@ -362,7 +378,10 @@ def fill_from_input(form: ActivityForm, data: svc.ActivityInput) -> None:
                 "contact_name": v.contact_name,
                 "contact_role": v.contact_role,
                 "notes": v.notes,
-                "items": [{"name": i.name, "quantity": i.quantity, "measure": i.measure} for i in v.items]
+                "items": [
+                    {"kind": i.kind or "", "name": i.name, "quantity": i.quantity, "measure": i.measure}
+                    for i in v.items
+                ]
                 or [{}],
             }
             for v in data.visits
@@ -370,7 +389,7 @@ def fill_from_input(form: ActivityForm, data: svc.ActivityInput) -> None:
     )
     form.message_ids.data = list(data.message_ids)
     form.messages_text.data = "\n".join(data.messages)
-    form.partners_text.data = "\n".join(f"{p.name} — {p.role}" if p.role else p.name for p in data.partners)
+    _refill(form.partners, [{"name": p.name, "role": p.role, "kind": p.kind or ""} for p in data.partners])
     _refill(
         form.coverage,
         [
@@ -414,6 +433,7 @@ _VISIT = {
     "parcels": "parcels",
     "beneficiaries": "beneficiaries",
     "beneficiary_group": "beneficiary_group",
+    "contact": "contact_name",
     "contact_name": "contact_name",
     "contact_role": "contact_role",
     "notes": "notes",
@@ -446,13 +466,15 @@ def _field_for(form: ActivityForm, parts: list[str], rows: RowMap) -> Any:  # no
         return form.message_ids
     if head == "messages":
         return form.messages_text
-    if head == "partners":
-        return form.partners_text
+    if head == "partners" and len(parts) == 2 and parts[1].isdigit() and int(parts[1]) < len(rows.partners):
+        return form.partners[rows.partners[int(parts[1])]].form.name
     if len(parts) < 3 or not parts[1].isdigit():
         return None
     index = int(parts[1])
     if head == "officers" and index < len(rows.officers):
         return form.officers[rows.officers[index]].form._fields.get(parts[2])
+    if head == "partners" and index < len(rows.partners):
+        return form.partners[rows.partners[index]].form._fields.get(parts[2])
     if head == "coverage" and index < len(rows.coverage):
         return form.coverage[rows.coverage[index]].form._fields.get(parts[2])
     if head == "visits" and index < len(rows.visits):
@@ -473,11 +495,11 @@ def _field_for(form: ActivityForm, parts: list[str], rows: RowMap) -> Any:  # no
 # ------------------------------------------------------------------------------------ workflow + filters
 
 
-class CommentForm(FlaskForm):
+class CommentForm(NoControlCharacters, FlaskForm):
     comment = TextAreaField(_l("What needs fixing"), validators=[InputRequired(), Length(max=2000)])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(NoControlCharacters, FlaskForm):
     reason = TextAreaField(_l("Reason for reopening"), validators=[InputRequired(), Length(max=2000)])
 
 

@@ -36,6 +36,7 @@ from outreach.activities.forms import (
     CommentForm,
     PhotoForm,
     ReasonForm,
+    RowMap,
     apply_errors,
     fill_from_input,
     to_input,
@@ -47,8 +48,10 @@ from outreach.models import (
     ActivityKind,
     ActivityStatus,
     IdempotencyKey,
+    ItemKind,
     KamtibmasMessage,
     LocationKind,
+    PartnerKind,
     Programme,
     Role,
 )
@@ -72,6 +75,8 @@ def _choices() -> Choices:
         kinds=catalogues.active(ActivityKind),
         messages=catalogues.active(KamtibmasMessage),
         location_kinds=catalogues.active(LocationKind),
+        item_kinds=catalogues.active(ItemKind),
+        partner_kinds=catalogues.active(PartnerKind),
         lang=current_language(),
     )
 
@@ -223,9 +228,10 @@ def _render_form(
 
 
 def _row_action(form_data: MultiDict[str, str]) -> tuple[str, int] | None:
-    """The no-JavaScript row buttons: add_visit, remove_visit_N, add_item_N, add_officer, add_coverage."""
+    """The no-JavaScript row buttons: add_visit, remove_visit_N, add_item_N, add_officer, add_partner,
+    add_coverage."""
     for key in form_data:
-        if key in ("add_visit", "add_officer", "add_coverage"):
+        if key in ("add_visit", "add_officer", "add_partner", "add_coverage"):
             return key, -1
         for prefix in ("remove_visit_", "add_item_"):
             if key.startswith(prefix) and key[len(prefix) :].isdigit():
@@ -260,6 +266,8 @@ def _handle_row_action(action: tuple[str, int], activity: Any = None) -> Any:
         form.visits.append_entry()
     elif name == "add_officer":
         form.officers.append_entry()
+    elif name == "add_partner":
+        form.partners.append_entry()
     elif name == "add_coverage":
         form.coverage.append_entry()
     elif name == "add_item" and index < len(form.visits):
@@ -313,9 +321,10 @@ def create() -> Any:
         return redirect(url_for(".detail", activity_id=earlier))
     if not form.validate():
         return _render_form(form, status=422)
-    data, rows = to_input(form)
+    rows = RowMap()
     written: list[Any] = []
     try:
+        data = to_input(form, rows)
         prepared = _prepare_photos(form)
         activity = activities.create_activity(current_user, data)
         written = photos.store(current_user, activity, prepared, current_app.config["OUTREACH_UPLOAD_DIR"])
@@ -364,10 +373,11 @@ def edit(activity_id: int) -> Any:
     _prepare_form(form)
     if not form.validate():
         return _render_form(form, activity, status=422)
-    data, rows = to_input(form)
+    rows = RowMap()
     version = int(form.version.data) if (form.version.data or "").isdigit() else None
     written: list[Any] = []
     try:
+        data = to_input(form, rows)
         prepared = _prepare_photos(form)
         activities.update_activity(current_user, activity, data, version=version)
         written = photos.store(current_user, activity, prepared, current_app.config["OUTREACH_UPLOAD_DIR"])

@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from outreach.form_messages import NoControlCharacters
 from outreach.i18n import ENUM_LABELS, enum_label
 from outreach.models import RANKS, Indicator, ProgrammeKind, Role, UnitLevel
 from outreach.services.users import MAX_PASSWORD, MIN_PASSWORD
@@ -56,13 +57,14 @@ class UnitSelectField(SelectField):
         self.type = "SelectField"  # rendered like any select by macros/forms.html
 
 
-class UserCreateForm(FlaskForm):
+class UserCreateForm(NoControlCharacters, FlaskForm):
+    # Lengths: the user's schema (services/schema/user.py), as for `flask users create`.
     username = StringField(
         _l("Username"),
-        validators=[DataRequired(), Length(max=60)],
+        validators=[DataRequired()],
         render_kw={"autocomplete": "off", "autocapitalize": "none"},
     )
-    full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=160)])
+    full_name = StringField(_l("Full name"))
     role = SelectField(_l("Role"), validators=[DataRequired()])
     unit_id = UnitSelectField(_l("Unit"), validators=[DataRequired()])
     password = PasswordField(
@@ -78,7 +80,7 @@ class UserCreateForm(FlaskForm):
         self.role.choices = _enum_choices(Role)
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(NoControlCharacters, FlaskForm):
     full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=160)])
     role = SelectField(_l("Role"), validators=[DataRequired()])
     unit_id = UnitSelectField(_l("Unit"), validators=[DataRequired()])
@@ -98,7 +100,7 @@ class UserEditForm(FlaskForm):
 TIMEZONE_CHOICES = [SelectChoice("WIB"), SelectChoice("WITA"), SelectChoice("WIT")]
 
 
-class UnitForm(FlaskForm):
+class UnitForm(NoControlCharacters, FlaskForm):
     code = StringField(
         _l("Code"),
         validators=[DataRequired(), Length(max=40)],
@@ -133,12 +135,13 @@ class UnitEditForm(UnitForm):
     code = None  # type: ignore[assignment]
 
 
-class ProgrammeForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+class ProgrammeForm(NoControlCharacters, FlaskForm):
+    # Shape and bounds: the programme's schema (services/schema/registry.py), as for the API.
+    name = StringField(_l("Name"), validators=[DataRequired()])
     kind = SelectField(_l("Kind"), validators=[DataRequired()])
     start_on = DateField(_l("Start"), validators=[DataRequired()])
     end_on = DateField(_l("End"), validators=[DataRequired()])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    description = TextAreaField(_l("Description"))
     unit_id = UnitSelectField(_l("Running unit"), description=_l("Leave empty for a national programme."))
     is_active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save"))
@@ -158,12 +161,12 @@ for _indicator in Indicator:
         f"target_{_indicator.value}",
         IntegerField(
             _l("Target: %(indicator)s", indicator=ENUM_LABELS[_indicator]),
-            validators=[Optional(), NumberRange(min=0)],
+            validators=[Optional()],
         ),
     )
 
 
-class UnitTargetForm(FlaskForm):
+class UnitTargetForm(NoControlCharacters, FlaskForm):
     unit_id = UnitSelectField(_l("Unit"), validators=[DataRequired()])
     indicator = SelectField(_l("Indicator"), validators=[DataRequired()])
     target = IntegerField(_l("Target"), validators=[DataRequired(), NumberRange(min=0)])
@@ -174,7 +177,7 @@ class UnitTargetForm(FlaskForm):
         self.indicator.choices = _enum_choices(Indicator)
 
 
-class CatalogueForm(FlaskForm):
+class CatalogueForm(NoControlCharacters, FlaskForm):
     code = StringField(
         _l("Code"),
         validators=[DataRequired(), Length(max=60)],
@@ -193,7 +196,7 @@ class CatalogueEditForm(CatalogueForm):
     code = None  # type: ignore[assignment]
 
 
-class PersonForm(FlaskForm):
+class PersonForm(NoControlCharacters, FlaskForm):
     rank = SelectField(_l("Rank"), choices=[SelectChoice(r) for r in RANKS], validators=[DataRequired()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
     degrees = StringField(

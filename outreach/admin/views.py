@@ -26,12 +26,15 @@ from outreach.admin.forms import (
     as_choices,
 )
 from outreach.extensions import db
-from outreach.models import Indicator, Person, Programme, ProgrammeKind, Role, Unit, UnitLevel, User
+from outreach.models import Indicator, Person, Programme, Role, Unit, UnitLevel, User
 from outreach.models.types import parse_id
 from outreach.security import role_required
 from outreach.services import admin, downloads, users
 from outreach.services import filters as shared
 from outreach.services.errors import Invalid
+from outreach.services.schema import parse
+from outreach.services.schema.registry import ProgrammeInput
+from outreach.services.schema.user import UserInput
 from outreach.services.scope import get_unit_in_scope
 
 
@@ -96,18 +99,29 @@ def user_create() -> Response | str:
     form = UserCreateForm()
     form.unit_id.choices = unit_choices(none=True)
     if form.validate_on_submit():
-        unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
         try:
+            data = parse(
+                UserInput,
+                {
+                    "username": form.username.data or "",
+                    "full_name": (form.full_name.data or "").strip(),
+                    "role": form.role.data,
+                    "unit_id": form.unit_id.data,
+                    "password": form.password.data or "",
+                    "must_change_password": bool(form.must_change_password.data),
+                },
+            )
+            unit = db.session.get(Unit, data.unit_id)
             if unit is None:
                 raise Invalid({"unit_id": _("Choose an existing unit.")})
             user = users.create_user(
-                form.username.data or "",
-                form.password.data or "",
-                Role(form.role.data),
+                data.username,
+                data.password,
+                data.role,
                 unit,
-                full_name=(form.full_name.data or "").strip(),
+                full_name=data.full_name,
                 actor=current_user,
-                must_change_password=bool(form.must_change_password.data),
+                must_change_password=data.must_change_password,
             )
         except Invalid as exc:
             _show_errors(form, exc)
@@ -227,16 +241,40 @@ def unit_edit(unit_id: int) -> Response | str:
 # --------------------------------------------------------------------------- programmes
 
 
+#: The programme schema's wire names → the admin form's fields.
+_PROGRAMME_FIELDS = {"start_date": "start_on", "end_date": "end_on", "unit_code": "unit_id"}
+
+
 def _programme_input(form: ProgrammeForm) -> admin.ProgrammeInput:
+    """The form's values validated by the programme's schema (the API's), errors under the form's names."""
+    unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
+    targets = {i.value: getattr(form, f"target_{i.value}").data for i in Indicator}
+    wire: dict[str, Any] = {
+        "name": form.name.data or "",
+        "kind": form.kind.data,
+        "start_date": form.start_on.data.isoformat() if form.start_on.data else None,
+        "end_date": form.end_on.data.isoformat() if form.end_on.data else None,
+        "description": form.description.data or "",
+        "targets": {k: v for k, v in targets.items() if v is not None},
+    }
+    if unit is not None:
+        wire["unit_code"] = unit.code
+    try:
+        data = parse(ProgrammeInput, wire)
+    except Invalid as exc:
+        fields = {
+            _PROGRAMME_FIELDS.get(k, k.replace("targets.", "target_")): m for k, m in exc.fields.items()
+        }
+        raise Invalid(fields) from None
     return admin.ProgrammeInput(
-        name=form.name.data or "",
-        kind=ProgrammeKind(form.kind.data),
-        start_on=form.start_on.data,  # type: ignore[arg-type]
-        end_on=form.end_on.data,  # type: ignore[arg-type]
-        description=form.description.data or "",
-        unit_id=form.unit_id.data,
+        name=data.name,
+        kind=data.kind,
+        start_on=data.start_date,
+        end_on=data.end_date,
+        description=data.description,
+        unit_id=unit.id if unit is not None else None,
         is_active=bool(form.is_active.data),
-        targets={i: getattr(form, f"target_{i.value}").data for i in Indicator},
+        targets=dict(data.targets),
     )
 
 

@@ -1,7 +1,8 @@
 """A route registry for the API and the OpenAPI 3.1 document generated from it.
 
 Views register through :func:`api_route`, which both adds the Flask route and records what the route takes
-and answers (dataclasses from :mod:`outreach.api.payloads` and :mod:`outreach.api.serializers`). The
+and answers (the services' pydantic input schemas, dataclasses from :mod:`outreach.api.payloads` and
+:mod:`outreach.api.serializers`). The
 document is built from those records, so it cannot drift from the code.
 """
 
@@ -14,6 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from flask import Blueprint
+from pydantic import BaseModel
+
+from outreach.services.schema import schema_ref
 
 from .schema import hints, json_schema, wire_name
 
@@ -182,9 +186,14 @@ def _operation(doc: RouteDoc, method: str, schemas: dict[str, Any]) -> dict[str,
     if params:
         op["parameters"] = params
     if doc.body is not None:
+        body_schema = (
+            schema_ref(doc.body, schemas)
+            if issubclass(doc.body, BaseModel)
+            else json_schema(doc.body, schemas)
+        )
         op["requestBody"] = {
             "required": method != "PATCH",
-            "content": {"application/json": {"schema": json_schema(doc.body, schemas)}},
+            "content": {"application/json": {"schema": body_schema}},
         }
     op["responses"] = {str(doc.status): _success(doc, schemas)}
     codes = set(doc.errors) | {429} if not doc.public else set(doc.errors)

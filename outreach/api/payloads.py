@@ -1,20 +1,23 @@
-"""What clients send: request bodies and query strings as dataclasses, and their conversion to service inputs.
+"""What clients send that has no service schema yet: query strings and the registry's unit and programme bodies
+(dataclasses read by :mod:`outreach.api.schema`), and the activity's PATCH variant of the service schema.
 
-The parser in :mod:`outreach.api.schema` checks shape and types against these classes; the services then
-check the rules (scope, dates, duplicates) and raise :class:`~outreach.services.errors.Invalid` with the
-same field paths.
+The activity and the location are validated by their one definition in :mod:`outreach.services.schema`; the
+services then check the rules (scope, dates, duplicates) and raise :class:`~outreach.services.errors.Invalid`
+with the same wire paths.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
-from outreach.models import ActivityStatus, Indicator, ProgrammeKind, UnitLevel
+from pydantic import Field
+
+from outreach.models import ActivityStatus
 from outreach.models.types import MAX_ID
-from outreach.services import activities as svc
 from outreach.services.activities import MAX_COUNT
+from outreach.services.schema import partial
+from outreach.services.schema.activity import ActivityInput
 
 from .schema import meta
 
@@ -24,306 +27,23 @@ ID = meta(minimum=1, maximum=MAX_ID)
 
 
 # --------------------------------------------------------------------------------------------- activities
+# The activity's body (POST) and its partial variant (PATCH) are the services' one input definition,
+# outreach.services.schema.activity.ActivityInput; the location's is outreach.services.schema.location.
 
-
-@dataclass
-class LocationBody:
-    """A place: an institution, a market, a hamlet, a whole village."""
-
-    name: str = field(metadata=meta(max_length=200))
-    kind: str = field(
-        metadata=meta(description="Location kind code, e.g. pondok_pesantren, panti_asuhan, masjid.")
-    )
-    village: str = field(default="", metadata=meta(max_length=120))
-    district: str = field(default="", metadata=meta(max_length=120))
-    regency: str = field(default="", metadata=meta(max_length=120))
-    province: str = field(default="", metadata=meta(max_length=120))
-    latitude: float | None = field(default=None, metadata=meta(minimum=-90, maximum=90))
-    longitude: float | None = field(default=None, metadata=meta(minimum=-180, maximum=180))
-    contact_name: str = field(default="", metadata=meta(max_length=160))
-    #: Kemendagri codes may stand for the names (or beside them); a name alone is matched to its code.
-    village_code: str = field(
-        default="",
-        metadata=meta(max_length=13, description="Kemendagri code of the village, e.g. 33.16.09.1015."),
-    )
-    district_code: str = field(
-        default="", metadata=meta(max_length=8, description="Kemendagri code of the district, e.g. 33.16.09.")
-    )
-    regency_code: str = field(
-        default="",
-        metadata=meta(max_length=5, description="Kemendagri code of the regency/city, e.g. 33.16."),
-    )
-    province_code: str = field(
-        default="", metadata=meta(max_length=2, description="Kemendagri code of the province, e.g. 33.")
-    )
-
-
-@dataclass
-class LocationCreateBody(LocationBody):
-    """A place to register; ``unit_code`` (default: the caller's unit) is the unit whose area it lies in."""
-
-    unit_code: str | None = None
-
-
-@dataclass
-class ItemBody:
-    """Something handed over besides the headline parcels (rice, leaflets, cash aid …)."""
-
-    name: str
-    quantity: int = field(metadata=COUNT)
-    kind: str | None = field(default=None, metadata=meta(description="Item kind code, e.g. beras, brosur."))
-    measure: str = ""
-
-
-@dataclass
-class VisitBody:
-    """One location visited: give ``location_id`` of a registered place or describe it in ``location``."""
-
-    location_id: int | None = field(default=None, metadata=ID)
-    location: LocationBody | None = None
-    parcels: int = field(default=0, metadata=COUNT)
-    beneficiaries: int = field(default=0, metadata=COUNT)
-    beneficiary_group: str = ""
-    contact: str = field(
-        default="", metadata=meta(description="The person met (e.g. the head of the ponpes).")
-    )
-    contact_role: str = ""
-    notes: str = ""
-    items: list[ItemBody] = field(default_factory=list)
-
-
-@dataclass
-class PersonBody:
-    """An officer: rank as Polri writes it (AKP, Bripka, Kombes Pol …), name, optional NRP (8 digits)."""
-
-    rank: str
-    name: str
-    position: str = ""
-    nrp: str = ""
-    degrees: str = ""
-    person_id: int | None = field(default=None, metadata=ID)
-
-
-@dataclass
-class PartnerBody:
-    """Someone present who is not police (Camat, Danramil, kepala desa …)."""
-
-    name: str
-    role: str = ""
-    kind: str | None = None
-
-
-@dataclass
-class CoverageBody:
-    """A news item about the activity."""
-
-    outlet: str
-    url: str = ""
-    published_on: dt.date | None = None
-    headline: str = ""
-
-
-@dataclass
-class ActivityBody:
-    """An activity with its visits, as POST /api/v1/activities takes it (PATCH: any subset of the keys)."""
-
-    programme_id: int = field(metadata=ID)
-    unit_code: str
-    kind: str = field(
-        metadata=meta(description="Activity kind code, e.g. bakti_sosial, sambang, penyuluhan.")
-    )
-    date: dt.date
-    leader: PersonBody
-    visits: list[VisitBody]
-    title: str = ""
-    summary: str = ""
-    start_time: dt.time | None = None
-    end_time: dt.time | None = None
-    officers: list[PersonBody] = field(default_factory=list)
-    messages: list[str] = field(
-        default_factory=list,
-        metadata=meta(description="Kamtibmas messages; a text equal to a catalogue entry links to it."),
-    )
-    message_ids: list[int] = field(default_factory=list, metadata=ID)
-    partners: list[str | PartnerBody] = field(default_factory=list)
-    coverage: list[CoverageBody] = field(default_factory=list)
-
-
-@dataclass
-class CommentBody:
-    """The commander's comment (required when returning an activity)."""
-
-    comment: str = ""
-
-
-@dataclass
-class ReasonBody:
-    """Why a verified activity is reopened."""
-
-    reason: str = ""
-
-
-def _location_input(body: LocationBody) -> svc.LocationInput:
-    return svc.LocationInput(
-        name=body.name,
-        kind=body.kind,
-        village=body.village,
-        district=body.district,
-        regency=body.regency,
-        province=body.province,
-        latitude=body.latitude,
-        longitude=body.longitude,
-        contact_name=body.contact_name,
-        village_code=body.village_code,
-        district_code=body.district_code,
-        regency_code=body.regency_code,
-        province_code=body.province_code,
-    )
-
-
-def _person_input(body: PersonBody) -> svc.PersonInput:
-    return svc.PersonInput(
-        rank=body.rank,
-        name=body.name,
-        degrees=body.degrees,
-        nrp=body.nrp,
-        position=body.position,
-        person_id=body.person_id,
-    )
-
-
-def activity_input(body: ActivityBody) -> svc.ActivityInput:
-    """The service input for a parsed body."""
-    return svc.ActivityInput(
-        programme_id=body.programme_id,
-        unit_code=body.unit_code,
-        kind=body.kind,
-        occurred_on=body.date,
-        leader=_person_input(body.leader),
-        visits=[
-            svc.VisitInput(
-                location_id=v.location_id,
-                location=_location_input(v.location) if v.location is not None else None,
-                parcels=v.parcels,
-                beneficiaries=v.beneficiaries,
-                beneficiary_group=v.beneficiary_group,
-                contact_name=v.contact,
-                contact_role=v.contact_role,
-                notes=v.notes,
-                items=[
-                    svc.ItemInput(name=i.name, quantity=i.quantity, kind=i.kind, measure=i.measure)
-                    for i in v.items
-                ],
-            )
-            for v in body.visits
-        ],
-        title=body.title,
-        summary=body.summary,
-        start_time=body.start_time,
-        end_time=body.end_time,
-        officers=[_person_input(o) for o in body.officers],
-        message_ids=list(body.message_ids),
-        messages=list(body.messages),
-        partners=[
-            svc.PartnerInput(name=p)
-            if isinstance(p, str)
-            else svc.PartnerInput(name=p.name, role=p.role, kind=p.kind)
-            for p in body.partners
-        ],
-        coverage=[
-            svc.CoverageInput(outlet=c.outlet, url=c.url, published_on=c.published_on, headline=c.headline)
-            for c in body.coverage
-        ],
-    )
-
-
-def body_dict(data: svc.ActivityInput) -> dict[str, Any]:
-    """The JSON body that would produce ``data`` (PATCH merges the client's keys onto it)."""
-
-    def person(p: svc.PersonInput) -> dict[str, Any]:
-        return {
-            "rank": p.rank,
-            "name": p.name,
-            "position": p.position,
-            "nrp": p.nrp,
-            "degrees": p.degrees,
-            "person_id": p.person_id,
-        }
-
-    return {
-        "programme_id": data.programme_id,
-        "unit_code": data.unit_code,
-        "kind": data.kind,
-        "date": data.occurred_on.isoformat() if data.occurred_on else None,
-        "leader": person(data.leader),
-        "visits": [
-            {
-                "location_id": v.location_id,
-                "parcels": v.parcels,
-                "beneficiaries": v.beneficiaries,
-                "beneficiary_group": v.beneficiary_group,
-                "contact": v.contact_name,
-                "contact_role": v.contact_role,
-                "notes": v.notes,
-                "items": [
-                    {"name": i.name, "quantity": i.quantity, "kind": i.kind, "measure": i.measure}
-                    for i in v.items
-                ],
-            }
-            for v in data.visits
-        ],
-        "title": data.title,
-        "summary": data.summary,
-        "start_time": data.start_time.isoformat() if data.start_time else None,
-        "end_time": data.end_time.isoformat() if data.end_time else None,
-        "officers": [person(o) for o in data.officers],
-        "messages": list(data.messages),
-        "message_ids": list(data.message_ids),
-        "partners": [{"name": p.name, "role": p.role, "kind": p.kind} for p in data.partners],
-        "coverage": [
-            {
-                "outlet": c.outlet,
-                "url": c.url,
-                "headline": c.headline,
-                "published_on": c.published_on.isoformat() if c.published_on else None,
-            }
-            for c in data.coverage
-        ],
-    }
+ActivityPatch = partial(
+    ActivityInput,
+    "ActivityPatch",
+    version=(
+        int | None,
+        Field(default=None, ge=1, le=MAX_ID, description="The version read; a stale one is refused (409)."),
+    ),
+)
 
 
 # --------------------------------------------------------------------------------------------- registry
 
 
-@dataclass
-class UnitBody:
-    """A Polri unit placed under ``parent_code`` (which must lie in the caller's area)."""
-
-    code: str = field(metadata=meta(max_length=40))
-    name: str = field(metadata=meta(max_length=160))
-    level: str = field(metadata=meta(choices=[lv.value for lv in UnitLevel]))
-    parent_code: str
-    kind: str | None = field(default=None, metadata=meta(max_length=40))
-    province: str | None = field(default=None, metadata=meta(max_length=120))
-    regency: str | None = field(default=None, metadata=meta(max_length=120))
-    district: str | None = field(default=None, metadata=meta(max_length=120))
-    city: str | None = field(default=None, metadata=meta(max_length=120))
-    timezone: str = field(default="WIB", metadata=meta(choices=["WIB", "WITA", "WIT"]))
-
-
-@dataclass
-class ProgrammeBody:
-    """A programme (e.g. "Cooling System Pemilu 2024") with its overall targets."""
-
-    name: str = field(metadata=meta(max_length=200))
-    kind: str = field(metadata=meta(choices=[k.value for k in ProgrammeKind]))
-    start_date: dt.date
-    end_date: dt.date
-    description: str = ""
-    unit_code: str | None = None
-    targets: dict[str, int] = field(
-        default_factory=dict, metadata=meta(keys=[i.value for i in Indicator], minimum=0, maximum=100_000_000)
-    )
+# The unit's and the programme's bodies are outreach.services.schema.registry.UnitInput / ProgrammeInput.
 
 
 # --------------------------------------------------------------------------------------------- queries

@@ -27,9 +27,9 @@ from outreach.models import (
 )
 from outreach.services import activities, admin, audit
 from outreach.services.errors import Conflict, Forbidden, Invalid
+from outreach.services.schema.location import LocationCreateInput
+from outreach.services.schema.registry import ProgrammeInput, UnitInput
 from outreach.services.scope import get_unit_in_scope, subtree_ids_query
-
-from .payloads import LocationCreateBody, ProgrammeBody, UnitBody
 
 # --------------------------------------------------------------------------------------------- units
 
@@ -54,7 +54,7 @@ def _renamed(exc: Invalid, names: dict[str, str]) -> Invalid:
     return type(exc)(fields)
 
 
-def create_unit(actor: User, body: UnitBody) -> Unit:
+def create_unit(actor: User, body: UnitInput) -> Unit:
     """An admin creates a unit below one in their own area (the rules are ``services.admin``'s)."""
     if actor.role is not Role.ADMIN:
         raise Forbidden(_("Only an administrator can create units."))
@@ -92,7 +92,7 @@ def programmes_query() -> Select[Any]:
     )
 
 
-def create_programme(actor: User, body: ProgrammeBody) -> Programme:
+def create_programme(actor: User, body: ProgrammeInput) -> Programme:
     """An admin creates a programme with its overall targets (the rules are ``services.admin``'s)."""
     if actor.role is not Role.ADMIN:
         raise Forbidden(_("Only an administrator can create programmes."))
@@ -121,7 +121,7 @@ def create_programme(actor: User, body: ProgrammeBody) -> Programme:
 # --------------------------------------------------------------------------------------------- locations
 
 
-def create_location(actor: User, body: LocationCreateBody) -> Location:
+def create_location(actor: User, body: LocationCreateInput) -> Location:
     if actor.role not in activities.WRITER_ROLES:
         raise Forbidden(_("Your role cannot register locations."))
     errors: dict[str, str] = {}
@@ -140,29 +140,14 @@ def create_location(actor: User, body: LocationCreateBody) -> Location:
             errors["unit_code"] = _("Unknown unit, or a unit outside your area.")
         else:
             unit = found
-    data = activities.LocationInput(
-        name=name,
-        kind=body.kind,
-        village=body.village,
-        district=body.district,
-        regency=body.regency,
-        province=body.province,
-        latitude=body.latitude,
-        longitude=body.longitude,
-        contact_name=body.contact_name,
-        village_code=body.village_code,
-        district_code=body.district_code,
-        regency_code=body.regency_code,
-        province_code=body.province_code,
-    )
-    placement = activities.place_location(data, errors)
+    placement = activities.place_location(body, errors)
     if errors:
         raise Invalid(errors)
     existing = activities.find_location(name, body.regency, placement, within=actor)
     if existing is not None:
         raise Conflict(_("This place is already registered (location %(id)d).", id=existing.id))
     assert kind is not None
-    location = activities.build_location(data, kind, unit.id, placement)
+    location = activities.build_location(body, kind, unit.id, placement)
     db.session.add(location)
     db.session.flush()
     audit.record(actor, "create", "location", location.id, unit_id=unit.id, changes={"name": name})

@@ -28,6 +28,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 from flask_babel import gettext as _
 
 from outreach.services.errors import Invalid
+from outreach.services.schema.base import has_control
 
 MAX_LIST = 500
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -180,6 +181,9 @@ def _parse_scalar(
     if tp is str:
         if not isinstance(value, str):
             errors[path] = _("Expected a text.")
+            return BAD
+        if has_control(value, long=True):  # the input schemas' rule (services.schema.base)
+            errors[path] = _("Control characters (such as NUL) are not allowed.")
             return BAD
         limit = md.get("max_length")
         if limit is not None and len(value) > limit:

@@ -260,7 +260,7 @@ def activity_out(activity: Activity) -> ActivityOut:
             position=activity.leader_position,
         ),
         officers=[
-            PersonOut(rank=o.rank, name=o.name, degrees="", nrp=o.nrp or "", position=o.position)
+            PersonOut(rank=o.rank, name=o.name, degrees=o.degrees or "", nrp=o.nrp or "", position=o.position)
             for o in activity.officers
         ],
         visits=[

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
+from pydantic import BaseModel
 from sqlalchemy import Select, delete, select
 from sqlalchemy.exc import IntegrityError
 
@@ -21,6 +22,10 @@ from outreach.services import activities as svc
 from outreach.services import downloads
 from outreach.services import filters as shared
 from outreach.services.errors import Invalid, NotFound
+from outreach.services.schema import parse as parse_input
+from outreach.services.schema.activity import ActivityInput, CommentInput, ReasonInput
+from outreach.services.schema.location import LocationCreateInput
+from outreach.services.schema.registry import ProgrammeInput, UnitInput
 
 from . import bp, registry
 from . import payloads as p
@@ -70,7 +75,11 @@ def json_body(*, optional: bool = False) -> dict[str, Any]:
 
 
 def parse_body(cls: type, *, optional: bool = False) -> Any:
-    return parse(cls, json_body(optional=optional))
+    """The body as ``cls``: a service schema (pydantic) or one of the API's own dataclasses."""
+    data = json_body(optional=optional)
+    if issubclass(cls, BaseModel):
+        return parse_input(cls, data)
+    return parse(cls, data)
 
 
 def parse_query(cls: type) -> Any:
@@ -147,13 +156,13 @@ def units_index() -> Response:
     ["POST"],
     summary="Create a unit (admin)",
     tag="units",
-    body=p.UnitBody,
+    body=UnitInput,
     response=s.UnitOut,
     status=201,
     errors=(403, 409),
 )
 def units_create() -> Any:
-    body = parse_body(p.UnitBody)
+    body = parse_body(UnitInput)
     unit = registry.create_unit(current_api_user(), body)
     db.session.commit()
     return created(s.unit_out(unit), url_for("api.units_index"))
@@ -182,13 +191,13 @@ def programmes_index() -> Response:
     ["POST"],
     summary="Create a programme with its targets (admin)",
     tag="programmes",
-    body=p.ProgrammeBody,
+    body=ProgrammeInput,
     response=s.ProgrammeOut,
     status=201,
     errors=(403, 409),
 )
 def programmes_create() -> Any:
-    body = parse_body(p.ProgrammeBody)
+    body = parse_body(ProgrammeInput)
     programme = registry.create_programme(current_api_user(), body)
     db.session.commit()
     return created(s.programme_out(programme), url_for("api.programmes_detail", programme_id=programme.id))
@@ -236,13 +245,13 @@ def locations_index() -> Response:
     ["POST"],
     summary="Register a location",
     tag="locations",
-    body=p.LocationCreateBody,
+    body=LocationCreateInput,
     response=s.LocationOut,
     status=201,
     errors=(403, 409),
 )
 def locations_create() -> Any:
-    body = parse_body(p.LocationCreateBody)
+    body = parse_body(LocationCreateInput)
     location = registry.create_location(current_api_user(), body)
     db.session.commit()
     return created(s.location_out(location), url_for("api.locations_index", q=location.name))
@@ -281,7 +290,7 @@ def activities_index() -> Response:
     ["POST"],
     summary="Record an activity (stored as a draft)",
     tag="activities",
-    body=p.ActivityBody,
+    body=ActivityInput,
     response=s.ActivityOut,
     status=201,
     errors=(403,),
@@ -299,8 +308,7 @@ def activities_create() -> Any:
         replay = _replay(user.id, key, body_hash)
         if replay is not None:
             return replay
-    body = parse_body(p.ActivityBody)
-    activity = svc.create_activity(user, p.activity_input(body))
+    activity = svc.create_activity(user, parse_body(ActivityInput))
     if key:
         db.session.add(
             IdempotencyKey(user_id=user.id, key=key, activity_id=activity.id, request_hash=body_hash)
@@ -377,23 +385,19 @@ def activities_detail(activity_id: int) -> Response:
     ["PATCH"],
     summary="Change an activity: the keys given replace the stored ones (`version` guards edits)",
     tag="activities",
-    body=p.ActivityBody,
+    body=p.ActivityPatch,
     response=s.ActivityOut,
     errors=(403, 404, 409),
 )
 def activities_update(activity_id: int) -> Response:
     user = current_api_user()
-    payload = json_body()
-    version = payload.pop("version", None)
-    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
-        raise Invalid({"version": _("Enter a whole number.")})
+    patch = parse_body(p.ActivityPatch)
+    given = {name: getattr(patch, name) for name in patch.model_fields_set - {"version"}}
+    if "messages" in given and "message_ids" not in given:
+        given["message_ids"] = []  # the texts given replace every message, catalogued ones included
     activity = svc.get_activity(user, activity_id)
-    merged = p.body_dict(svc.to_input(activity))
-    if "messages" in payload and "message_ids" not in payload:
-        merged["message_ids"] = []  # the texts given replace every message, catalogued ones included
-    merged.update(payload)
-    body = parse(p.ActivityBody, merged)
-    svc.update_activity(user, activity, p.activity_input(body), version=version)
+    data = svc.to_input(activity).model_copy(update=given)
+    svc.update_activity(user, activity, data, version=patch.version)
     db.session.commit()
     return jsonify(to_json(s.activity_out(svc.get_activity(user, activity_id))))
 
@@ -424,9 +428,9 @@ def _transition(activity_id: int, action: str) -> Response:
         json_body(optional=True)
         svc.verify_activity(user, activity)
     elif action == "return":
-        svc.return_activity(user, activity, parse_body(p.CommentBody, optional=True).comment)
+        svc.return_activity(user, activity, parse_body(CommentInput, optional=True).comment)
     elif action == "reopen":
-        svc.reopen_activity(user, activity, parse_body(p.ReasonBody, optional=True).reason)
+        svc.reopen_activity(user, activity, parse_body(ReasonInput, optional=True).reason)
     db.session.commit()
     return jsonify(to_json(s.activity_out(activity)))
 
@@ -463,7 +467,7 @@ def activities_verify(activity_id: int) -> Response:
     ["POST"],
     summary="Return a submitted activity with a comment",
     tag="workflow",
-    body=p.CommentBody,
+    body=CommentInput,
     response=s.ActivityOut,
     errors=(403, 404, 409),
 )
@@ -477,7 +481,7 @@ def activities_return(activity_id: int) -> Response:
     ["POST"],
     summary="Reopen a verified activity with a reason",
     tag="workflow",
-    body=p.ReasonBody,
+    body=ReasonInput,
     response=s.ActivityOut,
     errors=(403, 404, 409),
 )

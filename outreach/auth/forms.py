@@ -1,33 +1,28 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms import HiddenField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length
 
-from outreach.services.users import MAX_PASSWORD, MIN_PASSWORD, has_control_characters
-
-
-def no_control_characters(_form: FlaskForm, field: Field) -> None:
-    """NUL and other C0 control characters are refused as a field error (PostgreSQL cannot store NUL)."""
-    if has_control_characters(field.data or ""):
-        raise ValidationError(_l("Remove the control characters from this field."))
+from outreach.form_messages import NoControlCharacters
+from outreach.services.users import MAX_PASSWORD, MIN_PASSWORD
 
 
-class LoginForm(FlaskForm):
+class LoginForm(NoControlCharacters, FlaskForm):
     username = StringField(
         _l("Username"),
-        validators=[DataRequired(), Length(max=60), no_control_characters],
+        validators=[DataRequired(), Length(max=60)],
         render_kw={"autocomplete": "username", "autocapitalize": "none"},
     )
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(), Length(max=MAX_PASSWORD), no_control_characters],
+        validators=[DataRequired(), Length(max=MAX_PASSWORD)],
         render_kw={"autocomplete": "current-password"},
     )
     next = HiddenField()
     submit = SubmitField(_l("Log in"))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(NoControlCharacters, FlaskForm):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
     )

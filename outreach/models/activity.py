@@ -251,6 +251,7 @@ class ActivityOfficer(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     rank: Mapped[str] = mapped_column(String(20), default="")
     name: Mapped[str] = mapped_column(String(160))
+    degrees: Mapped[str | None] = mapped_column(String(80))
     nrp: Mapped[str | None] = mapped_column(String(18))
     position: Mapped[str] = mapped_column(String(160), default="")
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import Select, false, func, literal, or_, select
 from sqlalchemy.orm import selectinload
@@ -47,10 +46,18 @@ from outreach.models import (
 )
 from outreach.services import audit, regions, rollups
 from outreach.services.errors import Conflict, Forbidden, Invalid, NotFound
+from outreach.services.schema.activity import (
+    ActivityInput,
+    CoverageInput,
+    ItemInput,
+    LocationInput,
+    PartnerInput,
+    PersonInput,
+    VisitInput,
+)
+from outreach.services.schema.base import MAX_COUNT
 from outreach.services.scope import get_unit_in_scope, is_whole_tree, is_within, subtree_ids_query
 
-#: Upper bound for any count: far above any real activity, far below integer overflow.
-MAX_COUNT = 1_000_000
 LOCAL_TZ = ZoneInfo("Asia/Jakarta")
 WRITER_ROLES = frozenset({Role.STAFF, Role.COMMANDER, Role.ADMIN})
 VERIFIER_ROLES = frozenset({Role.COMMANDER, Role.ADMIN})
@@ -59,89 +66,19 @@ _NRP = re.compile(r"^(\d{8}|\d{18})$")
 
 
 # --------------------------------------------------------------------------------------------- input
+# The input models (ActivityInput and its parts) are defined once in services/schema/activity.py.
 
 
-@dataclass
-class LocationInput:
-    name: str
-    kind: str
-    village: str = ""
-    district: str = ""
-    regency: str = ""
-    province: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    contact_name: str = ""
-    #: Kemendagri codes picked for the regions (autocomplete, API); a name alone is matched by services.regions.
-    village_code: str = ""
-    district_code: str = ""
-    regency_code: str = ""
-    province_code: str = ""
-
-
-@dataclass
-class ItemInput:
-    name: str
-    quantity: int
-    kind: str | None = None
-    measure: str = ""
-
-
-@dataclass
-class VisitInput:
-    location_id: int | None = None
-    location: LocationInput | None = None
-    parcels: int = 0
-    beneficiaries: int = 0
-    beneficiary_group: str = ""
-    contact_name: str = ""
-    contact_role: str = ""
-    notes: str = ""
-    items: list[ItemInput] = field(default_factory=list)
-
-
-@dataclass
-class PersonInput:
-    rank: str
-    name: str
-    degrees: str = ""
-    nrp: str = ""
-    position: str = ""
-    person_id: int | None = None
-
-
-@dataclass
-class PartnerInput:
-    name: str
-    role: str = ""
-    kind: str | None = None
-
-
-@dataclass
-class CoverageInput:
-    outlet: str
-    url: str = ""
-    published_on: date | None = None
-    headline: str = ""
-
-
-@dataclass
-class ActivityInput:
-    programme_id: int | None
-    unit_code: str
-    kind: str
-    occurred_on: date | None
-    leader: PersonInput
-    visits: list[VisitInput]
-    title: str = ""
-    summary: str = ""
-    start_time: time | None = None
-    end_time: time | None = None
-    officers: list[PersonInput] = field(default_factory=list)
-    message_ids: list[int] = field(default_factory=list)
-    messages: list[str] = field(default_factory=list)
-    partners: list[PartnerInput] = field(default_factory=list)
-    coverage: list[CoverageInput] = field(default_factory=list)
+__all__ = [
+    "MAX_COUNT",
+    "ActivityInput",
+    "CoverageInput",
+    "ItemInput",
+    "LocationInput",
+    "PartnerInput",
+    "PersonInput",
+    "VisitInput",
+]
 
 
 @dataclass
@@ -642,21 +579,10 @@ class _Resolved:
     partner_kinds: dict[str, int]
 
 
-_LIMITS = {
-    "title": 250,
-    "summary": 20_000,
-    "leader.name": 160,
-    "leader.degrees": 80,
-    "leader.position": 160,
-}
-
-
 def _validate(actor: User, data: ActivityInput, existing: Activity | None) -> _Resolved:
+    # Shape (types, lengths, bounds, control characters) was checked by the input's schema
+    # (services/schema/activity.py); what follows are the rules that need the database or several fields.
     errors: dict[str, str] = {}
-
-    def too_long(path: str, value: str, limit: int) -> None:
-        if len(value) > limit:
-            errors.setdefault(path, _("At most %(n)d characters.", n=limit))
 
     programme = db.session.get(Programme, data.programme_id) if data.programme_id else None
     if programme is None:
@@ -688,8 +614,6 @@ def _validate(actor: User, data: ActivityInput, existing: Activity | None) -> _R
         )
     if data.start_time and data.end_time and data.end_time < data.start_time:
         errors["end_time"] = _("The end time is before the start time.")
-    too_long("title", data.title, _LIMITS["title"])
-    too_long("summary", data.summary, _LIMITS["summary"])
 
     leader_rank = _check_person(data.leader, "leader", errors)
     officer_ranks = [_check_person(o, f"officers.{i}", errors) for i, o in enumerate(data.officers)]
@@ -707,16 +631,11 @@ def _validate(actor: User, data: ActivityInput, existing: Activity | None) -> _R
     for i, partner in enumerate(data.partners):
         if not partner.name.strip():
             errors[f"partners.{i}.name"] = _("Enter the partner's name.")
-        too_long(f"partners.{i}.name", partner.name, 200)
-        too_long(f"partners.{i}.role", partner.role, 200)
         if partner.kind and partner.kind not in partner_kinds:
             errors[f"partners.{i}.kind"] = _("Unknown kind of partner.")
     for i, cov in enumerate(data.coverage):
         if not cov.outlet.strip():
             errors[f"coverage.{i}.outlet"] = _("Enter the outlet's name.")
-        too_long(f"coverage.{i}.outlet", cov.outlet, 160)
-        too_long(f"coverage.{i}.headline", cov.headline, 300)
-        too_long(f"coverage.{i}.url", cov.url, 500)
         if cov.url and not re.match(r"^https?://[^\s]+$", cov.url):
             errors[f"coverage.{i}.url"] = _("Enter a web address starting with http:// or https://.")
 
@@ -755,14 +674,8 @@ def _check_person(person: PersonInput, path: str, errors: dict[str, str]) -> str
         errors[f"{path}.rank"] = _("Unknown rank: write it as Polri does (AKP, Bripka, Kombes Pol …).")
     if not person.name.strip():
         errors[f"{path}.name"] = _("Enter the name.")
-    elif len(person.name) > 160:
-        errors[f"{path}.name"] = _("At most %(n)d characters.", n=160)
     if person.nrp.strip() and not _NRP.match(person.nrp.strip()):
         errors[f"{path}.nrp"] = _("An NRP has 8 digits (an NIP 18).")
-    if len(person.degrees) > 80:
-        errors[f"{path}.degrees"] = _("At most %(n)d characters.", n=80)
-    if len(person.position) > 160:
-        errors[f"{path}.position"] = _("At most %(n)d characters.", n=160)
     return rank
 
 
@@ -784,15 +697,6 @@ def _check_person_links(
         person = db.session.get(Person, person_id)
         if person is None or not is_within(person.unit, unit):
             errors[f"{path}.person_id"] = _("Unknown person, or a person outside the activity's unit.")
-
-
-def _check_count(value: Any, path: str, errors: dict[str, str]) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        errors[path] = _("Enter a whole number.")
-    elif value < 0:
-        errors[path] = _("Cannot be negative.")
-    elif value > MAX_COUNT:
-        errors[path] = _("That is more than %(n)s.", n=format_decimal(MAX_COUNT))
 
 
 def _check_visits(actor: User, visits: list[VisitInput], errors: dict[str, str]) -> list[Location]:
@@ -834,21 +738,9 @@ def _check_visits(actor: User, visits: list[VisitInput], errors: dict[str, str])
                 )
             else:
                 seen[key] = i
-        _check_count(visit.parcels, f"{path}.parcels", errors)
-        _check_count(visit.beneficiaries, f"{path}.beneficiaries", errors)
-        for field_name, limit in (("beneficiary_group", 200), ("contact_name", 160), ("contact_role", 160)):
-            if len(getattr(visit, field_name)) > limit:
-                errors[f"{path}.{field_name}"] = _("At most %(n)d characters.", n=limit)
-        if len(visit.notes) > 5000:
-            errors[f"{path}.notes"] = _("At most %(n)d characters.", n=5000)
         for j, item in enumerate(visit.items):
             if not item.name.strip():
                 errors[f"{path}.items.{j}.name"] = _("Name the item.")
-            elif len(item.name) > 200:
-                errors[f"{path}.items.{j}.name"] = _("At most %(n)d characters.", n=200)
-            if len(item.measure) > 20:
-                errors[f"{path}.items.{j}.measure"] = _("At most %(n)d characters.", n=20)
-            _check_count(item.quantity, f"{path}.items.{j}.quantity", errors)
         if location is not None:
             resolved.append(location)
     return resolved
@@ -872,29 +764,12 @@ def _resolve_inline_location(
     if not name:
         errors[f"{path}.location.name"] = _("Enter the name of the place.")
         ok = False
-    elif len(name) > 200:
-        errors[f"{path}.location.name"] = _("At most %(n)d characters.", n=200)
-        ok = False
     kind = kinds.get(new.kind)
     if kind is None:
         errors[f"{path}.location.kind"] = (
             _("Choose the kind of place.") if not new.kind else _("Unknown kind of place.")
         )
         ok = False
-    for attr in ("village", "district", "regency", "province"):
-        if len(getattr(new, attr)) > 120:
-            errors[f"{path}.location.{attr}"] = _("At most %(n)d characters.", n=120)
-            ok = False
-    if len(new.contact_name) > 160:
-        errors[f"{path}.location.contact_name"] = _("At most %(n)d characters.", n=160)
-        ok = False
-    for attr, bound in (("latitude", 90), ("longitude", 180)):
-        value = getattr(new, attr)
-        if value is not None and (
-            not isinstance(value, int | float) or isinstance(value, bool) or not -bound <= value <= bound
-        ):
-            errors[f"{path}.location.{attr}"] = _("Must lie between -%(b)d and %(b)d.", b=bound)
-            ok = False
     placement = place_location(new, errors, f"{path}.location.")
     if not ok or errors.keys() & {f"{path}.location.{f}_code" for f in regions.FIELD_LEVELS}:
         return None
@@ -990,9 +865,6 @@ def _check_messages(data: ActivityInput, errors: dict[str, str]) -> list[tuple[i
         if not text:
             errors[f"messages.{i}"] = _("A message cannot be empty.")
             continue
-        if len(text) > 1000:
-            errors[f"messages.{i}"] = _("At most %(n)d characters.", n=1000)
-            continue
         match = by_text.get(text.lower())
         link = (match.id, match.label_id) if match else (None, text)
         if link not in links and not (match and match.id in {m for m, _t in links}):
@@ -1027,6 +899,7 @@ def _apply(activity: Activity, data: ActivityInput, resolved: _Resolved) -> None
             person_id=o.person_id if _person_exists(o.person_id) else None,
             rank=rank,
             name=" ".join(o.name.split()),
+            degrees=o.degrees.strip() or None,
             nrp=o.nrp.strip() or None,
             position=o.position.strip(),
         )
@@ -1140,7 +1013,14 @@ def to_input(activity: Activity) -> ActivityInput:
             person_id=activity.leader_person_id,
         ),
         officers=[
-            PersonInput(rank=o.rank, name=o.name, nrp=o.nrp or "", position=o.position, person_id=o.person_id)
+            PersonInput(
+                rank=o.rank,
+                name=o.name,
+                degrees=o.degrees or "",
+                nrp=o.nrp or "",
+                position=o.position,
+                person_id=o.person_id,
+            )
             for o in activity.officers
         ],
         visits=[

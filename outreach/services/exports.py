@@ -18,15 +18,21 @@ from outreach.extensions import db
 from outreach.models import (
     ActivityKind,
     ActivityMessage,
+    ActivityOfficer,
+    ActivityPartner,
+    ItemKind,
     KamtibmasMessage,
     Location,
     LocationKind,
+    PartnerKind,
     Programme,
     Unit,
     User,
     Visit,
+    VisitItem,
 )
 from outreach.services.activities import ActivityFilter
+from outreach.services.cells import format_cell
 from outreach.services.reports import BATCH, _batches, _scoped, location_names, require_reader
 
 Dataset = Literal["activities", "visits"]
@@ -70,6 +76,11 @@ _COLUMNS: dict[str, tuple[str, str, str]] = {
     "contact_role": ("text", "Jabatan yang ditemui", "Role of person met"),
     "messages": ("text", "Pesan kamtibmas", "Kamtibmas messages"),
     "summary": ("text", "Uraian", "Summary"),
+    # Lists in readable cells (services.cells): the activity's officers and partners, the visit's items.
+    "officers": ("text", "Petugas", "Officers"),
+    "partners": ("text", "Mitra", "Partners"),
+    "items": ("text", "Barang lain", "Other items"),
+    "notes": ("text", "Catatan", "Notes"),
 }
 
 ACTIVITY_KEYS = (
@@ -84,6 +95,7 @@ VISIT_KEYS = (
     "leader_position",
     "location_name", "location_kind", "location_kind_label", "village", "district", "regency", "province",
     "parcels", "beneficiaries", "beneficiary_group", "contact_name", "contact_role", "messages", "summary",
+    "officers", "partners", "items", "notes",
 )  # fmt: skip
 
 
@@ -165,6 +177,46 @@ def _messages(activity_ids: Sequence[int]) -> dict[int, list[str]]:
     return out
 
 
+def _officers(activity_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = db.session.execute(
+        select(ActivityOfficer)
+        .where(ActivityOfficer.activity_id.in_(list(activity_ids)))
+        .order_by(ActivityOfficer.activity_id, ActivityOfficer.id)
+    ).scalars()
+    for o in rows:
+        out[o.activity_id].append(
+            {"rank": o.rank, "name": o.name, "degrees": o.degrees, "nrp": o.nrp, "position": o.position}
+        )
+    return out
+
+
+def _partners(activity_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = db.session.execute(
+        select(ActivityPartner.activity_id, ActivityPartner.name, ActivityPartner.role, PartnerKind.code)
+        .outerjoin(PartnerKind, PartnerKind.id == ActivityPartner.kind_id)
+        .where(ActivityPartner.activity_id.in_(list(activity_ids)))
+        .order_by(ActivityPartner.activity_id, ActivityPartner.id)
+    )
+    for activity_id, name, role, kind in rows:
+        out[activity_id].append({"name": name, "role": role, "kind": kind})
+    return out
+
+
+def _items(visit_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = db.session.execute(
+        select(VisitItem.visit_id, VisitItem.name, VisitItem.quantity, VisitItem.measure, ItemKind.code)
+        .outerjoin(ItemKind, ItemKind.id == VisitItem.item_kind_id)
+        .where(VisitItem.visit_id.in_(list(visit_ids)))
+        .order_by(VisitItem.visit_id, VisitItem.id)
+    )
+    for visit_id, name, quantity, measure, kind in rows:
+        out[visit_id].append({"name": name, "quantity": quantity, "measure": measure, "kind": kind})
+    return out
+
+
 def activity_rows(user: User, filters: ActivityFilter, lang: str = "id") -> Iterator[dict[str, Any]]:
     """One row per activity (keys: :data:`ACTIVITY_KEYS`), streamed."""
     require_reader(user)
@@ -198,6 +250,8 @@ def visit_rows(user: User, filters: ActivityFilter, lang: str = "id") -> Iterato
             Visit.beneficiary_group,
             Visit.contact_name,
             Visit.contact_role,
+            Visit.notes,
+            Visit.id.label("visit_id"),
         )
         .join(Visit, Visit.activity_id == s.c.id)
         .join(Location, Location.id == Visit.location_id)
@@ -207,10 +261,16 @@ def visit_rows(user: User, filters: ActivityFilter, lang: str = "id") -> Iterato
     result = db.session.execute(query.execution_options(yield_per=BATCH))
     keys = tuple(result.keys())
     for batch in _batches(result):
-        messages = _messages(list({r.activity_id for r in batch}))
+        activity_ids = list({r.activity_id for r in batch})
+        messages = _messages(activity_ids)
+        officers, partners = _officers(activity_ids), _partners(activity_ids)
+        items = _items([r.visit_id for r in batch])
         for r in batch:
             d = _activity_dict(r, keys)
             d["messages"] = MESSAGE_SEPARATOR.join(messages.get(d["activity_id"], []))
+            d["officers"] = format_cell("officers", officers.get(d["activity_id"], []))
+            d["partners"] = format_cell("partners", partners.get(d["activity_id"], []))
+            d["items"] = format_cell("items", items.get(d.pop("visit_id"), []))
             yield d
 
 

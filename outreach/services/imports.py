@@ -47,9 +47,11 @@ from outreach.models import (
 )
 from outreach.services import activities as svc
 from outreach.services import audit, rollups
+from outreach.services.cells import parse_cell
 from outreach.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from outreach.services.exports import MESSAGE_SEPARATOR, VISIT_KEYS, column, header_aliases
 from outreach.services.reports import find_programme
+from outreach.services.schema import parse
 from outreach.services.scope import get_unit_in_scope, is_within, subtree_ids_query
 
 IMPORTER_ROLES = frozenset({Role.STAFF, Role.COMMANDER, Role.ADMIN})
@@ -239,6 +241,8 @@ class RowError:
 class Group:
     ref: str
     rows: list[int] = field(default_factory=list)
+    #: The activity as its wire dict (built cell by cell), then ``data`` once the schema has validated it.
+    raw: dict[str, Any] = field(default_factory=dict)
     data: svc.ActivityInput | None = None
     status: str = ""
     errors: list[RowError] = field(default_factory=list)
@@ -435,25 +439,30 @@ class _Parser:
         messages = [
             m.strip() for m in _text(row.get("messages")).split(MESSAGE_SEPARATOR.strip()) if m.strip()
         ]
-        group.data = svc.ActivityInput(
-            programme_id=programme.id if programme is not None else None,
-            unit_code=unit_code,
-            kind=kind or "",
-            occurred_on=occurred_on,
-            start_time=times.get("start_time"),
-            end_time=times.get("end_time"),
-            title=_text(row.get("title")),
-            summary=_text(row.get("summary")),
-            leader=svc.PersonInput(
-                rank=_text(row.get("leader_rank")),
-                name=_text(row.get("leader_name")),
-                degrees=_text(row.get("leader_degrees")),
-                nrp=_text(row.get("leader_nrp")),
-                position=_text(row.get("leader_position")),
-            ),
-            visits=[],
-            messages=messages,
-        )
+        raw: dict[str, Any] = {
+            "unit_code": unit_code,
+            "kind": kind or "",
+            "start_time": _iso(times.get("start_time")),
+            "end_time": _iso(times.get("end_time")),
+            "title": _text(row.get("title")),
+            "summary": _text(row.get("summary")),
+            "leader": {
+                "rank": _text(row.get("leader_rank")),
+                "name": _text(row.get("leader_name")),
+                "degrees": _text(row.get("leader_degrees")),
+                "nrp": _text(row.get("leader_nrp")),
+                "position": _text(row.get("leader_position")),
+            },
+            "visits": [],
+            "messages": messages,
+            "officers": self.cell(rownum, row, "officers", group),
+            "partners": self.cell(rownum, row, "partners", group),
+        }
+        if programme is not None:
+            raw["programme_id"] = programme.id
+        if occurred_on is not None:
+            raw["date"] = occurred_on.isoformat()
+        group.raw = raw
 
     def visit(self, rownum: int, row: dict[str, Any], group: Group) -> None:
         def bad(key: str, message: str) -> None:
@@ -472,24 +481,63 @@ class _Parser:
             except ValueError:
                 counts[key] = 0
                 bad(key, _("Not a whole number: “%(v)s”.", v=_text(row.get(key))))
-        assert group.data is not None
-        group.data.visits.append(
-            svc.VisitInput(
-                location=svc.LocationInput(
-                    name=name,
-                    kind=location_kind or "",
-                    village=_text(row.get("village")),
-                    district=_text(row.get("district")),
-                    regency=_text(row.get("regency")),
-                    province=_text(row.get("province")),
-                ),
-                parcels=counts["parcels"],
-                beneficiaries=counts["beneficiaries"],
-                beneficiary_group=_text(row.get("beneficiary_group")),
-                contact_name=_text(row.get("contact_name")),
-                contact_role=_text(row.get("contact_role")),
-            )
+        group.raw["visits"].append(
+            {
+                "location": {
+                    "name": name,
+                    "kind": location_kind or "",
+                    "village": _text(row.get("village")),
+                    "district": _text(row.get("district")),
+                    "regency": _text(row.get("regency")),
+                    "province": _text(row.get("province")),
+                },
+                "parcels": counts["parcels"],
+                "beneficiaries": counts["beneficiaries"],
+                "beneficiary_group": _text(row.get("beneficiary_group")),
+                "contact": _text(row.get("contact_name")),
+                "contact_role": _text(row.get("contact_role")),
+                "notes": _text(row.get("notes")),
+                "items": self.cell(rownum, row, "items", group),
+            }
         )
+
+    def cell(self, rownum: int, row: dict[str, Any], key: str, group: Group) -> list[dict[str, Any]]:
+        """A list cell (officers, partners, items) in the export's readable form or as JSON."""
+        text = _text(row.get(key))
+        try:
+            return parse_cell(key, text)
+        except ValueError as exc:
+            example = {
+                "officers": "Aipda Budi Santoso, S.H. (NRP 12345678) — Bhabinkamtibmas",
+                "partners": "Camat Jepon — Camat [camat]",
+                "items": "Beras: 50 kg [beras]",
+            }[key]
+            group.errors.append(
+                RowError(
+                    rownum,
+                    key,
+                    _("Cannot read “%(v)s”; write it as: %(example)s", v=str(exc), example=example),
+                )
+            )
+            return []
+
+
+def _iso(value: time | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _parse_group(group: Group) -> None:
+    """Validate the group's wire dict with the activity's schema; its errors go to their cells (a cell that
+    already has a row-level error keeps that one)."""
+    try:
+        group.data = parse(svc.ActivityInput, group.raw)
+    except Invalid as exc:
+        flagged = {(e.row, e.column) for e in group.errors}
+        for path, message in exc.fields.items():
+            cell = _field_to_cell(group, path)
+            if cell not in flagged:
+                flagged.add(cell)
+                group.errors.append(RowError(cell[0], cell[1], message))
 
 
 def _field_to_cell(group: Group, path: str) -> tuple[int, str]:
@@ -500,9 +548,13 @@ def _field_to_cell(group: Group, path: str) -> tuple[int, str]:
         if parts[2] == "location":
             attr = parts[3] if len(parts) > 3 else "name"
             return row, {"name": "location_name", "kind": "location_kind"}.get(attr, attr)
+        if parts[2] == "items":
+            return row, "items"
         if parts[2] == "location_id":
             return row, "location_name"
-        return row, parts[2]
+        return row, {"contact": "contact_name"}.get(parts[2], parts[2])
+    if parts[0] in ("officers", "partners"):
+        return group.rows[0], parts[0]
     if parts[0] == "leader":
         return group.rows[0], "leader_" + (parts[1] if len(parts) > 1 else "name")
     return group.rows[0], {"programme_id": "programme", "messages": "messages"}.get(parts[0], parts[0])
@@ -564,6 +616,7 @@ def check(
         group.rows.append(rownum)
         parser.visit(rownum, row, group)
     for group in order:
+        _parse_group(group)
         if not group.errors:
             _validate_with_service(actor, group)
     _flag_duplicates(actor, order)

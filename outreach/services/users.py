@@ -17,6 +17,7 @@ from outreach.extensions import db
 from outreach.models import ApiToken, LoginAttempt, LoginLock, Role, Unit, User, utcnow
 from outreach.services import audit, tokens
 from outreach.services.errors import Invalid
+from outreach.services.schema.base import has_control
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 128
@@ -35,11 +36,6 @@ def hash_password(password: str) -> str:
     return generate_password_hash(
         password, method=current_app.config.get("OUTREACH_PASSWORD_METHOD", "scrypt")
     )
-
-
-def has_control_characters(text: str) -> bool:
-    """NUL and the other C0 controls, or DEL: never part of a username or a password."""
-    return any(ord(c) < 32 or ord(c) == 127 for c in text)
 
 
 @lru_cache(maxsize=1)
@@ -69,7 +65,7 @@ def password_problem(password: str, username: str = "") -> str | None:
         return str(_("Use at least %(n)d characters.", n=MIN_PASSWORD))
     if len(password) > MAX_PASSWORD:
         return str(_("Use at most %(n)d characters.", n=MAX_PASSWORD))
-    if has_control_characters(password):  # the login form refuses them: such a password could never be used
+    if has_control(password):  # the login form refuses them: such a password could never be used
         return str(_("Remove the control characters from this field."))
     folded = password.casefold()
     name = username.strip().casefold()
@@ -101,7 +97,7 @@ def create_user(
     username = username.strip().lower()
     if not username or len(username) > 60:
         raise Invalid({"username": _("Enter a username of at most 60 characters.")})
-    if has_control_characters(username):
+    if has_control(username):
         raise Invalid({"username": _("Remove the control characters from this field.")})
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Invalid({"username": _("That username is taken.")})

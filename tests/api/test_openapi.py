@@ -43,18 +43,21 @@ def test_document_covers_every_route(app, client):
             assert op["responses"]
 
 
-def test_schemas_follow_the_dataclasses(client):
+def test_schemas_follow_the_service_schema(client):
     doc = client.get("/api/v1/openapi.json").get_json()
     schemas = doc["components"]["schemas"]
-    body = schemas["ActivityBody"]
+    body = schemas["ActivityInput"]
     assert {"programme_id", "unit_code", "kind", "date", "leader", "visits"} <= set(body["required"])
-    assert body["properties"]["date"] == {"type": "string", "format": "date"}
-    visit = schemas["VisitBody"]["properties"]
+    assert body["properties"]["date"]["type"] == "string"
+    assert body["properties"]["date"]["format"] == "date"
+    visit = schemas["VisitInput"]["properties"]
     assert visit["parcels"]["type"] == "integer"
     assert visit["parcels"]["minimum"] == 0
+    assert visit["contact"]["maxLength"] == 160  # the wire name, bounded like the model column
+    assert "contact_name" not in visit
     post = doc["paths"]["/api/v1/activities"]["post"]
     assert post["requestBody"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/ActivityBody"
+        "$ref": "#/components/schemas/ActivityInput"
     }
     assert {"201", "400", "401", "403", "413", "422"} <= set(post["responses"])
     assert any(p["name"] == "Idempotency-Key" for p in post["parameters"])
@@ -84,3 +87,30 @@ def test_activity_list_documents_its_capped_total(client):
     assert schema["properties"]["pages"]["type"] == ["integer", "null"]
     units = doc["paths"]["/api/v1/units"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert "total_exact" not in units["properties"]
+
+
+def test_patch_schema_is_what_the_view_parses(client):
+    """The advertised PATCH body is the partial variant the view validates: same keys and bounds, none
+    required, plus ``version``."""
+    from outreach.api.payloads import ActivityPatch
+    from outreach.services.schema.activity import ActivityInput
+
+    doc = client.get("/api/v1/openapi.json").get_json()
+    patch = doc["paths"]["/api/v1/activities/{activity_id}"]["patch"]
+    ref = patch["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    advertised = doc["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert ref.endswith("/ActivityPatch")
+    assert "required" not in advertised
+    assert advertised["additionalProperties"] is False
+    full = doc["components"]["schemas"]["ActivityInput"]["properties"]
+    assert set(advertised["properties"]) == set(full) | {"version"}
+    for name, prop in full.items():
+        assert {k: v for k, v in advertised["properties"][name].items() if k != "default"} == {
+            k: v for k, v in prop.items() if k != "default"
+        }, name
+    generated = ActivityPatch.model_json_schema(
+        by_alias=True, ref_template="#/components/schemas/{model}", mode="validation"
+    )
+    generated.pop("$defs", None)
+    assert generated == advertised
+    assert set(ActivityInput.model_json_schema(by_alias=True)["properties"]) == set(full)

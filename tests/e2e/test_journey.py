@@ -229,7 +229,8 @@ def test_record_return_fix_and_verify(browser: Browser, live_server: str, tmp_pa
     catalogue.nth(0).check()
     catalogue.nth(1).check()
     staff.fill("#messages_text", "Jaga kebersihan lingkungan pondok")
-    staff.fill("#partners_text", "KH. Nasir — Pengasuh Ponpes Al Alif Tunjungan")
+    staff.fill("#partners-0-name", "KH. Nasir")
+    staff.fill("#partners-0-role", "Pengasuh Ponpes Al Alif Tunjungan")
     staff.fill("#summary", "Pembagian paket sembako dan imbauan kamtibmas menjelang Pemilu 2024.")
     staff.set_input_files("#photos", str(jpeg(tmp_path / "bakti-sosial.jpg")))
     if lang == "id":

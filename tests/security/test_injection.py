@@ -6,7 +6,6 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
 from typing import Any
@@ -93,12 +92,13 @@ def _input(sec: SecWorld, payload: str, loc_name: str) -> svc.ActivityInput:
     world = sec.world
     base = factories.activity_input(world.programme, world.u(OWN_UNIT), [world.locations[OWN_UNIT]])
     visits = [
-        replace(
-            base.visits[0],
-            notes=payload,
-            contact_name=payload,
-            contact_role=payload,
-            beneficiary_group=payload,
+        base.visits[0].model_copy(
+            update={
+                "notes": payload,
+                "contact_name": payload,
+                "contact_role": payload,
+                "beneficiary_group": payload,
+            }
         ),
         svc.VisitInput(
             location=svc.LocationInput(
@@ -108,16 +108,17 @@ def _input(sec: SecWorld, payload: str, loc_name: str) -> svc.ActivityInput:
             beneficiaries=2,
         ),
     ]
-    return replace(
-        base,
-        title=payload,
-        summary=payload,
-        leader=svc.PersonInput(rank="AKP", name=payload, position=payload),
-        visits=visits,
-        messages=[payload],
-        partners=[svc.PartnerInput(name=payload, role=payload)],
-        coverage=[svc.CoverageInput(outlet=payload, url="https://news.example/a", headline=payload)],
-        occurred_on=date(2024, 1, 15),
+    return base.model_copy(
+        update={
+            "title": payload,
+            "summary": payload,
+            "leader": svc.PersonInput(rank="AKP", name=payload, position=payload),
+            "visits": visits,
+            "messages": [payload],
+            "partners": [svc.PartnerInput(name=payload, role=payload)],
+            "coverage": [svc.CoverageInput(outlet=payload, url="https://news.example/a", headline=payload)],
+            "occurred_on": date(2024, 1, 15),
+        }
     )
 
 
@@ -162,7 +163,7 @@ def test_javascript_url_is_refused_as_coverage_link(isec: Any) -> None:
         "data:text/html,x",
         "//evil",
     ):
-        bad = replace(data, coverage=[svc.CoverageInput(outlet="Koran", url=url)])
+        bad = data.model_copy(update={"coverage": [svc.CoverageInput(outlet="Koran", url=url)]})
         with pytest.raises(Invalid) as exc:
             svc.create_activity(sec.world.users["staff.a1x"], bad)
         assert "coverage.0.url" in exc.value.fields

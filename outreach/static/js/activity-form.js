@@ -160,7 +160,35 @@
     } else if (button.hasAttribute("data-add-item")) {
       event.preventDefault();
       addItem(button.closest("[data-visit-row]"));
+    } else if (button.hasAttribute("data-add-partner")) {
+      event.preventDefault();
+      addPartner();
     }
+  });
+
+  /* A new partner row: a copy of the last one, renumbered and emptied. */
+  function addPartner() {
+    var list = form.querySelector("[data-partner-list]");
+    var rows = list.querySelectorAll("[data-partner-row]");
+    var last = rows[rows.length - 1];
+    var m = last.querySelector("[name]").getAttribute("name").match(/^partners-(\d+)-/);
+    var index = nextIndex(list, "[name]", /^partners-(\d+)-/);
+    var clone = last.cloneNode(true);
+    renumber(clone, new RegExp("partners-" + m[1] + "-", "g"), "partners-" + index + "-");
+    clone.querySelectorAll(".form-text").forEach(function (el) { el.remove(); });
+    clearRow(clone);
+    list.appendChild(clone);
+    clone.querySelector("input").focus();
+  }
+
+  /* Choosing an item's kind suggests the catalogue's measure (kg, lembar …) when none is typed yet. */
+  var measures = JSON.parse(form.getAttribute("data-item-measures") || "{}");
+  form.addEventListener("change", function (event) {
+    var select = event.target.closest ? event.target.closest(".js-item-kind") : null;
+    if (!select) { return; }
+    var row = select.closest("[data-item-row]");
+    var measure = row ? row.querySelector(".js-item-measure") : null;
+    if (measure && !measure.value && measures[select.value]) { measure.value = measures[select.value]; }
   });
 
   form.addEventListener("input", updateTotals);
@@ -187,7 +215,7 @@
     var person = people.find(function (p) { return String(p.id) === select.value; });
     var row = select.closest("[data-officer-row]");
     if (!person || !row) { return; }
-    ["rank", "name", "nrp", "position"].forEach(function (key) {
+    ["rank", "name", "degrees", "nrp", "position"].forEach(function (key) {
       var input = row.querySelector("[name$='-" + key + "']");
       if (input) { input.value = person[key] || ""; }
     });

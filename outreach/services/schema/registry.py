@@ -1,0 +1,44 @@
+"""The unit's and the programme's input definitions, as the API takes them (``parent_code``/``unit_code`` name
+the units; the admin pages pick them from a list and build :mod:`outreach.services.admin`'s inputs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from outreach.models import Indicator, ProgrammeKind, UnitLevel
+
+from .base import Code, Line, LongLine, Schema
+
+Target = Annotated[int, Field(ge=0, le=100_000_000)]
+
+
+class UnitInput(Schema):
+    """A Polri unit placed under ``parent_code`` (which must lie in the caller's area)."""
+
+    code: Code
+    name: Line = Field(max_length=160)
+    level: UnitLevel
+    parent_code: Code
+    kind: Code | None = None
+    province: Line | None = Field(default=None, max_length=120)
+    regency: Line | None = Field(default=None, max_length=120)
+    district: Line | None = Field(default=None, max_length=120)
+    city: Line | None = Field(default=None, max_length=120)
+    timezone: Literal["WIB", "WITA", "WIT"] = "WIB"
+
+
+class ProgrammeInput(Schema):
+    """A programme (e.g. "Cooling System Pemilu 2024") with its overall targets."""
+
+    name: Line = Field(max_length=200)
+    kind: ProgrammeKind
+    start_date: dt.date
+    end_date: dt.date
+    description: LongLine = Field(default="", max_length=5000)
+    unit_code: Code | None = None
+    targets: dict[Indicator, Target] = Field(
+        default_factory=dict, description="Overall targets by indicator."
+    )
