@@ -73,6 +73,11 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+#: ``reports_control_characters(ALL_FORM_FIELDS)``: every posted field goes through a form or input schema
+#: that refuses control characters as a field error itself (query-string parameters are still guarded).
+ALL_FORM_FIELDS = "*"
+
+
 def reports_control_characters(*fields: str) -> Callable[[F], F]:
     """Mark a view whose form reports NUL in ``fields`` as a field error itself: the app-wide NUL guard
     (``_refuse_nul``) leaves those fields to it and still checks every other parameter."""
@@ -93,8 +98,9 @@ def _refuse_nul() -> Any:
     api = request.path.startswith("/api/")
     sources = [request.args] if api else [request.args, request.form]
     for source in sources:
+        whole_form = source is request.form and ALL_FORM_FIELDS in left_to_view
         for name, value in source.items(multi=True):
-            if name in left_to_view and "\x00" not in name:
+            if (whole_form or name in left_to_view) and "\x00" not in name:
                 continue
             if "\x00" in name or "\x00" in value:
                 shown = name.replace("\x00", "\\0")[:60]

@@ -37,7 +37,7 @@ def test_first_run_script_reaches_the_first_activity(tmp_path: Path) -> None:
                 "OUTREACH_INSTANCE_PATH": str(server.instance),
                 "FLASK": str(FLASK),
                 "ADMIN": "kepala",
-                "ADMIN_PASSWORD": "Kepala-Polres-2025",
+                "ADMIN_PASSWORD": "Polres-Blora-Sigap-2025",
                 "OUTREACH_URL": f"http://127.0.0.1:{server.port}",
             }
             done = subprocess.run(  # noqa: S603 - our own script

@@ -42,7 +42,9 @@ def deployment(tmp_path: Path):
         assert runner.invoke(
             args=["units", "create", "MABES-POLRI", "--name", "Mabes Polri", "--level", "mabes"]
         )
-        created = runner.invoke(args=["users", "create", "kepala", "--role", "admin", "--password", "x" * 12])
+        created = runner.invoke(
+            args=["users", "create", "kepala", "--role", "admin", "--password", "Doctor-Check-Panjang-7"]
+        )
         assert created.exit_code == 0, created.output
         yield app
         with app.app_context():

@@ -55,7 +55,7 @@ from outreach.models import (
     Programme,
     Role,
 )
-from outreach.security import reports_control_characters, role_required
+from outreach.security import ALL_FORM_FIELDS, reports_control_characters, role_required
 from outreach.services import activities, catalogues, downloads, photos
 from outreach.services import filters as shared
 from outreach.services.errors import Conflict, Invalid
@@ -304,6 +304,7 @@ def _earlier_result(nonce: str) -> int | None:
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(*WRITERS)
+@reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def create() -> Any:
     if request.method == "POST":
         action = _row_action(request.form)
@@ -356,6 +357,7 @@ def create() -> Any:
 
 @bp.route("/<int:activity_id>/edit", methods=["GET", "POST"])
 @role_required(*WRITERS)
+@reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def edit(activity_id: int) -> Any:
     activity = activities.get_activity(current_user, activity_id)
     if not activities.can_edit(current_user, activity):

@@ -28,7 +28,7 @@ from outreach.admin.forms import (
 from outreach.extensions import db
 from outreach.models import Indicator, Person, Programme, Role, Unit, UnitLevel, User
 from outreach.models.types import parse_id
-from outreach.security import role_required
+from outreach.security import ALL_FORM_FIELDS, reports_control_characters, role_required
 from outreach.services import admin, downloads, users
 from outreach.services import filters as shared
 from outreach.services.errors import Invalid
@@ -95,6 +95,7 @@ def _unit_arg() -> Unit | None:
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @role_required()
+@reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def user_create() -> Response | str:
     form = UserCreateForm()
     form.unit_id.choices = unit_choices(none=True)
@@ -134,6 +135,7 @@ def user_create() -> Response | str:
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @role_required()
+@reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def user_edit(user_id: int) -> Response | str:
     user = db.get_or_404(User, user_id)
     form = UserEditForm(obj=user)
@@ -203,6 +205,7 @@ def units_index() -> str:
 
 @bp.route("/units/new", methods=["GET", "POST"])
 @role_required()
+@reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def unit_create() -> Response | str:
     form = UnitForm(parent_id=request.args.get("parent", type=parse_id))
     form.parent_id.choices = unit_choices(none=True)
@@ -220,6 +223,7 @@ def unit_create() -> Response | str:
 
 @bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
 @role_required()
+@reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def unit_edit(unit_id: int) -> Response | str:
     unit = db.get_or_404(Unit, unit_id)
     form = UnitEditForm(obj=unit)
@@ -298,6 +302,7 @@ def programmes_index() -> str:
 
 @bp.route("/programmes/new", methods=["GET", "POST"])
 @role_required()
+@reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def programme_create() -> Response | str:
     form = ProgrammeForm()
     form.unit_id.choices = unit_choices(none=True)
@@ -321,6 +326,7 @@ def _target_form() -> UnitTargetForm:
 
 @bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
 @role_required()
+@reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def programme_edit(programme_id: int) -> Response | str:
     programme = db.get_or_404(Programme, programme_id)
     form = _programme_form(programme, posted=request.method == "POST")
@@ -417,6 +423,7 @@ def catalogue(slug: str) -> str:
 
 @bp.route("/catalogues/<slug>/new", methods=["GET", "POST"])
 @role_required()
+@reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def catalogue_create(slug: str) -> Response | str:
     model = admin.catalogue_model(slug)
     form = CatalogueForm()
@@ -434,6 +441,7 @@ def catalogue_create(slug: str) -> Response | str:
 
 @bp.route("/catalogues/<slug>/<int:entry_id>/edit", methods=["GET", "POST"])
 @role_required()
+@reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def catalogue_edit(slug: str, entry_id: int) -> Response | str:
     model = admin.catalogue_model(slug)
     entry = db.get_or_404(model, entry_id)
@@ -479,6 +487,7 @@ def people_index() -> str:
 
 @bp.route("/people/new", methods=["GET", "POST"])
 @role_required()
+@reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def person_create() -> Response | str:
     unit = _unit_arg()
     form = PersonForm(unit_id=unit.id if unit else None)
@@ -497,6 +506,7 @@ def person_create() -> Response | str:
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
 @role_required()
+@reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def person_edit(person_id: int) -> Response | str:
     person = db.get_or_404(Person, person_id)
     form = PersonForm(obj=person)
