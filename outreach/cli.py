@@ -283,6 +283,46 @@ def report_activity(activity_id: int, username: str | None, lang: str, output: s
     click.echo(f"Wrote {output} ({len(data)} bytes).")
 
 
+@report_cli.command("press")
+@click.argument("activity_id", type=int)
+@click.option("--user", "username", default=None, help="Act as this user (default: the first admin).")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default="-",
+    show_default=True,
+    help="FILE.txt, FILE.pdf or FILE.docx by its extension; '-' prints the text.",
+)
+def report_press(activity_id: int, username: str | None, lang: str, output: str) -> None:
+    """Write the press release (siaran pers) of one activity: text, PDF or DOCX."""
+    from outreach.services import reports
+    from outreach.services.errors import DomainError
+
+    user = _acting_user(username)
+    suffix = output.rsplit(".", 1)[-1].lower() if "." in output else "txt"
+    if output != "-" and suffix not in ("txt", "pdf", "docx"):
+        _fail("the output must end in .txt, .pdf or .docx")
+    agency = current_app.config["OUTREACH_AGENCY_NAME"]
+    try:
+        release = reports.press_release(user, activity_id, lang)
+        if suffix == "pdf":
+            data = reports.press_pdf(user, activity_id, lang, agency=agency)
+        elif suffix == "docx":
+            data = reports.press_docx(user, activity_id, lang, agency=agency)
+        else:
+            data = f"{release.kicker}\n\n{release.text}\n".encode()
+    except DomainError as exc:
+        _fail(exc.message)
+    if output == "-":
+        click.echo(data.decode(), nl=False)
+        return
+    with open(output, "wb") as fh:
+        fh.write(data)
+    click.echo(f"Wrote {output} ({len(data)} bytes).")
+
+
 @export_cli.command("activities")
 @_filter_options
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)

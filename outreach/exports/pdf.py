@@ -1585,11 +1585,17 @@ def write_text_pdf(
     kop: Sequence[str] = (),
     subtitle: str = "",
     author: str = "",
+    kicker: str = "",
 ) -> None:
-    """Write a simple document (kop, bold centred title, optional subtitle, justified paragraphs)."""
+    """Write a simple document (kop, an optional kicker such as ``SIARAN PERS``, bold centred title, optional
+    subtitle, justified paragraphs)."""
     b = _Builder(locale, page_size, "of_total", title, author)
     story: list[Any] = []
     story += b.kop(kop)
+    if kicker.strip():
+        story.append(
+            Paragraph(_esc(kicker.strip()), ParagraphStyle("kicker", parent=b.title, fontSize=16, leading=20))
+        )
     if title.strip():
         story.append(Paragraph(_esc(title.strip()), b.title))
     if subtitle.strip():
@@ -1610,10 +1616,19 @@ def build_text_pdf(
     kop: Sequence[str] = (),
     subtitle: str = "",
     author: str = "",
+    kicker: str = "",
 ) -> bytes:
     """Build a simple text PDF, e.g. a press release (``build_text_pdf(r.headline, r.paragraphs)``)."""
     out = BytesIO()
     write_text_pdf(
-        title, paragraphs, out, locale=locale, page_size=page_size, kop=kop, subtitle=subtitle, author=author
+        title,
+        paragraphs,
+        out,
+        locale=locale,
+        page_size=page_size,
+        kop=kop,
+        subtitle=subtitle,
+        author=author,
+        kicker=kicker,
     )
     return out.getvalue()

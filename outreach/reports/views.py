@@ -46,12 +46,14 @@ from outreach.reports.forms import (
 from outreach.security import role_required
 from outreach.services import exports, imports, reports, stats
 from outreach.services.activities import ActivityFilter
+from outreach.services.errors import Invalid
 
 READERS = (Role.PR, Role.COMMANDER)
 IMPORTERS = (Role.STAFF, Role.COMMANDER)
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _STATUSES = {
     "verified": [ActivityStatus.VERIFIED],
     "submitted": [ActivityStatus.SUBMITTED, ActivityStatus.VERIFIED],
@@ -209,17 +211,36 @@ def activity_pdf(activity_id: int) -> Response:
 @bp.route("/activities/<int:activity_id>/press", methods=["GET", "POST"])
 @role_required(*READERS)
 def press(activity_id: int) -> Any:
-    draft = reports.draft_press(current_user, activity_id)
-    form = PressForm(data={"text": draft.text})
+    """The release as Humas last edited it (or the draft): edit, save, download (each download keeps the edit)."""
+    release = reports.press_release(current_user, activity_id)
+    form = PressForm(data={"text": release.text})
     if form.validate_on_submit():
-        text = form.text.data.replace("\r\n", "\n")
-        if request.form.get("action") == "pdf":
-            data = reports.press_pdf(
-                current_user, activity_id, text, agency=current_app.config["OUTREACH_AGENCY_NAME"]
+        action = request.form.get("action", "save")
+        text = "" if action == "reset" else form.text.data
+        try:
+            if action == "reset":
+                text = reports.draft_press(current_user, activity_id).text
+            reports.save_press_text(current_user, activity_id, text)
+        except Invalid as exc:
+            db.session.rollback()
+            form.text.errors = [_("The press release needs a headline and at least one paragraph.")]
+            del exc
+            return render_template("reports/press.html", form=form, activity_id=activity_id), 422
+        db.session.commit()
+        agency = current_app.config["OUTREACH_AGENCY_NAME"]
+        if action == "pdf":
+            return _pdf(
+                reports.press_pdf(current_user, activity_id, agency=agency), f"siaran-pers-{activity_id}.pdf"
             )
-            return _pdf(data, f"siaran-pers-{activity_id}.pdf")
-        response = Response(text + "\n", mimetype="text/plain; charset=utf-8")
-        return _attachment(response, f"siaran-pers-{activity_id}.txt")
+        if action == "docx":
+            data = reports.press_docx(current_user, activity_id, agency=agency)
+            return _attachment(Response(data, mimetype=DOCX), f"siaran-pers-{activity_id}.docx")
+        if action == "txt":
+            release = reports.press_release(current_user, activity_id)
+            response = Response(f"{release.kicker}\n\n{release.text}\n", mimetype="text/plain; charset=utf-8")
+            return _attachment(response, f"siaran-pers-{activity_id}.txt")
+        flash(_("Press release saved."), "success")
+        return redirect(url_for("reports.press", activity_id=activity_id))
     return render_template("reports/press.html", form=form, activity_id=activity_id)
 
 
