@@ -365,6 +365,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "recommendation": "Saran",
         "closing": "PENUTUP",
         "appendix": "LAMPIRAN",
+        "appendix_n": "LAMPIRAN {n}",
+        "appendix_of": "Lampiran {n} Laporan {subject}",
+        "activity_list_ref": "Daftar kegiatan terlampir (Lampiran I).",
         "documentation": "DOKUMENTASI",
         "page": "Halaman {page} dari {total}",
         "no_data": "Tidak ada data.",
@@ -465,6 +468,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "recommendation": "Recommendations",
         "closing": "CLOSING",
         "appendix": "APPENDIX",
+        "appendix_n": "APPENDIX {n}",
+        "appendix_of": "Appendix {n} to the Report on {subject}",
+        "activity_list_ref": "The list of activities is attached (Appendix I).",
         "documentation": "DOCUMENTATION",
         "page": "Page {page} of {total}",
         "no_data": "No data.",
@@ -1178,12 +1184,12 @@ class _Builder:
         )
         return [Spacer(1, 0.8 * cm), KeepTogether([table])]
 
-    def photos(self, photos: Sequence[Photo]) -> list[Any]:
+    def photos(self, photos: Sequence[Photo], heading: str = "") -> list[Any]:
         if not photos:
             return []
         out: list[Any] = [
             PageBreak(),
-            Paragraph(_esc(self.t["appendix"]), self.title),
+            Paragraph(_esc(heading or self.t["appendix"]), self.title),
             Paragraph(_esc(self.t["documentation"]), self.title),
             Spacer(1, 0.5 * cm),
         ]
@@ -1360,8 +1366,7 @@ def write_programme_report(report: ProgrammeReport, out: BinaryIO) -> None:
     )
     story += b.subsection(5, report.monthly_title.strip() or t["monthly"])
     story += b.chart(report.monthly)
-    story += b.subsection(6, t["activity_list"])
-    story += _activity_list(b, report.activities)
+    story += [Paragraph(_esc(t["activity_list_ref"]), b.body_section)]
 
     # IV - VI
     story += b.section(3, t["obstacles"])
@@ -1374,10 +1379,23 @@ def write_programme_report(report: ProgrammeReport, out: BinaryIO) -> None:
     )
     story += b.subsection(2, t["recommendation"])
     story += b.text(report.saran, t["default_recommendation"])
-    story += b.section(5, t["closing"])
-    story += [Paragraph(_esc(t["closing_text"]), b.body_section)]
-    story += b.signature(report.signing_place, report.signing_date, report.signatory)
-    story += b.photos(report.photos)
+    # VI. PENUTUP kept on one page with the signature block: a signature never stands alone (issue 16).
+    closing = [*b.section(5, t["closing"]), Paragraph(_esc(t["closing_text"]), b.body_section)]
+    story.append(
+        KeepTogether([*closing, *b.signature(report.signing_place, report.signing_date, report.signatory)])
+    )
+
+    # LAMPIRAN I: the activity list; LAMPIRAN II: the photos (each on its own pages, after the signature).
+    subject = _subject(t, report.title, report.programme_name)
+    story += [
+        PageBreak(),
+        Paragraph(_esc(t["appendix_n"].format(n="I")), b.title),
+        Paragraph(_esc(t["appendix_of"].format(n="I", subject=subject)), b.center),
+        Spacer(1, 0.3 * cm),
+        Paragraph(_esc(t["activity_list"].upper()), b.title),
+    ]
+    story += _activity_list(b, report.activities)
+    story += b.photos(report.photos, t["appendix_n"].format(n="II"))
     b.build(story, out)
 
 

@@ -120,3 +120,44 @@ def test_web_edit_is_kept_audited_and_exported(app: Any, client: Any, seed: Acti
 
     response = client.post(f"/reports/activities/{seed.id}/press", data={"text": "  \n ", "action": "save"})
     assert response.status_code in (200, 422)
+
+
+def test_laporan_signature_keeps_the_end_of_penutup_and_the_list_is_lampiran_i(
+    app: Any, seed: Activity, runner: Any, tmp_path: Path
+) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    out = tmp_path / "laporan.pdf"
+    result = runner.invoke(
+        args=[
+            "report",
+            "programme",
+            "--programme",
+            seed.programme.name,
+            "--unit",
+            "POLRES-BLORA",
+            "-o",
+            str(out),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(BytesIO(out.read_bytes())).pages]
+    signature_page = next(i for i, text in enumerate(pages) if "NRP" in text and "PENUTUP" in text)
+    lampiran = next(i for i, text in enumerate(pages) if "LAMPIRAN I " in text + " ")
+    assert lampiran > signature_page
+    assert "Lampiran I Laporan" in pages[lampiran]
+    assert "Ponpes Al Alif Tunjungan" in " ".join(pages[lampiran:])
+    assert "DAFTAR KEGIATAN" in pages[lampiran]
+
+
+def test_reports_page_downloads_submit_the_filter_form(app: Any, client: Any, seed: Activity) -> None:
+    assert login(client, "humas.blora", app.config["OUTREACH_DEMO_PASSWORD"]).status_code == 302
+    page = client.get(f"/reports/?programme={seed.programme_id}").get_data(as_text=True)
+    downloads = page[page.index('data-testid="downloads"') :]
+    downloads = downloads[: downloads.index("</div>")]
+    assert "href=" not in downloads  # no link frozen on the applied filters
+    assert downloads.count('form="report-filters"') == downloads.count("<button")
+    assert 'formaction="/reports/programme.pdf"' in downloads
+    assert 'id="report-filters"' in page
