@@ -323,6 +323,34 @@ def report_press(activity_id: int, username: str | None, lang: str, output: str)
     click.echo(f"Wrote {output} ({len(data)} bytes).")
 
 
+@report_cli.command("recap")
+@click.option("--unit", "unit_code", required=True, help="Unit code, e.g. POLRES-BLORA.")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option(
+    "--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Default: the same day."
+)
+@click.option("--user", "username", default=None, help="Act as this user (default: the first admin).")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
+def report_recap(unit_code: str, date_from: Any, date_to: Any, username: str | None, lang: str) -> None:
+    """Print the WhatsApp-ready recap of a unit's day or week."""
+    from outreach.services import recap, reports
+    from outreach.services.errors import DomainError
+
+    user = _acting_user(username)
+    try:
+        text = recap.build_recap(
+            user,
+            unit_code,
+            date_from.date(),
+            date_to.date() if date_to else None,
+            reports.press_gettext(lang),
+            lang,
+        )
+    except DomainError as exc:
+        _fail(exc.message)
+    click.echo(text)
+
+
 @export_cli.command("activities")
 @_filter_options
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)

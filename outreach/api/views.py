@@ -632,3 +632,23 @@ def activities_press_save(activity_id: int) -> Response:
     reports.save_press_text(user, activity_id, text)
     db.session.commit()
     return _press_response(activity_id, p.PressQuery())
+
+
+@api_route(
+    bp,
+    "/recap",
+    summary="The WhatsApp-ready recap of a unit's day or week (text/plain, at most 4,096 characters)",
+    tag="reports",
+    query=p.RecapQuery,
+    media_type="text/plain",
+    errors=(400, 422),
+)
+def recap() -> Response:
+    from outreach.services import recap as recap_service
+    from outreach.services import reports
+
+    q = parse_query(p.RecapQuery)
+    text = recap_service.build_recap(
+        current_api_user(), q.unit, q.date_from, q.date_to, reports.press_gettext(q.lang), q.lang
+    )
+    return current_app.response_class(text + "\n", mimetype="text/plain; charset=utf-8")

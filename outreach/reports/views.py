@@ -45,6 +45,7 @@ from outreach.reports.forms import (
 )
 from outreach.security import role_required
 from outreach.services import exports, imports, reports, stats
+from outreach.services import recap as recap_service
 from outreach.services.activities import ActivityFilter
 from outreach.services.errors import Invalid
 
@@ -242,6 +243,44 @@ def press(activity_id: int) -> Any:
         flash(_("Press release saved."), "success")
         return redirect(url_for("reports.press", activity_id=activity_id))
     return render_template("reports/press.html", form=form, activity_id=activity_id)
+
+
+# ------------------------------------------------------------------------------------------- WhatsApp recap
+
+
+@bp.route("/recap")
+@role_required(*READERS)
+def recap() -> Any:
+    """The WhatsApp-ready recap of a unit's day or week, with "Salin" (copy) and "Bagikan" (Web Share)."""
+    unit = request.args.get("unit") or current_user.unit.code
+    raw_from, raw_to = request.args.get("from", ""), request.args.get("to", "")
+    errors: dict[str, str] = {}
+    text = ""
+    try:
+        day_from = date.fromisoformat(raw_from) if raw_from else date.today()
+        day_to = date.fromisoformat(raw_to) if raw_to else day_from
+    except ValueError:
+        errors["from"] = _("Not a valid date (YYYY-MM-DD).")
+        day_from = day_to = date.today()
+    if not errors:
+        try:
+            text = recap_service.build_recap(current_user, unit, day_from, day_to, _, current_language())
+        except Invalid as exc:
+            errors = exc.fields
+    units = stats.unit_choices(current_user)
+    status = 422 if errors else 200
+    return (
+        render_template(
+            "reports/recap.html",
+            text=text,
+            errors=errors,
+            unit=unit,
+            day_from=day_from,
+            day_to=day_to,
+            units=units,
+        ),
+        status,
+    )
 
 
 # ------------------------------------------------------------------------------------------- imports
