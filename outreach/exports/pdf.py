@@ -1193,19 +1193,38 @@ class _Builder:
             Paragraph(_esc(self.t["documentation"]), self.title),
             Spacer(1, 0.5 * cm),
         ]
-        max_w, max_h = min(self.frame_width, 14 * cm), min(9.5 * cm, self.frame_height * 0.4)
+        # Two photos per row, each with its caption under it (the LAMPIRAN DOKUMENTASI of Polri reports).
+        gap = 0.6 * cm
+        cell_w = (self.frame_width - gap) / 2
+        max_w, max_h = cell_w, min(7 * cm, self.frame_height * 0.3)
+        cells: list[list[Any]] = []
         for photo in photos:
             caption = Paragraph(_esc(photo.caption), self.caption) if photo.caption.strip() else Spacer(1, 10)
             try:
                 reader = ImageReader(BytesIO(photo.image))
                 iw, ih = reader.getSize()
                 scale = min(max_w / iw, max_h / ih)
-                image = Image(BytesIO(photo.image), width=iw * scale, height=ih * scale)
+                image: Any = Image(BytesIO(photo.image), width=iw * scale, height=ih * scale)
                 image.hAlign = "CENTER"
             except Exception:  # noqa: BLE001 - a broken upload must not break the report
-                out.append(KeepTogether([Paragraph(_esc(self.t["image_error"]), self.center), caption]))
-                continue
-            out.append(KeepTogether([image, Spacer(1, 3), caption]))
+                image = Paragraph(_esc(self.t["image_error"]), self.center)
+            cells.append([image, Spacer(1, 3), caption])
+        for i in range(0, len(cells), 2):
+            pair = cells[i : i + 2]
+            row = [*pair, []] if len(pair) == 1 else pair
+            table = Table(
+                [row],
+                colWidths=[cell_w + gap / 2, cell_w + gap / 2],
+                style=[
+                    ("FONT", (0, 0), (-1, -1), self.fonts.regular, 10),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), gap / 4),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), gap / 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
+                ],
+            )
+            out.append(KeepTogether([table]))
         return out
 
 

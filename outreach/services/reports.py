@@ -581,9 +581,11 @@ def build_activity_report(
                 parcels=v.parcel_count,
                 beneficiaries=v.beneficiary_count,
                 beneficiary_group=v.beneficiary_group,
+                # The paket sembako items are the parcels column already: counted once (issue 16).
                 other_items="; ".join(
                     " ".join(x for x in (fmt.number(i.quantity, language), i.measure, i.name) if x)
                     for i in v.items
+                    if i.item_kind is None or i.item_kind.code != "paket_sembako"
                 ),
             )
             for v in a.visits

@@ -161,3 +161,12 @@ def test_reports_page_downloads_submit_the_filter_form(app: Any, client: Any, se
     assert downloads.count('form="report-filters"') == downloads.count("<button")
     assert 'formaction="/reports/programme.pdf"' in downloads
     assert 'id="report-filters"' in page
+
+
+def test_activity_pdf_counts_the_parcels_once(seed: Activity, runner: Any, tmp_path: Path) -> None:
+    out = tmp_path / "kegiatan.pdf"
+    result = runner.invoke(args=["report", "activity", str(seed.id), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = pdf_text(out.read_bytes())
+    assert "Ponpes Al Alif Tunjungan" in text
+    assert "10 paket Paket sembako" not in text  # the parcels column already counts them

@@ -90,6 +90,7 @@ POLICY: dict[str, Rule] = {
     "reports.programme_pdf": Rule(READERS, G200),
     "reports.export": Rule(READERS, G200),
     "reports.recap": Rule(READERS, G200),  # issue 16: the WhatsApp recap page
+    "activities.photo_captions": Rule(WRITERS, POST_REDIRECT, scoped=True),  # issue 16: photo captions
     "reports.texts": Rule(READERS, {"GET": s(200), "POST": s(302)}),  # empty POST saves the texts unchanged
     "reports.activity_pdf": Rule(READERS, G200, scoped=True),
     "reports.press": Rule(READERS, {"GET": s(200), "POST": s(200, 302)}, scoped=True),  # issue 16: POST saves
