@@ -354,6 +354,13 @@ def report_recap(unit_code: str, date_from: Any, date_to: Any, username: str | N
 @export_cli.command("activities")
 @_filter_options
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option(
+    "--delimiter",
+    type=click.Choice([",", ";", "tab"]),
+    default=",",
+    show_default=True,
+    help="CSV field separator (';' for Excel with Indonesian regional settings).",
+)
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
 def export_activities(**kwargs: Any) -> None:
@@ -364,6 +371,13 @@ def export_activities(**kwargs: Any) -> None:
 @export_cli.command("visits")
 @_filter_options
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option(
+    "--delimiter",
+    type=click.Choice([",", ";", "tab"]),
+    default=",",
+    show_default=True,
+    help="CSV field separator (';' for Excel with Indonesian regional settings).",
+)
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
 def export_visits(**kwargs: Any) -> None:
@@ -381,6 +395,7 @@ def _export(
     status: str,
     username: str | None,
     fmt: str,
+    delimiter: str,
     lang: str,
     output: str,
 ) -> None:
@@ -395,11 +410,12 @@ def _export(
         rows = exports.rows(dataset, user, filters, lang)  # type: ignore[arg-type]
         if fmt == "csv":
             with open(output, "w", encoding="utf-8", newline="") as fh:
-                for chunk in write_csv(columns, rows, bom=True):
+                sep = "\t" if delimiter == "tab" else delimiter
+                for chunk in write_csv(columns, rows, bom=True, delimiter=sep):
                     fh.write(chunk)
         else:
             with open(output, "wb") as fh:
-                write_xlsx(columns, rows, dataset, fh)
+                write_xlsx(columns, rows, exports.sheet_title(dataset, lang), fh)  # type: ignore[arg-type]
     except DomainError as exc:
         _fail(exc.message)
     click.echo(f"Wrote {output}.")

@@ -151,12 +151,15 @@ def export(dataset: str, fmt: str) -> Response:
     lang = form.lang.data if request.args.get("lang") else current_language()
     columns = exports.columns(dataset, lang)  # type: ignore[arg-type]
     rows = exports.rows(dataset, current_user, filters, lang)  # type: ignore[arg-type]
-    filename = f"{dataset}-{_slug(programme.name)}-{date.today().isoformat()}.{fmt}"
+    stem = exports.file_stem(dataset, lang)  # type: ignore[arg-type]
+    filename = f"{stem}-{_slug(programme.name)}-{date.today().isoformat()}.{fmt}"
     if fmt == "csv":
-        response = Response(stream_with_context(write_csv(columns, rows, bom=True)), mimetype=CSV)
-        return _attachment(response, filename)
+        # "CSV (Excel Indonesia)": ';' because Excel with Indonesian settings reads ',' as the decimal mark
+        delimiter = ";" if request.args.get("sep") == "semicolon" else ","
+        chunks = write_csv(columns, rows, bom=True, delimiter=delimiter)
+        return _attachment(Response(stream_with_context(chunks), mimetype=CSV), filename)
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by _stream_file
-    write_xlsx(columns, rows, dataset, spool)
+    write_xlsx(columns, rows, exports.sheet_title(dataset, lang), spool)  # type: ignore[arg-type]
     spool.seek(0)
     return _attachment(Response(_stream_file(spool), mimetype=XLSX), filename)
 
