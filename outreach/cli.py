@@ -234,14 +234,17 @@ def report_programme(
     lang: str,
     output: str,
 ) -> None:
-    """Write the programme report (laporan pelaksanaan) PDF."""
+    """Write the programme report (laporan pelaksanaan): PDF, or DOCX when the output ends in .docx."""
     from outreach.services import reports
     from outreach.services.errors import DomainError
 
     user = _acting_user(username)
     programme, filters = _report_args(programme_ref, unit_code, date_from, date_to, status)
+    build = (
+        reports.programme_report_docx if output.lower().endswith(".docx") else reports.programme_report_pdf
+    )
     try:
-        data = reports.programme_report_pdf(
+        data = build(
             user,
             programme,
             filters,

@@ -16,7 +16,10 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Cm, Pt
 
-__all__ = ["DocxSection", "DocxTable", "build_laporan_docx", "build_text_docx"]
+from outreach.exports import fmt
+from outreach.exports.pdf import _TEXT, ProgrammeReport, _subject
+
+__all__ = ["DocxTable", "build_laporan_docx", "build_text_docx"]
 
 _FONT = "Times New Roman"
 
@@ -27,15 +30,6 @@ class DocxTable:
 
     header: Sequence[str]
     rows: Sequence[Sequence[str]]
-
-
-@dataclass(frozen=True, kw_only=True)
-class DocxSection:
-    """A numbered section of a laporan (``I. PENDAHULUAN``) with paragraphs and optional tables."""
-
-    heading: str
-    paragraphs: Sequence[str] = ()
-    tables: Sequence[DocxTable] = ()
 
 
 def _document() -> DocumentObject:
@@ -111,43 +105,168 @@ def build_text_docx(
     return _save(doc)
 
 
-def build_laporan_docx(
-    *,
-    kop: Sequence[str],
-    title_lines: Sequence[str],
-    sections: Sequence[DocxSection],
-    signature: Sequence[str],
-    appendix_title: Sequence[str] = (),
-    appendix: DocxTable | None = None,
-) -> bytes:
-    """A programme laporan as DOCX: kop, title, sections, the signature block, then LAMPIRAN I on a new page."""
+def _heading(doc: DocumentObject, text: str) -> None:
+    p = doc.add_paragraph()
+    p.add_run(text).bold = True
+    p.paragraph_format.keep_with_next = True
+
+
+def _texts(doc: DocumentObject, text: str, default: str) -> None:
+    paragraphs = [x.strip() for x in text.replace("\r\n", "\n").split("\n\n") if x.strip()] or [default]
+    for para in paragraphs:
+        _body(doc, " ".join(para.split()))
+
+
+def build_laporan_docx(report: ProgrammeReport) -> bytes:
+    """The programme laporan as DOCX, worded like the PDF (the same locale tables): kop, title, sections I-VI,
+    PENUTUP kept with the signature block, then LAMPIRAN I (the activity list) on a new page."""
+    t, loc = _TEXT.get(report.locale, _TEXT["id"]), report.locale
+
+    def n(value: float) -> str:
+        return fmt.number(value, loc)
+
+    period = t["period"].format(
+        start=fmt.long_date(report.period_start, loc), end=fmt.long_date(report.period_end, loc)
+    )
+    programme = " ".join(report.programme_name.split())
+    title_lc = " ".join(report.title.split()).lower() or t["default_title"].lower()
+    subject = _subject(t, report.title, report.programme_name)
+    ex = report.execution
     doc = _document()
-    _kop(doc, kop)
+    _kop(doc, report.kop)
     doc.add_paragraph()
-    for i, line in enumerate(title_lines):
-        _centred(doc, line, bold=i == 0)
-    for section in sections:
-        heading = doc.add_paragraph()
-        heading.add_run(section.heading).bold = True
-        heading.paragraph_format.keep_with_next = True
-        for para in section.paragraphs:
-            if para.strip():
-                _body(doc, para.strip())
-        for table in section.tables:
-            _table(doc, table)
+    _centred(doc, t["report"])
+    if report.report_number.strip():
+        _centred(doc, f"{t['number']}: {report.report_number.strip()}", bold=False)
+    _centred(doc, f"{t['about']}\n{subject.upper()}")
+
+    _heading(doc, f"I. {t['intro']}")
+    _heading(doc, f"1. {t['general']}")
+    _texts(doc, report.umum, t["default_general"].format(programme=programme, title=title_lc, period=period))
+    _heading(doc, f"2. {t['basis']}")
+    _texts(doc, report.dasar, t["default_basis"].format(programme=programme))
+    _heading(doc, f"3. {t['purpose']}")
+    _texts(doc, report.maksud_tujuan, t["default_purpose"])
+    _heading(doc, f"4. {t['scope']}")
+    _texts(doc, report.ruang_lingkup, t["default_scope"].format(period=period))
+
+    _heading(doc, f"II. {t['execution']}")
+    for label, value in (
+        (t["time"], period),
+        (t["activity_count"], t["activities_unit"].format(n=n(ex.activity_count))),
+        (t["units"], ", ".join(ex.units) or "-"),
+        (t["personnel"], t["persons_unit"].format(n=n(ex.personnel_count))),
+        (t["leaders"], ", ".join(ex.leaders) or "-"),
+    ):
+        doc.add_paragraph(f"{label}: {value}")
+
+    _heading(doc, f"III. {t['results']}")
+    _heading(doc, f"1. {t['targets']}")
+    _table(
+        doc,
+        DocxTable(
+            header=[t[k] for k in ("col_no", "col_indicator", "col_target", "col_achieved")],
+            rows=[
+                [str(i), r.label, n(r.target) if r.target is not None else "-", n(r.achieved)]
+                for i, r in enumerate(report.targets, 1)
+            ],
+        ),
+    )
+    _heading(doc, f"2. {t['by_unit']}")
+    _table(
+        doc,
+        DocxTable(
+            header=[
+                t[k]
+                for k in (
+                    "col_no",
+                    "col_unit",
+                    "col_activities",
+                    "col_visits",
+                    "col_locations",
+                    "col_parcels",
+                )
+            ],
+            rows=[
+                [str(i), r.unit, n(r.activities), n(r.visits), n(r.locations), n(r.parcels)]
+                for i, r in enumerate(report.by_unit, 1)
+            ],
+        ),
+    )
+    _heading(doc, f"3. {t['by_message']}")
+    _table(
+        doc,
+        DocxTable(
+            header=[t[k] for k in ("col_no", "col_message", "col_times")],
+            rows=[[str(i), r.text, n(r.times)] for i, r in enumerate(report.by_message, 1)],
+        ),
+    )
+    doc.add_paragraph(t["activity_list_ref"])
+
+    _heading(doc, f"IV. {t['obstacles']}")
+    _texts(doc, report.kendala, t["default_obstacles"])
+    _heading(doc, f"V. {t['conclusions']}")
+    _heading(doc, f"1. {t['conclusion']}")
+    _texts(
+        doc,
+        report.kesimpulan,
+        t["default_conclusion"].format(count=n(ex.activity_count), programme=programme),
+    )
+    _heading(doc, f"2. {t['recommendation']}")
+    _texts(doc, report.saran, t["default_recommendation"])
+    _heading(doc, f"VI. {t['closing']}")
+    closing = doc.add_paragraph(t["closing_text"])
+    closing.paragraph_format.keep_with_next = True  # PENUTUP stays with the signature block
+
+    who = report.signatory
+    place_date = ", ".join(
+        x for x in (report.signing_place.strip(), fmt.plain_date(report.signing_date, loc)) if x
+    )
+    lines = [place_date, who.position.strip(), "", "", fmt.signature_name(who.name, who.degrees)]
+    id_line = fmt.rank_id_line(who.rank, who.nrp)
+    if id_line:
+        lines.append(id_line)
     block = doc.add_table(rows=1, cols=2)
     right = block.rows[0].cells[1]
-    right.text = ""
-    for i, line in enumerate(signature):
+    for i, line in enumerate(lines):
         p = right.paragraphs[0] if i == 0 else right.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        p.paragraph_format.keep_with_next = True
-        run = p.add_run(line)
-        run.bold = i == len(signature) - 2
-    if appendix is not None:
-        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        for i, line in enumerate(appendix_title):
-            p = doc.add_paragraph()
-            p.add_run(line).bold = i == 0
-        _table(doc, appendix)
+        p.paragraph_format.keep_with_next = i < len(lines) - 1
+        p.add_run(line).bold = line == lines[4]
+
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _centred(doc, t["appendix_n"].format(n="I"))
+    _centred(doc, t["appendix_of"].format(n="I", subject=subject), bold=False)
+    _centred(doc, t["activity_list"].upper())
+    _table(
+        doc,
+        DocxTable(
+            header=[
+                t[k]
+                for k in (
+                    "col_no",
+                    "col_date",
+                    "col_unit",
+                    "col_kind",
+                    "col_leader",
+                    "col_location",
+                    "col_parcels",
+                    "col_beneficiaries",
+                )
+            ],  # fmt: skip
+            rows=[
+                [
+                    str(i),
+                    fmt.short_date(a.on, loc),
+                    a.unit,
+                    a.kind,
+                    a.leader,
+                    a.locations,
+                    n(a.parcels),
+                    n(a.beneficiaries),
+                ]  # fmt: skip
+                for i, a in enumerate(report.activities, 1)
+            ],
+        ),
+    )
     return _save(doc)

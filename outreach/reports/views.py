@@ -130,7 +130,9 @@ def index() -> str:
 @role_required(*READERS)
 def programme_pdf() -> Response:
     form, programme, filters = _valid_filters()
-    data = reports.programme_report_pdf(
+    as_docx = request.args.get("format") == "docx"
+    build = reports.programme_report_docx if as_docx else reports.programme_report_pdf
+    data = build(
         current_user,
         programme,
         filters,
@@ -141,7 +143,10 @@ def programme_pdf() -> Response:
         photo_dir=current_app.config["OUTREACH_UPLOAD_DIR"],
         max_photos=int(form.photos.data or 0),
     )
-    return _pdf(data, f"laporan-{_slug(programme.name)}-{date.today().isoformat()}.pdf")
+    stem = f"laporan-{_slug(programme.name)}-{date.today().isoformat()}"
+    if as_docx:
+        return _attachment(Response(data, mimetype=DOCX), f"{stem}.docx")
+    return _pdf(data, f"{stem}.pdf")
 
 
 @bp.route("/export/<any(activities, visits):dataset>.<any(csv, xlsx):fmt>")

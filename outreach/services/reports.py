@@ -495,6 +495,15 @@ def programme_report_pdf(
     return pdf.build_programme_report(build_programme_report(user, programme, filters, lang, **kwargs))
 
 
+def programme_report_docx(
+    user: User, programme: Programme, filters: ActivityFilter, lang: str = "id", **kwargs: Any
+) -> bytes:
+    """The programme report as DOCX bytes, for units that adjust the wording in Word (no photos)."""
+    kwargs.pop("photo_dir", None)
+    kwargs.pop("max_photos", None)
+    return docx.build_laporan_docx(build_programme_report(user, programme, filters, lang, **kwargs))
+
+
 def _appendix_photos(
     user: User, filters: ActivityFilter, photo_dir: str | Path | None, limit: int, language: str
 ) -> list[pdf.Photo]:

@@ -170,3 +170,37 @@ def test_activity_pdf_counts_the_parcels_once(seed: Activity, runner: Any, tmp_p
     text = pdf_text(out.read_bytes())
     assert "Ponpes Al Alif Tunjungan" in text
     assert "10 paket Paket sembako" not in text  # the parcels column already counts them
+
+
+def test_laporan_as_docx_from_cli_and_web(
+    app: Any, seed: Activity, runner: Any, client: Any, tmp_path: Path
+) -> None:
+    out = tmp_path / "laporan.docx"
+    result = runner.invoke(
+        args=[
+            "report",
+            "programme",
+            "--programme",
+            seed.programme.name,
+            "--unit",
+            "POLRES-BLORA",
+            "-o",
+            str(out),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    doc = Document(io.BytesIO(out.read_bytes()))
+    texts = [p.text for p in doc.paragraphs]
+    assert "VI. PENUTUP" in texts
+    assert "LAMPIRAN I" in texts
+    assert texts.index("LAMPIRAN I") > texts.index("VI. PENUTUP")
+    cells = " ".join(c.text for table in doc.tables for row in table.rows for c in row.cells)
+    assert "Ponpes Al Alif Tunjungan" in cells
+    assert "LILIK WIDIASTUTI, S.H." in cells
+
+    assert login(client, "humas.blora", app.config["OUTREACH_DEMO_PASSWORD"]).status_code == 302
+    response = client.get(f"/reports/programme.pdf?programme={seed.programme_id}&format=docx")
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert response.headers["Content-Disposition"].endswith('.docx"')
+    assert response.get_data().startswith(b"PK")
