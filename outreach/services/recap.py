@@ -132,7 +132,7 @@ def build_recap(
         if a.beneficiary_count:
             facts.append(f"{number(a.beneficiary_count)} {t('beneficiaries')}")
         if facts:
-            entry.append("   📦 " + " · ".join(facts))
+            entry.append(("   📦 " if a.parcel_count else "   👥 ") + " · ".join(facts))
         messages = [m.message.label(lang) if m.message is not None else m.text for m in a.messages]
         if messages:
             entry.append("   💬 " + "; ".join(messages))
