@@ -279,14 +279,17 @@ def report_programme(
     lang: str,
     output: str,
 ) -> None:
-    """Write the programme report (laporan pelaksanaan) PDF."""
+    """Write the programme report (laporan pelaksanaan): PDF, or DOCX when the output ends in .docx."""
     from outreach.services import downloads, reports
     from outreach.services.errors import DomainError
 
     user = _acting_user(username)
     programme, filters = _report_args(programme_ref, unit_code, date_from, date_to, status)
+    build = (
+        reports.programme_report_docx if output.lower().endswith(".docx") else reports.programme_report_pdf
+    )
     try:
-        data = reports.programme_report_pdf(
+        data = build(
             user,
             programme,
             filters,
@@ -302,7 +305,7 @@ def report_programme(
         user,
         downloads.Download(
             "report",
-            "programme.pdf",
+            "programme.docx" if output.lower().endswith(".docx") else "programme.pdf",
             "cli",
             downloads.filter_summary(filters),
             rows=reports.count_activities(user, filters),
@@ -345,9 +348,84 @@ def report_activity(activity_id: int, username: str | None, lang: str, output: s
     click.echo(f"Wrote {output} ({len(data)} bytes).")
 
 
+@report_cli.command("press")
+@click.argument("activity_id", type=int)
+@click.option("--user", "username", default=None, help="Act as this user (default: the first admin).")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default="-",
+    show_default=True,
+    help="FILE.txt, FILE.pdf or FILE.docx by its extension; '-' prints the text.",
+)
+def report_press(activity_id: int, username: str | None, lang: str, output: str) -> None:
+    """Write the press release (siaran pers) of one activity: text, PDF or DOCX."""
+    from outreach.services import reports
+    from outreach.services.errors import DomainError
+
+    user = _acting_user(username)
+    suffix = output.rsplit(".", 1)[-1].lower() if "." in output else "txt"
+    if output != "-" and suffix not in ("txt", "pdf", "docx"):
+        _fail("the output must end in .txt, .pdf or .docx")
+    agency = current_app.config["OUTREACH_AGENCY_NAME"]
+    try:
+        release = reports.press_release(user, activity_id, lang)
+        if suffix == "pdf":
+            data = reports.press_pdf(user, activity_id, lang, agency=agency)
+        elif suffix == "docx":
+            data = reports.press_docx(user, activity_id, lang, agency=agency)
+        else:
+            data = f"{release.kicker}\n\n{release.text}\n".encode()
+    except DomainError as exc:
+        _fail(exc.message)
+    if output == "-":
+        click.echo(data.decode(), nl=False)
+        return
+    with open(output, "wb") as fh:
+        fh.write(data)
+    click.echo(f"Wrote {output} ({len(data)} bytes).")
+
+
+@report_cli.command("recap")
+@click.option("--unit", "unit_code", required=True, help="Unit code, e.g. POLRES-BLORA.")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option(
+    "--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Default: the same day."
+)
+@click.option("--user", "username", default=None, help="Act as this user (default: the first admin).")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
+def report_recap(unit_code: str, date_from: Any, date_to: Any, username: str | None, lang: str) -> None:
+    """Print the WhatsApp-ready recap of a unit's day or week."""
+    from outreach.services import recap, reports
+    from outreach.services.errors import DomainError
+
+    user = _acting_user(username)
+    try:
+        text = recap.build_recap(
+            user,
+            unit_code,
+            date_from.date(),
+            date_to.date() if date_to else None,
+            reports.press_gettext(lang),
+            lang,
+        )
+    except DomainError as exc:
+        _fail(exc.message)
+    click.echo(text)
+
+
 @export_cli.command("activities")
 @_filter_options
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option(
+    "--delimiter",
+    type=click.Choice([",", ";", "tab"]),
+    default=",",
+    show_default=True,
+    help="CSV field separator (';' for Excel with Indonesian regional settings).",
+)
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
 def export_activities(**kwargs: Any) -> None:
@@ -358,6 +436,13 @@ def export_activities(**kwargs: Any) -> None:
 @export_cli.command("visits")
 @_filter_options
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option(
+    "--delimiter",
+    type=click.Choice([",", ";", "tab"]),
+    default=",",
+    show_default=True,
+    help="CSV field separator (';' for Excel with Indonesian regional settings).",
+)
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
 def export_visits(**kwargs: Any) -> None:
@@ -375,6 +460,7 @@ def _export(
     status: str,
     username: str | None,
     fmt: str,
+    delimiter: str,
     lang: str,
     output: str,
 ) -> None:
@@ -389,11 +475,12 @@ def _export(
         rows = download_audit.Counted(exports.rows(dataset, user, filters, lang))  # type: ignore[arg-type]
         if fmt == "csv":
             with open(output, "w", encoding="utf-8", newline="") as fh:
-                for chunk in write_csv(columns, rows, bom=True):
+                sep = "\t" if delimiter == "tab" else delimiter
+                for chunk in write_csv(columns, rows, bom=True, delimiter=sep):
                     fh.write(chunk)
         else:
             with open(output, "wb") as fh:
-                write_xlsx(columns, rows, dataset, fh)
+                write_xlsx(columns, rows, exports.sheet_title(dataset, lang), fh)  # type: ignore[arg-type]
     except DomainError as exc:
         _fail(exc.message)
     download = downloads.Download(

@@ -134,6 +134,12 @@ class ActivityForm(FlaskForm):
     partners = FieldList(FormField(PartnerForm), min_entries=1, max_entries=50)
     coverage = FieldList(FormField(CoverageForm), min_entries=1, max_entries=20)
     summary = TextAreaField(_l("Summary"))
+    quote_by = StringField(
+        _l("Quoted person (press release)"),
+        validators=[Optional(), Length(max=160)],
+        description=_l("As the release names them, e.g. AKP Lilik"),
+    )
+    quote_text = TextAreaField(_l("Quote (press release)"), validators=[Optional(), Length(max=2000)])
     photos = MultipleFileField(_l("Photos (JPEG, PNG or WebP)"))
     version = HiddenField()
     nonce = HiddenField()
@@ -319,6 +325,8 @@ def to_input(form: ActivityForm, rows: RowMap) -> svc.ActivityInput:
         "end_time": _given(form.end_time.data),
         "title": _text(form.title),
         "summary": _text(form.summary),
+        "quote_by": _text(form.quote_by),
+        "quote_text": _text(form.quote_text),
         "leader": {
             "rank": _text(form.leader_rank),
             "name": _text(form.leader_name),
@@ -347,6 +355,8 @@ def fill_from_input(form: ActivityForm, data: svc.ActivityInput) -> None:
     form.end_time.data = data.end_time
     form.title.data = data.title
     form.summary.data = data.summary
+    form.quote_by.data = data.quote_by
+    form.quote_text.data = data.quote_text
     form.leader_person_id.data = data.leader.person_id
     form.leader_rank.data = data.leader.rank
     form.leader_name.data = data.leader.name
@@ -418,6 +428,8 @@ _TOP = {
     "end_time": "end_time",
     "title": "title",
     "summary": "summary",
+    "quote_by": "quote_by",
+    "quote_text": "quote_text",
     "photos": "photos",
 }
 _VISIT = {

@@ -430,6 +430,27 @@ def add_photos(activity_id: int) -> Any:
     return redirect(url_for(".detail", activity_id=activity.id))
 
 
+@bp.route("/<int:activity_id>/photos/captions", methods=["POST"])
+@role_required(*WRITERS)
+def photo_captions(activity_id: int) -> Any:
+    """Save the photo captions (printed under each photo in the LAMPIRAN DOKUMENTASI)."""
+    activity = activities.get_activity(current_user, activity_id)
+    captions = {
+        int(key.removeprefix("caption-")): value
+        for key, value in request.form.items()
+        if key.startswith("caption-") and key.removeprefix("caption-").isdigit()
+    }
+    try:
+        photos.set_captions(current_user, activity, captions)
+    except Invalid as exc:
+        db.session.rollback()
+        flash(" ".join(exc.fields.values()), "danger")
+        return _render_detail(activity, 422)
+    db.session.commit()
+    flash(_("Captions saved."), "success")
+    return redirect(url_for(".detail", activity_id=activity.id))
+
+
 @bp.route("/<int:activity_id>/photos/<int:photo_id>")
 @bp.route("/<int:activity_id>/photos/<int:photo_id>/thumb", endpoint="photo_thumb", defaults={"thumb": True})
 @login_required

@@ -105,5 +105,30 @@ class ActivityReportQuery:
     lang: str = field(default="id", metadata=meta(choices=["id", "en"]))
 
 
+@dataclass
+class PressQuery:
+    """The press release as plain text (default), PDF or DOCX; Indonesian or the English working translation."""
+
+    lang: str = field(default="id", metadata=meta(choices=["id", "en"]))
+    format: str = field(default="txt", metadata=meta(choices=["txt", "pdf", "docx"]))
+
+
+@dataclass
+class PressBody:
+    """Humas' edit of the release: the headline, a blank line, then the paragraphs (empty: back to the draft)."""
+
+    text: str = field(default="", metadata=meta(max_length=50_000))
+
+
+@dataclass
+class RecapQuery:
+    """A unit and a day or week for the WhatsApp recap."""
+
+    unit: str = field(metadata=meta(max_length=40))
+    date_from: dt.date = field(metadata=meta(alias="from"))
+    date_to: dt.date | None = field(default=None, metadata=meta(alias="to"))
+    lang: str = field(default="id", metadata=meta(choices=["id", "en"]))
+
+
 def statuses(value: str | None) -> list[ActivityStatus]:
     return [ActivityStatus(s.strip()) for s in (value or "").split(",") if s.strip()]

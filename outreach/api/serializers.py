@@ -147,6 +147,8 @@ class ActivityOut:
     end_time: dt.time | None
     title: str
     summary: str
+    quote_by: str
+    quote_text: str
     leader: PersonOut
     officers: list[PersonOut]
     visits: list[VisitOut]
@@ -252,6 +254,8 @@ def activity_out(activity: Activity) -> ActivityOut:
         end_time=activity.end_time,
         title=activity.title,
         summary=activity.summary,
+        quote_by=activity.quote_by,
+        quote_text=activity.quote_text,
         leader=PersonOut(
             rank=activity.leader_rank,
             name=activity.leader_name,

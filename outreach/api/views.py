@@ -620,3 +620,82 @@ def activities_report(activity_id: int) -> Response:
         entity_id=activity.id,
     )
     return _pdf(data, f"laporan-kegiatan-{activity.id}.pdf")
+
+
+def _press_response(activity_id: int, q: p.PressQuery) -> Response:
+    from outreach.services import reports
+
+    user = current_api_user()
+    agency = current_app.config["OUTREACH_AGENCY_NAME"]
+    if q.format == "pdf":
+        data = reports.press_pdf(user, activity_id, q.lang, agency=agency)
+        return _pdf(data, f"siaran-pers-{activity_id}.pdf")
+    if q.format == "docx":
+        data = reports.press_docx(user, activity_id, q.lang, agency=agency)
+        response = current_app.response_class(
+            data, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
+        response.headers["Content-Disposition"] = f'attachment; filename="siaran-pers-{activity_id}.docx"'
+        return response
+    release = reports.press_release(user, activity_id, q.lang)
+    return current_app.response_class(
+        f"{release.kicker}\n\n{release.text}\n", mimetype="text/plain; charset=utf-8"
+    )
+
+
+@api_route(
+    bp,
+    "/activities/<int:activity_id>/press",
+    summary="The press release (siaran pers): text, PDF or DOCX; Humas' edit if any, else the draft",
+    tag="reports",
+    query=p.PressQuery,
+    media_type="text/plain",
+    errors=(403, 404),
+)
+def activities_press(activity_id: int) -> Response:
+    svc.get_activity(current_api_user(), activity_id)
+    return _press_response(activity_id, parse_query(p.PressQuery))
+
+
+@api_route(
+    bp,
+    "/activities/<int:activity_id>/press",
+    ["PUT"],
+    summary="Keep Humas' edit of the press release (audited); an empty text goes back to the draft",
+    tag="reports",
+    body=p.PressBody,
+    media_type="text/plain",
+    errors=(403, 404, 422),
+)
+def activities_press_save(activity_id: int) -> Response:
+    from outreach.services import reports
+
+    user = current_api_user()
+    reports.require_reader(user)
+    text = parse_body(p.PressBody).text
+    svc.get_activity(user, activity_id)
+    if not text.strip():
+        text = reports.draft_press(user, activity_id).text
+    reports.save_press_text(user, activity_id, text)
+    db.session.commit()
+    return _press_response(activity_id, p.PressQuery())
+
+
+@api_route(
+    bp,
+    "/recap",
+    summary="The WhatsApp-ready recap of a unit's day or week (text/plain, at most 4,096 characters)",
+    tag="reports",
+    query=p.RecapQuery,
+    media_type="text/plain",
+    errors=(400, 422),
+)
+def recap() -> Response:
+    from outreach.services import recap as recap_service
+    from outreach.services import reports
+
+    q = parse_query(p.RecapQuery)
+    text = recap_service.build_recap(
+        current_api_user(), q.unit, q.date_from, q.date_to, reports.press_gettext(q.lang), q.lang
+    )
+    return current_app.response_class(text + "\n", mimetype="text/plain; charset=utf-8")

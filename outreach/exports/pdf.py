@@ -370,6 +370,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "recommendation": "Saran",
         "closing": "PENUTUP",
         "appendix": "LAMPIRAN",
+        "appendix_n": "LAMPIRAN {n}",
+        "appendix_of": "Lampiran {n} Laporan {subject}",
+        "activity_list_ref": "Daftar kegiatan terlampir (Lampiran I).",
         "documentation": "DOKUMENTASI",
         "page": "Halaman {page} dari {total}",
         "no_data": "Tidak ada data.",
@@ -470,6 +473,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "recommendation": "Recommendations",
         "closing": "CLOSING",
         "appendix": "APPENDIX",
+        "appendix_n": "APPENDIX {n}",
+        "appendix_of": "Appendix {n} to the Report on {subject}",
+        "activity_list_ref": "The list of activities is attached (Appendix I).",
         "documentation": "DOCUMENTATION",
         "page": "Page {page} of {total}",
         "no_data": "No data.",
@@ -1183,28 +1189,47 @@ class _Builder:
         )
         return [Spacer(1, 0.8 * cm), KeepTogether([table])]
 
-    def photos(self, photos: Sequence[Photo]) -> list[Any]:
+    def photos(self, photos: Sequence[Photo], heading: str = "") -> list[Any]:
         if not photos:
             return []
         out: list[Any] = [
             PageBreak(),
-            Paragraph(_esc(self.t["appendix"]), self.title),
+            Paragraph(_esc(heading or self.t["appendix"]), self.title),
             Paragraph(_esc(self.t["documentation"]), self.title),
             Spacer(1, 0.5 * cm),
         ]
-        max_w, max_h = min(self.frame_width, 14 * cm), min(9.5 * cm, self.frame_height * 0.4)
+        # Two photos per row, each with its caption under it (the LAMPIRAN DOKUMENTASI of Polri reports).
+        gap = 0.6 * cm
+        cell_w = (self.frame_width - gap) / 2
+        max_w, max_h = cell_w, min(7 * cm, self.frame_height * 0.3)
+        cells: list[list[Any]] = []
         for photo in photos:
             caption = Paragraph(_esc(photo.caption), self.caption) if photo.caption.strip() else Spacer(1, 10)
             try:
                 reader = ImageReader(BytesIO(photo.image))
                 iw, ih = reader.getSize()
                 scale = min(max_w / iw, max_h / ih)
-                image = Image(BytesIO(photo.image), width=iw * scale, height=ih * scale)
+                image: Any = Image(BytesIO(photo.image), width=iw * scale, height=ih * scale)
                 image.hAlign = "CENTER"
             except Exception:  # noqa: BLE001 - a broken upload must not break the report
-                out.append(KeepTogether([Paragraph(_esc(self.t["image_error"]), self.center), caption]))
-                continue
-            out.append(KeepTogether([image, Spacer(1, 3), caption]))
+                image = Paragraph(_esc(self.t["image_error"]), self.center)
+            cells.append([image, Spacer(1, 3), caption])
+        for i in range(0, len(cells), 2):
+            pair = cells[i : i + 2]
+            row = [*pair, []] if len(pair) == 1 else pair
+            table = Table(
+                [row],
+                colWidths=[cell_w + gap / 2, cell_w + gap / 2],
+                style=[
+                    ("FONT", (0, 0), (-1, -1), self.fonts.regular, 10),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), gap / 4),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), gap / 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
+                ],
+            )
+            out.append(KeepTogether([table]))
         return out
 
 
@@ -1368,8 +1393,7 @@ def write_programme_report(report: ProgrammeReport, out: BinaryIO) -> None:
     )
     story += b.subsection(5, report.monthly_title.strip() or t["monthly"])
     story += b.chart(report.monthly)
-    story += b.subsection(6, t["activity_list"])
-    story += _activity_list(b, report.activities)
+    story += [Paragraph(_esc(t["activity_list_ref"]), b.body_section)]
 
     # IV - VI
     story += b.section(3, t["obstacles"])
@@ -1382,10 +1406,23 @@ def write_programme_report(report: ProgrammeReport, out: BinaryIO) -> None:
     )
     story += b.subsection(2, t["recommendation"])
     story += b.text(report.saran, t["default_recommendation"])
-    story += b.section(5, t["closing"])
-    story += [Paragraph(_esc(t["closing_text"]), b.body_section)]
-    story += b.signature(report.signing_place, report.signing_date, report.signatory)
-    story += b.photos(report.photos)
+    # VI. PENUTUP kept on one page with the signature block: a signature never stands alone (issue 16).
+    closing = [*b.section(5, t["closing"]), Paragraph(_esc(t["closing_text"]), b.body_section)]
+    story.append(
+        KeepTogether([*closing, *b.signature(report.signing_place, report.signing_date, report.signatory)])
+    )
+
+    # LAMPIRAN I: the activity list; LAMPIRAN II: the photos (each on its own pages, after the signature).
+    subject = _subject(t, report.title, report.programme_name)
+    story += [
+        PageBreak(),
+        Paragraph(_esc(t["appendix_n"].format(n="I")), b.title),
+        Paragraph(_esc(t["appendix_of"].format(n="I", subject=subject)), b.center),
+        Spacer(1, 0.3 * cm),
+        Paragraph(_esc(t["activity_list"].upper()), b.title),
+    ]
+    story += _activity_list(b, report.activities)
+    story += b.photos(report.photos, t["appendix_n"].format(n="II"))
     b.build(story, out)
 
 
@@ -1597,11 +1634,17 @@ def write_text_pdf(
     kop: Sequence[str] = (),
     subtitle: str = "",
     author: str = "",
+    kicker: str = "",
 ) -> None:
-    """Write a simple document (kop, bold centred title, optional subtitle, justified paragraphs)."""
+    """Write a simple document (kop, an optional kicker such as ``SIARAN PERS``, bold centred title, optional
+    subtitle, justified paragraphs)."""
     b = _Builder(locale, page_size, "of_total", title, author)
     story: list[Any] = []
     story += b.kop(kop)
+    if kicker.strip():
+        story.append(
+            Paragraph(_esc(kicker.strip()), ParagraphStyle("kicker", parent=b.title, fontSize=16, leading=20))
+        )
     if title.strip():
         story.append(Paragraph(_esc(title.strip()), b.title))
     if subtitle.strip():
@@ -1622,10 +1665,19 @@ def build_text_pdf(
     kop: Sequence[str] = (),
     subtitle: str = "",
     author: str = "",
+    kicker: str = "",
 ) -> bytes:
     """Build a simple text PDF, e.g. a press release (``build_text_pdf(r.headline, r.paragraphs)``)."""
     out = BytesIO()
     write_text_pdf(
-        title, paragraphs, out, locale=locale, page_size=page_size, kop=kop, subtitle=subtitle, author=author
+        title,
+        paragraphs,
+        out,
+        locale=locale,
+        page_size=page_size,
+        kop=kop,
+        subtitle=subtitle,
+        author=author,
+        kicker=kicker,
     )
     return out.getvalue()

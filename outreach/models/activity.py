@@ -116,6 +116,12 @@ class Activity(TimestampMixin, Base):
     leader_nrp: Mapped[str | None] = mapped_column(String(18))
     leader_position: Mapped[str] = mapped_column(String(160), default="")
 
+    # An optional quote for the press release: who said it (as the release names them) and what.
+    quote_by: Mapped[str] = mapped_column(String(160), default="", server_default="")
+    quote_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The press release as last edited by Humas (headline, blank line, paragraphs); None: the draft.
+    press_text: Mapped[str | None] = mapped_column(Text)
+
     status: Mapped[ActivityStatus] = mapped_column(enum_column(ActivityStatus), default=ActivityStatus.DRAFT)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

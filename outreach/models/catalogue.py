@@ -53,3 +53,12 @@ class KamtibmasMessage(CatalogueMixin, Base):
     """An imbauan kamtibmas from the catalogue; ``label_id`` is the message as delivered."""
 
     __tablename__ = "kamtibmas_messages"
+    #: The message as prose for a press release, the clause after "mengimbau warga agar …"
+    #: ("tidak mudah percaya hoaks atau berita bohong"); empty: the release falls back to the label.
+    appeal_id: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    #: The same in English, after "urged residents to …" ("not believe hoaxes or false news").
+    appeal_en: Mapped[str] = mapped_column(String(300), default="", server_default="")
+
+    def appeal(self, locale: str | None) -> str:
+        """The appeal clause in ``locale`` ("en" or Indonesian)."""
+        return self.appeal_en if locale == "en" else self.appeal_id

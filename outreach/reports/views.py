@@ -50,7 +50,9 @@ from outreach.reports.forms import (
 from outreach.security import reports_control_characters, role_required
 from outreach.services import downloads, exports, imports, reports, stats
 from outreach.services import filters as shared
+from outreach.services import recap as recap_service
 from outreach.services.activities import ActivityFilter
+from outreach.services.errors import Invalid
 from outreach.services.filters import Filters
 
 READERS = (Role.PR, Role.COMMANDER)
@@ -58,6 +60,7 @@ IMPORTERS = (Role.STAFF, Role.COMMANDER)
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _slug(text: str) -> str:
@@ -146,7 +149,9 @@ def index() -> str:
 def programme_pdf() -> Response:
     form, programme, filters = _valid_filters()
     max_photos = int(form.photos.data or 0)
-    data = reports.programme_report_pdf(
+    as_docx = request.args.get("format") == "docx"
+    build = reports.programme_report_docx if as_docx else reports.programme_report_pdf
+    data = build(
         current_user,
         programme,
         filters,
@@ -161,7 +166,7 @@ def programme_pdf() -> Response:
         current_user,
         downloads.Download(
             "report",
-            "programme.pdf",
+            "programme.docx" if as_docx else "programme.pdf",
             "web",
             {**downloads.filter_summary(filters), **({"photos": max_photos} if max_photos else {})},
             rows=reports.count_activities(current_user, filters),
@@ -170,7 +175,10 @@ def programme_pdf() -> Response:
         ),
         entity_id=programme.id,
     )
-    return _pdf(data, f"laporan-{_slug(programme.name)}-{date.today().isoformat()}.pdf")
+    stem = f"laporan-{_slug(programme.name)}-{date.today().isoformat()}"
+    if as_docx:
+        return _attachment(Response(data, mimetype=DOCX), f"{stem}.docx")
+    return _pdf(data, f"{stem}.pdf")
 
 
 @bp.route("/export/<any(activities, visits):dataset>.<any(csv, xlsx):fmt>")
@@ -180,7 +188,8 @@ def export(dataset: str, fmt: str) -> Response:
     lang = form.lang.data if request.args.get("lang") else current_language()
     columns = exports.columns(dataset, lang)  # type: ignore[arg-type]
     rows = download_audit.Counted(exports.rows(dataset, current_user, filters, lang))  # type: ignore[arg-type]
-    filename = f"{dataset}-{_slug(programme.name)}-{date.today().isoformat()}.{fmt}"
+    stem = exports.file_stem(dataset, lang)  # type: ignore[arg-type]
+    filename = f"{stem}-{_slug(programme.name)}-{date.today().isoformat()}.{fmt}"
 
     def download(size: int, complete: bool = True) -> downloads.Download:
         return downloads.Download(
@@ -195,8 +204,10 @@ def export(dataset: str, fmt: str) -> Response:
         )
 
     if fmt == "csv":
+        # "CSV (Excel Indonesia)": ';' because Excel with Indonesian settings reads ',' as the decimal mark
+        delimiter = ";" if request.args.get("sep") == "semicolon" else ","
         chunks = download_audit.stream(
-            write_csv(columns, rows, bom=True),
+            write_csv(columns, rows, bom=True, delimiter=delimiter),
             download_audit.real_user(current_user),
             download,
             entity_id=programme.id,
@@ -204,7 +215,7 @@ def export(dataset: str, fmt: str) -> Response:
         return _attachment(Response(stream_with_context(chunks), mimetype=CSV), filename)
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by _stream_file
     try:
-        write_xlsx(columns, rows, dataset, spool)
+        write_xlsx(columns, rows, exports.sheet_title(dataset, lang), spool)  # type: ignore[arg-type]
         size = spool.tell()
         spool.seek(0)
         download_audit.record(current_user, download(size), entity_id=programme.id)
@@ -270,20 +281,39 @@ def activity_pdf(activity_id: int) -> Response:
 @bp.route("/activities/<int:activity_id>/press", methods=["GET", "POST"])
 @role_required(*READERS)
 def press(activity_id: int) -> Any:
-    draft = reports.draft_press(current_user, activity_id)
-    form = PressForm(data={"text": draft.text})
+    """The release as Humas last edited it (or the draft): edit, save, download (each download keeps the edit)."""
+    release = reports.press_release(current_user, activity_id)
+    form = PressForm(data={"text": release.text})
     if form.validate_on_submit():
-        text = form.text.data.replace("\r\n", "\n")
-        if request.form.get("action") == "pdf":
-            data = reports.press_pdf(
-                current_user, activity_id, text, agency=current_app.config["OUTREACH_AGENCY_NAME"]
-            )
+        action = request.form.get("action", "save")
+        text = "" if action == "reset" else form.text.data
+        try:
+            if action == "reset":
+                text = reports.draft_press(current_user, activity_id).text
+            reports.save_press_text(current_user, activity_id, text)
+        except Invalid as exc:
+            db.session.rollback()
+            form.text.errors = [_("The press release needs a headline and at least one paragraph.")]
+            del exc
+            return render_template("reports/press.html", form=form, activity_id=activity_id), 422
+        db.session.commit()
+        agency = current_app.config["OUTREACH_AGENCY_NAME"]
+        if action == "pdf":
+            data = reports.press_pdf(current_user, activity_id, agency=agency)
             _audit_press(activity_id, "press.pdf", len(data))
             return _pdf(data, f"siaran-pers-{activity_id}.pdf")
-        body = text + "\n"
-        _audit_press(activity_id, "press.txt", len(body.encode("utf-8")))
-        response = Response(body, mimetype="text/plain; charset=utf-8")
-        return _attachment(response, f"siaran-pers-{activity_id}.txt")
+        if action == "docx":
+            data = reports.press_docx(current_user, activity_id, agency=agency)
+            _audit_press(activity_id, "press.docx", len(data))
+            return _attachment(Response(data, mimetype=DOCX), f"siaran-pers-{activity_id}.docx")
+        if action == "txt":
+            release = reports.press_release(current_user, activity_id)
+            body = f"{release.kicker}\n\n{release.text}\n"
+            _audit_press(activity_id, "press.txt", len(body.encode("utf-8")))
+            response = Response(body, mimetype="text/plain; charset=utf-8")
+            return _attachment(response, f"siaran-pers-{activity_id}.txt")
+        flash(_("Press release saved."), "success")
+        return redirect(url_for("reports.press", activity_id=activity_id))
     return render_template("reports/press.html", form=form, activity_id=activity_id)
 
 
@@ -293,6 +323,44 @@ def _audit_press(activity_id: int, what: str, size: int) -> None:
         current_user,
         downloads.Download("press_release", what, "web", rows=1, size_bytes=size),
         entity_id=activity_id,
+    )
+
+
+# ------------------------------------------------------------------------------------------- WhatsApp recap
+
+
+@bp.route("/recap")
+@role_required(*READERS)
+def recap() -> Any:
+    """The WhatsApp-ready recap of a unit's day or week, with "Salin" (copy) and "Bagikan" (Web Share)."""
+    unit = request.args.get("unit") or current_user.unit.code
+    raw_from, raw_to = request.args.get("from", ""), request.args.get("to", "")
+    errors: dict[str, str] = {}
+    text = ""
+    try:
+        day_from = date.fromisoformat(raw_from) if raw_from else date.today()
+        day_to = date.fromisoformat(raw_to) if raw_to else day_from
+    except ValueError:
+        errors["from"] = _("Not a valid date (YYYY-MM-DD).")
+        day_from = day_to = date.today()
+    if not errors:
+        try:
+            text = recap_service.build_recap(current_user, unit, day_from, day_to, _, current_language())
+        except Invalid as exc:
+            errors = exc.fields
+    units = stats.unit_choices(current_user)
+    status = 422 if errors else 200
+    return (
+        render_template(
+            "reports/recap.html",
+            text=text,
+            errors=errors,
+            unit=unit,
+            day_from=day_from,
+            day_to=day_to,
+            units=units,
+        ),
+        status,
     )
 
 

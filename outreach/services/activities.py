@@ -886,6 +886,8 @@ def _apply(activity: Activity, data: ActivityInput, resolved: _Resolved) -> None
     activity.end_time = data.end_time
     activity.title = data.title.strip()
     activity.summary = data.summary.strip()
+    activity.quote_by = data.quote_by.strip()
+    activity.quote_text = data.quote_text.strip()
     leader = data.leader
     activity.leader_person_id = leader.person_id if _person_exists(leader.person_id) else None
     activity.leader_rank = resolved.leader_rank
@@ -976,6 +978,8 @@ def snapshot(activity: Activity) -> dict[str, Any]:
         "end_time": activity.end_time,
         "title": activity.title,
         "summary": activity.summary,
+        "quote_by": activity.quote_by,
+        "quote_text": activity.quote_text,
         "leader": activity.leader_display,
         "leader_nrp": activity.leader_nrp,
         "leader_position": activity.leader_position,
@@ -1004,6 +1008,8 @@ def to_input(activity: Activity) -> ActivityInput:
         end_time=activity.end_time,
         title=activity.title,
         summary=activity.summary,
+        quote_by=activity.quote_by,
+        quote_text=activity.quote_text,
         leader=PersonInput(
             rank=activity.leader_rank,
             name=activity.leader_name,

@@ -79,6 +79,31 @@ MESSAGES = [
     ("pemilu_damai", "Pemilu aman, damai, dan sejuk", "A safe, peaceful and calm election"),
     ("lapor_110", "Laporkan gangguan kamtibmas ke 110", "Report disturbances to 110"),
 ]
+#: Each standard message as prose for a press release: the clause after "mengimbau warga agar …" / "urged
+#: residents to …". Written without "dan" where Indonesian allows, so a list of them reads as one sentence.
+#: Migration 0015 fills the same texts by code (keep them in step).
+MESSAGE_APPEALS = {
+    "jaga_persatuan": ("tetap menjaga persatuan dan kesatuan", "stay united"),
+    "tolak_hoaks": ("tidak mudah percaya hoaks atau berita bohong", "not believe hoaxes or false news"),
+    "jangan_terprovokasi": ("tidak mudah terprovokasi", "not let themselves be provoked"),
+    "kerukunan": (
+        "menjaga kerukunan dan toleransi antarumat beragama",
+        "keep harmony and tolerance between religious communities",
+    ),
+    "tolak_politik_uang": ("menolak politik uang", "reject vote buying"),
+    "tolak_sara": ("menolak isu SARA maupun kampanye hitam", "reject sectarian issues and smear campaigns"),
+    "beda_pilihan": ("tidak terpecah belah meski berbeda pilihan", "stay united whatever their choice"),
+    "gunakan_hak_pilih": ("menggunakan hak pilihnya", "use their right to vote"),
+    "terima_hasil": ("menerima hasil pemilu dengan lapang dada", "accept the result graciously"),
+    "pemilu_damai": (
+        "turut mewujudkan pemilu yang aman, damai, dan sejuk",
+        "help make the election safe, peaceful and calm",
+    ),
+    "lapor_110": (
+        "segera melaporkan gangguan kamtibmas melalui layanan 110",
+        "report any disturbance to 110",
+    ),
+}
 
 
 def _upsert(model: Any, code: str, **values: Any) -> None:
@@ -98,7 +123,16 @@ def seed_catalogues() -> None:
     for order, (code, label_id, label_en) in enumerate(PARTNER_KINDS):
         _upsert(PartnerKind, code, label_id=label_id, label_en=label_en, sort_order=order)
     for order, (code, label_id, label_en) in enumerate(MESSAGES):
-        _upsert(KamtibmasMessage, code, label_id=label_id, label_en=label_en, sort_order=order)
+        appeal_id, appeal_en = MESSAGE_APPEALS.get(code, ("", ""))
+        _upsert(
+            KamtibmasMessage,
+            code,
+            label_id=label_id,
+            label_en=label_en,
+            sort_order=order,
+            appeal_id=appeal_id,
+            appeal_en=appeal_en,
+        )
     db.session.flush()
 
 

@@ -411,6 +411,11 @@ def _seed_story(
             "Sat Binmas Polres Blora membagikan 50 paket sembako di lima pondok pesantren dan panti asuhan, "
             "bersilaturahmi dengan para ulama dan menyampaikan imbauan kamtibmas menjelang Pemilu 2024."
         ),
+        quote_by="AKP Lilik",
+        quote_text=(
+            "Harapannya bantuan yang diberikan bermanfaat bagi warga penerima sekaligus menjadi langkah awal "
+            "dalam menciptakan pemilu yang aman dan damai"
+        ),
         leader=svc.PersonInput(
             rank="AKP",
             name="Lilik Widiastuti",

@@ -20,6 +20,7 @@ from outreach.models import (
     ActivityMessage,
     ActivityOfficer,
     ActivityPartner,
+    ActivityStatus,
     ItemKind,
     KamtibmasMessage,
     Location,
@@ -33,7 +34,7 @@ from outreach.models import (
 )
 from outreach.services.activities import ActivityFilter
 from outreach.services.cells import format_cell
-from outreach.services.reports import BATCH, _batches, _scoped, location_names, require_reader
+from outreach.services.reports import BATCH, _batches, _scoped, location_names, press_gettext, require_reader
 
 Dataset = Literal["activities", "visits"]
 DATASETS: tuple[Dataset, ...] = ("activities", "visits")
@@ -51,7 +52,8 @@ _COLUMNS: dict[str, tuple[str, str, str]] = {
     "kind": ("text", "Kode jenis kegiatan", "Activity kind code"),
     "kind_label": ("text", "Jenis kegiatan", "Activity kind"),
     "title": ("text", "Judul", "Title"),
-    "status": ("text", "Status", "Status"),
+    "status": ("text", "Kode status", "Status code"),
+    "status_label": ("text", "Status kegiatan", "Activity status"),
     "leader_rank": ("text", "Pangkat pimpinan", "Leader rank"),
     "leader_name": ("text", "Nama pimpinan", "Leader name"),
     "leader_degrees": ("text", "Gelar pimpinan", "Leader degrees"),
@@ -85,18 +87,44 @@ _COLUMNS: dict[str, tuple[str, str, str]] = {
 
 ACTIVITY_KEYS = (
     "activity_id", "date", "start_time", "end_time", "programme", "unit_code", "unit_name", "kind",
-    "kind_label", "title", "status", "leader_rank", "leader_name", "leader_degrees", "leader_nrp",
-    "leader_position",
+    "kind_label", "title", "status", "status_label", "leader_rank", "leader_name", "leader_degrees",
+    "leader_nrp", "leader_position",
     "visit_count", "parcel_count", "beneficiary_count", "message_count", "locations",
 )  # fmt: skip
 VISIT_KEYS = (
     "activity_id", "date", "start_time", "end_time", "programme", "unit_code", "unit_name", "kind",
-    "kind_label", "title", "status", "leader_rank", "leader_name", "leader_degrees", "leader_nrp",
-    "leader_position",
+    "kind_label", "title", "status", "status_label", "leader_rank", "leader_name", "leader_degrees",
+    "leader_nrp", "leader_position",
     "location_name", "location_kind", "location_kind_label", "village", "district", "regency", "province",
     "parcels", "beneficiaries", "beneficiary_group", "contact_name", "contact_role", "messages", "summary",
     "officers", "partners", "items", "notes",
 )  # fmt: skip
+
+
+#: Sheet and file names in the users' language (issue 16): dataset → (Indonesian, English).
+_NAMES: dict[str, tuple[str, str]] = {
+    "activities": ("Kegiatan", "Activities"),
+    "visits": ("Kunjungan", "Visits"),
+}
+#: The status column's label, in the export's language (the code stays in the ``status`` column).
+_STATUS_MSGIDS = {s.value: s.value.capitalize() for s in ActivityStatus}
+
+
+def sheet_title(dataset: Dataset, lang: str = "id") -> str:
+    """The worksheet's name: ``Kegiatan`` / ``Kunjungan`` (``Activities`` / ``Visits`` in English)."""
+    label_id, label_en = _NAMES[dataset]
+    return label_en if lang == "en" else label_id
+
+
+def file_stem(dataset: Dataset, lang: str = "id") -> str:
+    """The start of the download's file name: ``kegiatan`` / ``kunjungan``."""
+    return sheet_title(dataset, lang).lower()
+
+
+def status_labels(lang: str = "id") -> dict[str, str]:
+    """Status code → its label in ``lang`` (``verified`` → ``Terverifikasi``), from the UI's gettext catalogue."""
+    t = press_gettext(lang)
+    return {code: t(msgid) for code, msgid in _STATUS_MSGIDS.items()}
 
 
 def column(key: str, lang: str = "id") -> Column:
@@ -157,11 +185,15 @@ def _activity_select(user: User, filters: ActivityFilter, lang: str, *, counts: 
     )
 
 
-def _activity_dict(r: Any, keys: Sequence[str] | None = None) -> dict[str, Any]:
-    """The row as a dict (``keys``: the result's column names, read once per result rather than per row)."""
+def _activity_dict(
+    r: Any, keys: Sequence[str] | None = None, labels: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The row as a dict (``keys``: the result's column names, read once per result rather than per row;
+    ``labels``: status code → label for the ``status_label`` column)."""
     d = dict(zip(keys, r, strict=True)) if keys is not None else dict(r._mapping)
     status = d["status"]
     d["status"] = getattr(status, "value", status)
+    d["status_label"] = (labels or {}).get(d["status"], d["status"])
     return d
 
 
@@ -223,10 +255,11 @@ def activity_rows(user: User, filters: ActivityFilter, lang: str = "id") -> Iter
     s, query = _activity_select(user, filters, lang)
     result = db.session.execute(query.order_by(s.c.occurred_on, s.c.id).execution_options(yield_per=BATCH))
     keys = tuple(result.keys())
+    labels = status_labels(lang)
     for batch in _batches(result):
         names = location_names([r.activity_id for r in batch])
         for r in batch:
-            d = _activity_dict(r, keys)
+            d = _activity_dict(r, keys, labels)
             d["locations"] = "; ".join(names.get(d["activity_id"], []))
             yield d
 
@@ -260,13 +293,14 @@ def visit_rows(user: User, filters: ActivityFilter, lang: str = "id") -> Iterato
     )
     result = db.session.execute(query.execution_options(yield_per=BATCH))
     keys = tuple(result.keys())
+    labels = status_labels(lang)
     for batch in _batches(result):
         activity_ids = list({r.activity_id for r in batch})
         messages = _messages(activity_ids)
         officers, partners = _officers(activity_ids), _partners(activity_ids)
         items = _items([r.visit_id for r in batch])
         for r in batch:
-            d = _activity_dict(r, keys)
+            d = _activity_dict(r, keys, labels)
             d["messages"] = MESSAGE_SEPARATOR.join(messages.get(d["activity_id"], []))
             d["officers"] = format_cell("officers", officers.get(d["activity_id"], []))
             d["partners"] = format_cell("partners", partners.get(d["activity_id"], []))

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from outreach.extensions import db
 from outreach.models import Activity, Photo, User
+from outreach.services import audit
 from outreach.services.activities import can_edit, can_view
 from outreach.services.errors import Conflict, Invalid, NotFound
 
@@ -215,6 +216,41 @@ def store(actor: User, activity: Activity, prepared: list[Prepared], upload_dir:
         discard(written)
         raise
     return written
+
+
+#: The caption column's length (models.activity.Photo.caption).
+MAX_CAPTION = 300
+
+
+def set_captions(actor: User, activity: Activity, captions: dict[int, str]) -> int:
+    """Set the captions of the activity's photos (``photo id → text``) while it can be edited; audited.
+
+    Returns how many captions changed. Unknown photo ids are ignored (a photo deleted meanwhile).
+    """
+    if not can_view(actor, activity):
+        raise NotFound(_("Activity not found."))
+    if not can_edit(actor, activity):
+        raise Conflict(_("Captions can only be changed while the activity can be edited."))
+    errors = {
+        f"caption-{pid}": _("At most %(n)d characters.", n=MAX_CAPTION)
+        for pid, text in captions.items()
+        if len(" ".join(text.split())) > MAX_CAPTION
+    }
+    if errors:
+        raise Invalid(errors)
+    changed: dict[str, list[str]] = {}
+    for photo in activity.photos:
+        if photo.id in captions:
+            text = " ".join(captions[photo.id].split())
+            if text != photo.caption:
+                changed[str(photo.id)] = [photo.caption, text]
+                photo.caption = text
+    if changed:
+        audit.record(
+            actor, "photo_captions", "activity", activity.id, unit_id=activity.unit_id, changes=changed
+        )
+        db.session.flush()
+    return len(changed)
 
 
 def thumb_path(folder: str | Path, stored_name: str) -> Path:

@@ -13,18 +13,27 @@ in one query (linear time, flat memory).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+from babel.support import Translations
 from flask_babel import force_locale
-from sqlalchemy import Select, String, func, literal, select, union_all
+from sqlalchemy import Select, String, func, literal, or_, select, union_all
 from sqlalchemy.sql import Subquery
 
-from outreach.exports import fmt, pdf
-from outreach.exports.press import PressFacts, PressLocation, PressPartner, PressRelease, draft_press_release
+from outreach.exports import docx, fmt, pdf
+from outreach.exports.press import (
+    PressFacts,
+    PressLocation,
+    PressMessage,
+    PressPartner,
+    PressPerson,
+    PressRelease,
+    draft_press_release,
+)
 from outreach.extensions import db
 from outreach.models import (
     Activity,
@@ -49,7 +58,7 @@ from outreach.services import activities as activity_service
 from outreach.services import audit, stats
 from outreach.services import filters as shared
 from outreach.services.activities import ActivityFilter
-from outreach.services.errors import Forbidden, NotFound
+from outreach.services.errors import Forbidden, Invalid, NotFound
 from outreach.services.scope import get_unit_in_scope
 
 Lang = Literal["id", "en"]
@@ -524,6 +533,15 @@ def programme_report_pdf(
     return pdf.build_programme_report(build_programme_report(user, programme, filters, lang, **kwargs))
 
 
+def programme_report_docx(
+    user: User, programme: Programme, filters: ActivityFilter, lang: str = "id", **kwargs: Any
+) -> bytes:
+    """The programme report as DOCX bytes, for units that adjust the wording in Word (no photos)."""
+    kwargs.pop("photo_dir", None)
+    kwargs.pop("max_photos", None)
+    return docx.build_laporan_docx(build_programme_report(user, programme, filters, lang, **kwargs))
+
+
 def _appendix_photos(
     user: User, filters: ActivityFilter, photo_dir: str | Path | None, limit: int, language: str
 ) -> list[pdf.Photo]:
@@ -610,9 +628,11 @@ def build_activity_report(
                 parcels=v.parcel_count,
                 beneficiaries=v.beneficiary_count,
                 beneficiary_group=v.beneficiary_group,
+                # The paket sembako items are the parcels column already: counted once (issue 16).
                 other_items="; ".join(
                     " ".join(x for x in (fmt.number(i.quantity, language), i.measure, i.name) if x)
                     for i in v.items
+                    if i.item_kind is None or i.item_kind.code != "paket_sembako"
                 ),
             )
             for v in a.visits
@@ -645,47 +665,136 @@ def activity_report_pdf(user: User, activity: Activity | int, lang: str = "id", 
 
 # ------------------------------------------------------------------------------------------- press release
 
+_TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+_HUMAS = {UnitLevel.POLDA: "BIDANG HUMAS", UnitLevel.POLRES: "SEKSI HUMAS"}
+#: Positions of a unit's head, as Polri writes them ("Kapolres Blora", "Kapolresta Solo", "Kapolsek Jepon").
+_HEAD_PREFIXES = ("Kapolda", "Kapolres", "Kapolsek")
 
-def _press_unit(unit: Unit) -> tuple[str, str]:
-    """(unit, parent) as a release names them: a functional unit speaks as its Polres (``Polres Blora``)."""
-    speaker = unit.parent if unit.level is UnitLevel.SATKER and unit.parent is not None else unit
+
+def press_gettext(lang: str) -> Callable[[str], str]:
+    """The project's gettext for ``lang`` outside a request (the CLI prints releases in either language)."""
+    return Translations.load(str(_TRANSLATIONS), [lang if lang in ("id", "en") else "id"]).gettext
+
+
+def _press_unit(unit: Unit) -> Unit:
+    """The unit a release speaks for: a functional unit (Sat Binmas) speaks as its Polres."""
+    return unit.parent if unit.level is UnitLevel.SATKER and unit.parent is not None else unit
+
+
+def _press_parent_name(speaker: Unit) -> str:
     parent = speaker.parent
     while parent is not None and parent.level not in (UnitLevel.POLDA, UnitLevel.MABES):
         parent = parent.parent
-    parent_name = parent.name if parent is not None and parent.level is UnitLevel.POLDA else ""
-    return speaker.name, parent_name
+    return parent.name if parent is not None and parent.level is UnitLevel.POLDA else ""
 
 
-def press_facts(user: User, activity: Activity | int) -> PressFacts:
-    """The facts a press release may state, read from the activity (nothing else)."""
-    a = _get_readable_activity(user, activity)
-    unit_name, parent_name = _press_unit(a.unit)
-    groups = list(dict.fromkeys(v.beneficiary_group.strip() for v in a.visits if v.beneficiary_group.strip()))
-    return PressFacts(
-        unit_name=unit_name,
-        parent_unit_name=parent_name,
-        city=_place(a.unit),
-        on=a.occurred_on,
-        kind_label=a.kind.label_id.lower(),
-        leader_rank=a.leader_rank,
-        leader_name=a.leader_name,
-        leader_degrees=a.leader_degrees or "",
-        leader_position=a.leader_position,
-        programme_name=a.programme.name,
-        locations=[
-            PressLocation(name=v.location.name, kind_label=v.location.kind.label_id.lower()) for v in a.visits
-        ],
-        parcels_total=a.parcel_count,
-        beneficiaries_total=a.beneficiary_count,
-        beneficiary_group=" dan ".join(groups),
-        messages=[_message_text(m, "id") for m in a.messages],
-        partners=[PressPartner(name=p.name, role=p.role) for p in a.partners],
-        summary=a.summary,
+def press_kop(unit: Unit, agency: str = AGENCY) -> tuple[str, ...]:
+    """The Humas letterhead: the Polres (or Polda) kop, then ``SEKSI HUMAS`` / ``BIDANG HUMAS``.
+
+    A Polsek or a functional unit has no Humas of its own: the Polres above it publishes the release.
+    """
+    node: Unit | None = unit
+    while node is not None and node.level not in _HUMAS:
+        node = node.parent
+    if node is None:
+        return kop_lines(unit, agency)
+    return (*kop_lines(node, agency), _HUMAS[node.level])
+
+
+def unit_head(unit: Unit) -> Person | None:
+    """The unit's head as recorded among its people: the active person whose position is its Kapolres/Kapolsek."""
+    conditions = [Person.position.like(f"{prefix} %") for prefix in _HEAD_PREFIXES]
+    return db.session.scalar(
+        select(Person)
+        .where(Person.unit_id == unit.id, Person.is_active.is_(True), or_(*conditions))
+        .order_by(Person.id)
+        .limit(1)
     )
 
 
-def draft_press(user: User, activity: Activity | int) -> PressRelease:
-    return draft_press_release(press_facts(user, activity))
+def _press_person(person: Person | None) -> PressPerson | None:
+    if person is None:
+        return None
+    return PressPerson(
+        rank=person.rank, name=person.name, degrees=person.degrees or "", position=person.position or ""
+    )
+
+
+def press_facts(user: User, activity: Activity | int, lang: str = "id") -> PressFacts:
+    """The facts a press release may state, read from the activity and its unit's head (nothing else)."""
+    a = _get_readable_activity(user, activity)
+    speaker = _press_unit(a.unit)
+    loc: Lang = "en" if lang == "en" else "id"
+    groups = [v.beneficiary_group for v in a.visits if v.beneficiary_group.strip()]
+    return PressFacts(
+        unit_name=speaker.name,
+        parent_unit_name=_press_parent_name(speaker),
+        city=_place(a.unit),
+        on=a.occurred_on,
+        locale=loc,
+        kind_label=a.kind.label(loc),
+        commander=_press_person(unit_head(speaker)),
+        leader=PressPerson(
+            rank=a.leader_rank,
+            name=a.leader_name,
+            degrees=a.leader_degrees or "",
+            position=a.leader_position,
+        ),
+        programme_name=a.programme.name,
+        locations=[
+            PressLocation(name=v.location.name, kind_label=v.location.kind.label(loc)) for v in a.visits
+        ],
+        parcels_total=a.parcel_count,
+        parcel_label=press_gettext(loc)("food parcels"),
+        beneficiaries_total=a.beneficiary_count,
+        beneficiary_groups=groups,
+        messages=[
+            PressMessage(appeal=m.message.appeal(loc), label=m.message.label(loc))
+            if m.message is not None
+            else PressMessage(label=m.text)
+            for m in a.messages
+        ],
+        partners=[PressPartner(name=p.name, role=p.role) for p in a.partners],
+        quote_by=a.quote_by,
+        quote_text=a.quote_text,
+    )
+
+
+def draft_press(user: User, activity: Activity | int, lang: str = "id") -> PressRelease:
+    """The release drafted from the facts (the Humas edit, if any, is :func:`press_release`)."""
+    return draft_press_release(press_facts(user, activity, lang), press_gettext(lang))
+
+
+def press_release(user: User, activity: Activity | int, lang: str = "id") -> PressRelease:
+    """The release to publish: the Indonesian text as Humas last edited it, else the draft."""
+    a = _get_readable_activity(user, activity)
+    draft = draft_press(user, a, lang)
+    if lang != "en" and a.press_text:
+        headline, paragraphs = split_press_text(a.press_text)
+        return PressRelease(headline=headline, body="\n\n".join(paragraphs), kicker=draft.kicker)
+    return draft
+
+
+def save_press_text(user: User, activity: Activity | int, text: str) -> Activity:
+    """Keep Humas' edit of the release (audited); an empty text or the draft itself goes back to the draft."""
+    a = _get_readable_activity(user, activity)
+    text = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n"))
+    headline, paragraphs = split_press_text(text)
+    if not headline:
+        raise Invalid({"text": "The press release needs a headline and at least one paragraph."})
+    new = None if text == draft_press(user, a).text else text
+    if new != a.press_text:
+        audit.record(
+            user,
+            "press_edit",
+            "activity",
+            a.id,
+            unit_id=a.unit_id,
+            changes={"press_text": [a.press_text, new]},
+        )
+        a.press_text = new
+        db.session.flush()
+    return a
 
 
 def split_press_text(text: str) -> tuple[str, list[str]]:
@@ -696,11 +805,26 @@ def split_press_text(text: str) -> tuple[str, list[str]]:
     return blocks[0], blocks[1:]
 
 
-def press_pdf(user: User, activity: Activity | int, text: str, *, agency: str = AGENCY) -> bytes:
+def press_pdf(user: User, activity: Activity | int, lang: str = "id", *, agency: str = AGENCY) -> bytes:
+    """The release on the Humas kop, as PDF bytes."""
     a = _get_readable_activity(user, activity)
-    headline, paragraphs = split_press_text(text)
+    release = press_release(user, a, lang)
     return pdf.build_text_pdf(
-        headline, paragraphs, locale="id", kop=kop_lines(a.unit, agency), author=user.username
+        release.headline,
+        release.paragraphs,
+        locale="en" if lang == "en" else "id",
+        kop=press_kop(a.unit, agency),
+        kicker=release.kicker,
+        author=user.username,
+    )
+
+
+def press_docx(user: User, activity: Activity | int, lang: str = "id", *, agency: str = AGENCY) -> bytes:
+    """The release on the Humas kop, as DOCX bytes (Humas edit it in Word and paste it on their website)."""
+    a = _get_readable_activity(user, activity)
+    release = press_release(user, a, lang)
+    return docx.build_text_docx(
+        release.headline, release.paragraphs, kop=press_kop(a.unit, agency), kicker=release.kicker
     )
 
 

@@ -53,7 +53,7 @@ def test_programme_report_follows_the_polri_structure(programme_report, pdf_page
         "3. Rekapitulasi per Jenis Lokasi",
         "4. Pesan Kamtibmas yang Disampaikan",
         "5. Jumlah Kegiatan per Bulan",
-        "6. Daftar Kegiatan",
+        "Daftar kegiatan terlampir (Lampiran I).",
         "IV. HAMBATAN / KENDALA",
         "V. KESIMPULAN DAN SARAN",
         "VI. PENUTUP",
@@ -62,7 +62,9 @@ def test_programme_report_follows_the_polri_structure(programme_report, pdf_page
         "KASAT BINMAS POLRES BLORA",
         "LILIK WIDIASTUTI, S.H.",
         "AKP NRP 12345678",
-        "LAMPIRAN",
+        "LAMPIRAN I",
+        "DAFTAR KEGIATAN",
+        "LAMPIRAN II",
         "DOKUMENTASI",
         "Penyerahan paket sembako di Ponpes Al Alif Tunjungan",
     ]
@@ -242,7 +244,8 @@ def test_empty_report_still_builds(pdf_pages: Pages) -> None:
     assert "Tidak ada hambatan atau kendala yang dilaporkan." in text
     assert "Tidak ada saran yang disampaikan." in text
     assert "1 Februari 2024" in text
-    assert "LAMPIRAN" not in text
+    assert "LAMPIRAN I" in text  # the (empty) activity list is still its appendix
+    assert "LAMPIRAN II" not in text  # no photos, no photo appendix
     assert f"Halaman 1 dari {len(pages)}" in pages[0]
 
 

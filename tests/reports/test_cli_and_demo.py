@@ -124,5 +124,5 @@ def test_demo_humas_downloads_programme_and_seed_reports(app: Any, client: Any) 
     assert "Ponpes Al Alif Tunjungan" in text
 
     press = client.get(f"/reports/activities/{seed.id}/press").get_data(as_text=True)
-    assert "BLORA – Polres Blora Polda Jawa Tengah menggelar kegiatan bakti sosial" in press
+    assert "BLORA – Kapolres Blora AKBP Wawan Andi Susanto, S.I.K., M.H. melalui Kasat Binmas" in press
     assert "lima lokasi" in press

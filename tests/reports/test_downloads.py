@@ -38,7 +38,7 @@ def test_index_and_all_downloads_for_pr(seeded: Seeded, login_as: Any) -> None:
     assert "2 kegiatan" in pdf_text(body)  # PR: verified only, whatever the status filter says
 
     body = _assert_download(
-        client.get("/reports/export/activities.csv" + query), "text/csv", "activities-", "\ufeff".encode()
+        client.get("/reports/export/activities.csv" + query), "text/csv", "kegiatan-", "\ufeff".encode()
     )
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0][:3] == ["ID kegiatan", "Tanggal", "Jam mulai"]
@@ -48,7 +48,7 @@ def test_index_and_all_downloads_for_pr(seeded: Seeded, login_as: Any) -> None:
     body = _assert_download(
         client.get("/reports/export/visits.xlsx" + query),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "visits-",
+        "kunjungan-",
         b"PK",
     )
     ws = load_workbook(io.BytesIO(body)).active
@@ -61,11 +61,11 @@ def test_index_and_all_downloads_for_pr(seeded: Seeded, login_as: Any) -> None:
     _assert_download(
         client.get("/reports/export/activities.xlsx" + query),
         ws and "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "activities-",
+        "kegiatan-",
         b"PK",
     )
     body = _assert_download(
-        client.get("/reports/export/visits.csv" + query), "text/csv", "visits-", b"\xef\xbb\xbf"
+        client.get("/reports/export/visits.csv" + query), "text/csv", "kunjungan-", b"\xef\xbb\xbf"
     )
     assert body.decode("utf-8-sig").startswith("ID kegiatan,")
 
@@ -84,8 +84,8 @@ def test_index_and_all_downloads_for_pr(seeded: Seeded, login_as: Any) -> None:
         f"/reports/activities/{aid}/press", data={"text": "JUDUL\n\nBLORA – Isi.", "action": "txt"}
     )
     assert (
-        _assert_download(txt, "text/plain", f"siaran-pers-{aid}", b"JUDUL")
-        == "JUDUL\n\nBLORA – Isi.\n".encode()
+        _assert_download(txt, "text/plain", f"siaran-pers-{aid}", b"SIARAN PERS")
+        == "SIARAN PERS\n\nJUDUL\n\nBLORA – Isi.\n".encode()
     )
     pdf = client.post(
         f"/reports/activities/{aid}/press", data={"text": "JUDUL\n\nBLORA – Isi.", "action": "pdf"}

@@ -93,9 +93,11 @@ POLICY: dict[str, Rule] = {
     "reports.index": Rule(READERS, G200),
     "reports.programme_pdf": Rule(READERS, G200),
     "reports.export": Rule(READERS, G200),
+    "reports.recap": Rule(READERS, G200),  # issue 16: the WhatsApp recap page
+    "activities.photo_captions": Rule(WRITERS, POST_REDIRECT, scoped=True),  # issue 16: photo captions
     "reports.texts": Rule(READERS, {"GET": s(200), "POST": s(302)}),  # empty POST saves the texts unchanged
     "reports.activity_pdf": Rule(READERS, G200, scoped=True),
-    "reports.press": Rule(READERS, {"GET": s(200), "POST": s(200)}, scoped=True),
+    "reports.press": Rule(READERS, {"GET": s(200), "POST": s(200, 302)}, scoped=True),  # issue 16: POST saves
     "reports.imports_index": Rule(WRITERS, G200),
     "reports.import_template": Rule(WRITERS, G200),
     "reports.import_preview": Rule(WRITERS, {"POST": s(422)}),
@@ -136,6 +138,12 @@ POLICY: dict[str, Rule] = {
     "api.activities_create": Rule(EVERYONE, {"POST": s(400)}),
     "api.activities_detail": Rule(EVERYONE, G200, scoped=True, lookup_first=True),
     "api.activities_report": Rule(READERS, G200, scoped=True, lookup_first=True),
+    # issue 16: the press release over the API (read; keep Humas' edit) and the WhatsApp recap
+    "api.recap": Rule(EVERYONE, {"GET": s(422)}),  # no unit, no date: per-field 422
+    "api.activities_press": Rule(READERS, G200, scoped=True, lookup_first=True),
+    "api.activities_press_save": Rule(
+        READERS, {"PUT": s(400)}, scoped=True, lookup_first=True, body_first=True
+    ),
     "api.activities_update": Rule(
         EVERYONE, {"PATCH": s(400)}, scoped=True, lookup_first=True, body_first=True
     ),

@@ -99,6 +99,12 @@ class ActivityInput(Schema):
     visits: list[VisitInput] = Field(max_length=MAX_LIST)
     title: Line = Field(default="", max_length=250)
     summary: LongLine = Field(default="", max_length=20_000)
+    quote_by: Line = Field(
+        default="", max_length=160, description="Who is quoted in the press release, e.g. AKP Lilik."
+    )
+    quote_text: LongLine = Field(
+        default="", max_length=2_000, description="The quote, without quotation marks."
+    )
     start_time: dt.time | None = None
     end_time: dt.time | None = None
     officers: list[PersonInput] = Field(default_factory=list, max_length=MAX_LIST)

@@ -1,0 +1,272 @@
+"""DOCX builders (python-docx): the press release and the programme laporan for units that adjust wording in Word.
+
+Pure like the PDF builders: plain data in, bytes out. The layout mirrors the PDFs (kop top left and underlined,
+bold centred title, justified paragraphs) in Times New Roman 12, as Polri correspondence is typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from io import BytesIO
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.shared import Cm, Pt
+
+from outreach.exports import fmt
+from outreach.exports.pdf import _TEXT, ProgrammeReport, _subject
+
+__all__ = ["DocxTable", "build_laporan_docx", "build_text_docx"]
+
+_FONT = "Times New Roman"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocxTable:
+    """A table: a header row and the body rows (strings)."""
+
+    header: Sequence[str]
+    rows: Sequence[Sequence[str]]
+
+
+def _document() -> DocumentObject:
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = _FONT
+    style.font.size = Pt(12)
+    for section in doc.sections:
+        section.top_margin = section.bottom_margin = Cm(2)
+        section.left_margin = Cm(3)
+        section.right_margin = Cm(2)
+    return doc
+
+
+def _kop(doc: DocumentObject, kop: Sequence[str]) -> None:
+    for i, line in enumerate(kop):
+        p = doc.add_paragraph()
+        p.paragraph_format.space_after = Pt(0)
+        run = p.add_run(line)
+        run.font.size = Pt(11)
+        run.bold = i == len(kop) - 1
+        run.underline = i == len(kop) - 1
+
+
+def _centred(doc: DocumentObject, text: str, *, bold: bool = True, size: int = 12) -> None:
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run(text)
+    run.bold = bold
+    run.font.size = Pt(size)
+
+
+def _body(doc: DocumentObject, text: str) -> None:
+    p = doc.add_paragraph(text)
+    p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    p.paragraph_format.first_line_indent = Cm(1)
+
+
+def _table(doc: DocumentObject, table: DocxTable) -> None:
+    t = doc.add_table(rows=1, cols=len(table.header))
+    t.style = "Table Grid"
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(t.rows[0].cells, table.header, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+    for row in table.rows:
+        cells = t.add_row().cells
+        for cell, text in zip(cells, row, strict=False):
+            cell.text = text
+    doc.add_paragraph()
+
+
+def _save(doc: DocumentObject) -> bytes:
+    out = BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def build_text_docx(
+    title: str, paragraphs: Sequence[str], *, kop: Sequence[str] = (), kicker: str = ""
+) -> bytes:
+    """A press release (or any short text) as DOCX: kop, the kicker (``SIARAN PERS``), headline, paragraphs."""
+    doc = _document()
+    _kop(doc, kop)
+    doc.add_paragraph()
+    if kicker.strip():
+        _centred(doc, kicker.strip(), size=14)
+    if title.strip():
+        _centred(doc, title.strip())
+    for para in paragraphs:
+        if para.strip():
+            _body(doc, para.strip())
+    return _save(doc)
+
+
+def _heading(doc: DocumentObject, text: str) -> None:
+    p = doc.add_paragraph()
+    p.add_run(text).bold = True
+    p.paragraph_format.keep_with_next = True
+
+
+def _texts(doc: DocumentObject, text: str, default: str) -> None:
+    paragraphs = [x.strip() for x in text.replace("\r\n", "\n").split("\n\n") if x.strip()] or [default]
+    for para in paragraphs:
+        _body(doc, " ".join(para.split()))
+
+
+def build_laporan_docx(report: ProgrammeReport) -> bytes:
+    """The programme laporan as DOCX, worded like the PDF (the same locale tables): kop, title, sections I-VI,
+    PENUTUP kept with the signature block, then LAMPIRAN I (the activity list) on a new page."""
+    t, loc = _TEXT.get(report.locale, _TEXT["id"]), report.locale
+
+    def n(value: float) -> str:
+        return fmt.number(value, loc)
+
+    period = t["period"].format(
+        start=fmt.long_date(report.period_start, loc), end=fmt.long_date(report.period_end, loc)
+    )
+    programme = " ".join(report.programme_name.split())
+    title_lc = " ".join(report.title.split()).lower() or t["default_title"].lower()
+    subject = _subject(t, report.title, report.programme_name)
+    ex = report.execution
+    doc = _document()
+    _kop(doc, report.kop)
+    doc.add_paragraph()
+    _centred(doc, t["report"])
+    if report.report_number.strip():
+        _centred(doc, f"{t['number']}: {report.report_number.strip()}", bold=False)
+    _centred(doc, f"{t['about']}\n{subject.upper()}")
+
+    _heading(doc, f"I. {t['intro']}")
+    _heading(doc, f"1. {t['general']}")
+    _texts(doc, report.umum, t["default_general"].format(programme=programme, title=title_lc, period=period))
+    _heading(doc, f"2. {t['basis']}")
+    _texts(doc, report.dasar, t["default_basis"].format(programme=programme))
+    _heading(doc, f"3. {t['purpose']}")
+    _texts(doc, report.maksud_tujuan, t["default_purpose"])
+    _heading(doc, f"4. {t['scope']}")
+    _texts(doc, report.ruang_lingkup, t["default_scope"].format(period=period))
+
+    _heading(doc, f"II. {t['execution']}")
+    for label, value in (
+        (t["time"], period),
+        (t["activity_count"], t["activities_unit"].format(n=n(ex.activity_count))),
+        (t["units"], ", ".join(ex.units) or "-"),
+        (t["personnel"], t["persons_unit"].format(n=n(ex.personnel_count))),
+        (t["leaders"], ", ".join(ex.leaders) or "-"),
+    ):
+        doc.add_paragraph(f"{label}: {value}")
+
+    _heading(doc, f"III. {t['results']}")
+    _heading(doc, f"1. {t['targets']}")
+    _table(
+        doc,
+        DocxTable(
+            header=[t[k] for k in ("col_no", "col_indicator", "col_target", "col_achieved")],
+            rows=[
+                [str(i), r.label, n(r.target) if r.target is not None else "-", n(r.achieved)]
+                for i, r in enumerate(report.targets, 1)
+            ],
+        ),
+    )
+    _heading(doc, f"2. {t['by_unit']}")
+    _table(
+        doc,
+        DocxTable(
+            header=[
+                t[k]
+                for k in (
+                    "col_no",
+                    "col_unit",
+                    "col_activities",
+                    "col_visits",
+                    "col_locations",
+                    "col_parcels",
+                )
+            ],
+            rows=[
+                [str(i), r.unit, n(r.activities), n(r.visits), n(r.locations), n(r.parcels)]
+                for i, r in enumerate(report.by_unit, 1)
+            ],
+        ),
+    )
+    _heading(doc, f"3. {t['by_message']}")
+    _table(
+        doc,
+        DocxTable(
+            header=[t[k] for k in ("col_no", "col_message", "col_times")],
+            rows=[[str(i), r.text, n(r.times)] for i, r in enumerate(report.by_message, 1)],
+        ),
+    )
+    doc.add_paragraph(t["activity_list_ref"])
+
+    _heading(doc, f"IV. {t['obstacles']}")
+    _texts(doc, report.kendala, t["default_obstacles"])
+    _heading(doc, f"V. {t['conclusions']}")
+    _heading(doc, f"1. {t['conclusion']}")
+    _texts(
+        doc,
+        report.kesimpulan,
+        t["default_conclusion"].format(count=n(ex.activity_count), programme=programme),
+    )
+    _heading(doc, f"2. {t['recommendation']}")
+    _texts(doc, report.saran, t["default_recommendation"])
+    _heading(doc, f"VI. {t['closing']}")
+    closing = doc.add_paragraph(t["closing_text"])
+    closing.paragraph_format.keep_with_next = True  # PENUTUP stays with the signature block
+
+    who = report.signatory
+    place_date = ", ".join(
+        x for x in (report.signing_place.strip(), fmt.plain_date(report.signing_date, loc)) if x
+    )
+    lines = [place_date, who.position.strip(), "", "", fmt.signature_name(who.name, who.degrees)]
+    id_line = fmt.rank_id_line(who.rank, who.nrp)
+    if id_line:
+        lines.append(id_line)
+    block = doc.add_table(rows=1, cols=2)
+    right = block.rows[0].cells[1]
+    for i, line in enumerate(lines):
+        p = right.paragraphs[0] if i == 0 else right.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.keep_with_next = i < len(lines) - 1
+        p.add_run(line).bold = line == lines[4]
+
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _centred(doc, t["appendix_n"].format(n="I"))
+    _centred(doc, t["appendix_of"].format(n="I", subject=subject), bold=False)
+    _centred(doc, t["activity_list"].upper())
+    _table(
+        doc,
+        DocxTable(
+            header=[
+                t[k]
+                for k in (
+                    "col_no",
+                    "col_date",
+                    "col_unit",
+                    "col_kind",
+                    "col_leader",
+                    "col_location",
+                    "col_parcels",
+                    "col_beneficiaries",
+                )
+            ],  # fmt: skip
+            rows=[
+                [
+                    str(i),
+                    fmt.short_date(a.on, loc),
+                    a.unit,
+                    a.kind,
+                    a.leader,
+                    a.locations,
+                    n(a.parcels),
+                    n(a.beneficiaries),
+                ]  # fmt: skip
+                for i, a in enumerate(report.activities, 1)
+            ],
+        ),
+    )
+    return _save(doc)
