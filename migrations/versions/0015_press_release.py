@@ -57,10 +57,13 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('activities', schema=None) as batch_op:
-        batch_op.drop_column('press_text')
-        batch_op.drop_column('quote_text')
-        batch_op.drop_column('quote_by')
-    with op.batch_alter_table('kamtibmas_messages', schema=None) as batch_op:
-        batch_op.drop_column('appeal_en')
-        batch_op.drop_column('appeal_id')
+    # Columns are dropped in place, never by batch mode's table copy: on SQLite (3.35+) dropping the old copy of
+    # `activities` would cascade to its visits, officers and photos (foreign keys are on).
+    for table, column in (
+        ('activities', 'press_text'),
+        ('activities', 'quote_text'),
+        ('activities', 'quote_by'),
+        ('kamtibmas_messages', 'appeal_en'),
+        ('kamtibmas_messages', 'appeal_id'),
+    ):
+        op.drop_column(table, column)

@@ -65,7 +65,13 @@ def test_xlsx_pdf_press_and_photo_downloads_are_audited(seeded: Seeded, login_as
         == 200
     )
     assert client.get(f"/reports/activities/{first}/report.pdf").status_code == 200
-    assert client.post(f"/reports/activities/{first}/press", data={"text": "Siaran pers"}).status_code == 200
+    assert (
+        client.post(
+            f"/reports/activities/{first}/press",
+            data={"text": "Judul siaran pers\n\nIsi siaran pers.", "action": "txt"},
+        ).status_code
+        == 200
+    )
     entries = _downloads()
     got = [
         (e.entity_type, e.changes["what"], e.changes.get("rows"), e.changes["personal_data"]) for e in entries
