@@ -14,7 +14,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from outreach.extensions import db
-from outreach.models import Activity, ActivityStatus, AuditEntry
+from outreach.models import Activity, ActivityStatus, AuditEntry, Person
 from outreach.services import activities as svc
 from outreach.services.errors import Conflict, Forbidden, Invalid, NotFound
 from tests import factories
@@ -235,6 +235,36 @@ def test_four_eyes_commander_may_not_verify_their_own_activity(world: World) -> 
     assert _status(activity) is ActivityStatus.SUBMITTED
     # Another commander above the unit may.
     svc.verify_activity(world.users["commander.a1"], activity)
+    assert _status(activity) is ActivityStatus.VERIFIED
+
+
+def test_four_eyes_covers_the_commander_who_leads_the_activity(world: World) -> None:
+    person = Person(name="Lilik Widiastuti", rank="AKP", unit=world.u("POLSEK-A1X"))
+    db.session.add(person)
+    db.session.flush()
+    commander = world.users["commander.a1x"]
+    commander.person_id = person.id
+    leader = svc.PersonInput(rank="AKP", name="Lilik Widiastuti", person_id=person.id)
+    activity = _create(world, leader=leader)  # recorded by staff, led by the commander
+    svc.submit_activity(world.users["staff.a1x"], activity)
+    with pytest.raises(Forbidden):
+        svc.verify_activity(commander, activity)
+    assert _status(activity) is ActivityStatus.SUBMITTED
+
+
+def test_a_person_link_outside_the_unit_is_refused(world: World) -> None:
+    stranger = Person(name="Agus Santoso", rank="Bripka", unit=world.u("POLSEK-A1Y"))
+    db.session.add(stranger)
+    db.session.flush()
+    leader = svc.PersonInput(rank="Bripka", name="Agus Santoso", person_id=stranger.id)
+    with pytest.raises(Invalid) as caught:
+        svc.create_activity(world.users["staff.a1"], _input(world, leader=leader))
+    assert set(caught.value.fields) == {"leader.person_id"}
+
+
+def test_an_administrator_is_not_bound_by_four_eyes(world: World) -> None:
+    activity = _submitted(world, author="admin")
+    svc.verify_activity(world.users["admin"], activity)
     assert _status(activity) is ActivityStatus.VERIFIED
 
 
