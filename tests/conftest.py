@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,36 +9,20 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy import create_engine, text
 
-from outreach import create_app
 from outreach.extensions import db
 from outreach.models import Base
 from outreach.services import rollups
 from outreach.services.catalogues import seed_catalogues
 from tests import factories
 
-PG_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL", "")
-PASSWORD = factories.PASSWORD
+# The app factory and its recipes live in tests.support.app (shared by every conftest); the names stay
+# importable from here for the tests that still do.
+from tests.support.app import PASSWORD, PG_URL, base_config, isolated_pg_uri, login, make_app, sqlite_template
+from tests.support.app import fresh_uri as _fresh_uri
 
-
-def base_config(tmp: Path, uri: str) -> dict[str, Any]:
-    # PostgreSQL: no pooling, so a connection closes when released instead of lingering in the pool of an
-    # app the test threw away (psycopg warns about connections collected while open).
-    engine_options: dict[str, Any] = {"poolclass": NullPool} if uri.startswith("postgresql") else {}
-    return {
-        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": uri,
-        "WTF_CSRF_ENABLED": False,
-        "OUTREACH_UPLOAD_DIR": str(tmp / "uploads"),
-        "OUTREACH_SQLITE_SYNCHRONOUS": "OFF",
-        # Cheap hashes keep the per-test accounts fast; test_app asserts production uses scrypt.
-        "OUTREACH_PASSWORD_METHOD": "pbkdf2:sha256:1000",
-        "SERVER_NAME": None,
-    }
+__all__ = ["PASSWORD", "PG_URL", "_fresh_uri", "base_config", "isolated_pg_uri", "login"]
 
 
 @pytest.fixture(scope="session")
@@ -54,59 +35,12 @@ def _schema(tmp_path_factory: pytest.TempPathFactory) -> str:
         Base.metadata.create_all(engine)
         engine.dispose()
         return PG_URL
-    template = tmp_path_factory.mktemp("template") / "template.db"
-    engine = create_engine(f"sqlite:///{template}")
-    Base.metadata.create_all(engine)
-    engine.dispose()
-    return str(template)
-
-
-def _fresh_uri(schema: str, tmp: Path) -> str:
-    if PG_URL:
-        engine = create_engine(PG_URL)
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        with engine.begin() as conn:
-            # A connection a previous test left inside a transaction would make TRUNCATE wait forever:
-            # fail loudly instead.
-            conn.execute(text("SET LOCAL lock_timeout = '30s'"))
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        engine.dispose()
-        return PG_URL
-    target = tmp / "test.db"
-    shutil.copyfile(schema, target)
-    return f"sqlite:///{target}"
-
-
-def isolated_pg_uri(tag: str) -> str:
-    """A PostgreSQL URL whose connections use their own fresh schema, for apps that live beside the
-    per-test ``app`` (module-scoped fixtures): sharing the public schema, one app's TRUNCATE would wait on
-    the other's open transaction and wipe its data."""
-    name = "t_" + re.sub(r"\W", "_", tag.lower())[:40]
-    engine = create_engine(PG_URL)
-    with engine.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
-        conn.execute(text(f'CREATE SCHEMA "{name}"'))
-    engine.dispose()
-    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={name}"})
-    engine = create_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
-    return url.render_as_string(hide_password=False)
+    return sqlite_template(tmp_path_factory.mktemp("template") / "template.db")
 
 
 @pytest.fixture
 def app(_schema: str, tmp_path: Path) -> Iterator[Flask]:
-    app = create_app(base_config(tmp_path, _fresh_uri(_schema, tmp_path)))
-
-    @app.before_request
-    def _isolate_requests() -> None:
-        # The test keeps one app context open (for db.session), and Flask reuses it for every request, so
-        # per-request caches in `g` would leak between requests and clients: drop them as a real server would.
-        from flask import g
-
-        for name in ("_login_user", "csrf_token", "_flask_babel"):  # _flask_babel caches the request's locale
-            g.pop(name, None)
-
+    app = make_app(tmp_path, _fresh_uri(_schema, tmp_path))
     with app.app_context():
         seed_catalogues()
         db.session.commit()
@@ -117,6 +51,29 @@ def app(_schema: str, tmp_path: Path) -> Iterator[Flask]:
             drift = rollups.check(conn)
         db.engine.dispose()
         assert drift.ok, f"rollups drifted from the raw rows: {drift}"
+
+
+@pytest.fixture
+def empty_app(tmp_path: Path) -> Iterator[Flask]:
+    """An app on an empty database (no tables), for the migration tests to build the schema themselves."""
+    if PG_URL:
+        uri = PG_URL
+        engine = create_engine(PG_URL)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+    else:
+        uri = f"sqlite:///{tmp_path / 'migrated.db'}"
+    app = make_app(tmp_path, uri, isolate_requests=False)
+    yield app
+    if PG_URL:  # leave the shared test database as the other tests expect it: the models' schema
+        with app.app_context():
+            db.engine.dispose()
+        engine = create_engine(PG_URL)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        Base.metadata.create_all(engine)
+        engine.dispose()
 
 
 @pytest.fixture
@@ -135,11 +92,6 @@ def world(app: Flask) -> factories.World:
     w = factories.build_world()
     db.session.commit()
     return w
-
-
-def login(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
-    """Log in through the real view, as a user would."""
-    return client.post("/login", data={"username": username, "password": password}, follow_redirects=False)
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from outreach.models import (
     Unit,
 )
 from outreach.services import catalogues
-from tests.test_migrations import empty_app  # noqa: F401 - the fixture
 
 MIGRATION = Path(__file__).resolve().parents[1] / "migrations" / "versions" / "0005_standard_catalogues.py"
 

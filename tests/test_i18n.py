@@ -124,8 +124,8 @@ def test_indonesian_catalogue_is_clean():
     for message in catalogue:
         if not message.id:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = (message.id,) if isinstance(message.id, str) else tuple(message.id)
+        strings = tuple(message.string) if isinstance(message.string, (list, tuple)) else (message.string,)
         if message.fuzzy:
             problems.append(f"fuzzy: {ids[0]!r}")
         if not all(strings):

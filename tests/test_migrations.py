@@ -1,37 +1,12 @@
 """Migrations build the schema the models describe, and run down and up again."""
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
-from outreach import create_app
 from outreach.extensions import db
 from outreach.models import Base
-from tests.conftest import PG_URL, base_config
-
-
-@pytest.fixture
-def empty_app(tmp_path):
-    if PG_URL:
-        uri = PG_URL
-        engine = create_engine(PG_URL)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
-    else:
-        uri = f"sqlite:///{tmp_path / 'migrated.db'}"
-    app = create_app(base_config(tmp_path, uri))
-    yield app
-    if PG_URL:  # leave the shared test database as the other tests expect it: the models' schema
-        with app.app_context():
-            db.engine.dispose()
-        engine = create_engine(PG_URL)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        Base.metadata.create_all(engine)
-        engine.dispose()
 
 
 def _diff(app):

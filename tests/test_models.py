@@ -1,9 +1,10 @@
 """Models and what the database itself enforces."""
 
 from datetime import date
+from typing import cast
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from outreach.extensions import db
@@ -56,7 +57,7 @@ def test_database_refuses_negative_counts_and_duplicate_visits(world):
     )
     with pytest.raises(IntegrityError), db.session.begin_nested():
         db.session.execute(
-            Activity.__table__.update().where(Activity.id == activity.id).values(parcel_count=-5)
+            cast(Table, Activity.__table__).update().where(Activity.id == activity.id).values(parcel_count=-5)
         )
 
 

@@ -29,5 +29,9 @@ def test_sibling_polsek_cannot_see(client, world):
     db.session.commit()
     login(client, "staff.a1y")
     assert client.get(f"/activities/{activity.id}").status_code == 404
-    assert svc.list_activities_query  # the list is scoped too
+    # The list is scoped too: the rules' query leaves the sibling's activity out, the owner's includes it.
+    other = db.session.scalars(svc.list_activities_query(world.users["staff.a1y"], svc.ActivityFilter()))
+    assert activity not in other.all()
+    own = db.session.scalars(svc.list_activities_query(world.users["staff.a1x"], svc.ActivityFilter()))
+    assert activity in own.all()
     assert f"/activities/{activity.id}" not in client.get("/activities/").get_data(as_text=True)

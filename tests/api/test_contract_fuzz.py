@@ -7,7 +7,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.api.test_fuzz import json_values
+from tests.support.strategies import json_values
 
 
 @settings(

@@ -12,19 +12,7 @@ from sqlalchemy import func, select
 from outreach.extensions import db
 from outreach.models import Activity, Location, Visit
 from tests.api.conftest import activity_payload
-
-json_values = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(-(2**70), 2**70)
-    | st.floats(allow_nan=False)
-    | st.text(max_size=30)
-    | st.sampled_from(["2023-11-30", "2023-02-30", "AKP", "bakti_sosial", "", "10", "POLSEK-A1X", "08:30"]),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
-    ),
-    max_leaves=12,
-)
+from tests.support.strategies import json_values
 
 PATHS = [
     ("programme_id",),

@@ -5,15 +5,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from werkzeug.serving import make_server
 
-from outreach import create_app
 from outreach.extensions import db
 from outreach.models import Base
 from outreach.services.demo import load_demo
-from tests.conftest import PG_URL, base_config, isolated_pg_uri
+from tests.support.app import PG_URL, isolated_pg_uri, make_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -40,7 +40,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
@@ -49,8 +49,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real app with CSRF on and the demo data, in a thread; SQLite file or the PostgreSQL test database."""
     tmp = tmp_path_factory.mktemp("live")
     uri = isolated_pg_uri("live_server") if PG_URL else f"sqlite:///{Path(tmp) / 'live.db'}"
-    config = base_config(Path(tmp), uri) | {"WTF_CSRF_ENABLED": True, "TESTING": False, "DEBUG": False}
-    app = create_app(config)
+    # A live server opens one context per request: no per-request isolation needed.
+    app = make_app(Path(tmp), uri, isolate_requests=False, WTF_CSRF_ENABLED=True, TESTING=False, DEBUG=False)
     with app.app_context():
         if not PG_URL:  # isolated_pg_uri has created the schema already
             Base.metadata.create_all(db.engine)

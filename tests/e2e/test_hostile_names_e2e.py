@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 from werkzeug.serving import make_server
 
 from outreach import create_app
@@ -51,7 +51,12 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def test_hostile_place_name_is_text_in_the_map(page: Page, hostile_server: str) -> None:
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     images: list[str] = []
     page.on("request", lambda r: images.append(r.url) if r.url.endswith("/x") else None)
     page.goto(f"{hostile_server}/login")

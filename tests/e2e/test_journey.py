@@ -15,20 +15,19 @@ from __future__ import annotations
 import io
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from tests.e2e.conftest import DEMO_PASSWORD
+from tests.support.browser import DESK, Problems, login
+from tests.support.browser import new_context as _context
 
 PROGRAMME = "Cooling System Pemilu 2024"
 DATE = "2024-02-08"  # a Thursday inside the programme period (19 Oct 2023 – 20 Oct 2024)
-PHONE = {"width": 390, "height": 844}
-DESK = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @dataclass(frozen=True)
@@ -59,52 +58,6 @@ LANGS = {
         "Musala Al Ikhlas Sidomulyo",
     ),
 }
-
-
-@dataclass
-class Problems:
-    """Console errors (CSP violations included), uncaught exceptions, failed requests and HTTP errors."""
-
-    seen: list[str] = field(default_factory=list)
-
-    def watch(self, context: BrowserContext) -> BrowserContext:
-        def console(message) -> None:  # noqa: ANN001 - playwright's ConsoleMessage
-            if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-                self.seen.append(f"console: {message.text} @ {message.location.get('url')}")
-
-        def response(r) -> None:  # noqa: ANN001 - playwright's Response
-            if r.status >= 400 and not r.url.endswith("/favicon.ico"):
-                self.seen.append(f"{r.status} {r.request.method} {r.url}")
-
-        context.on("console", console)
-        context.on("weberror", lambda e: self.seen.append(f"page error: {e.error}"))
-        context.on("requestfailed", self._failed)
-        context.on("response", response)
-        return context
-
-    def _failed(self, request: Any) -> None:
-        # A request the browser itself cancels because the page navigated on (a click while a script was
-        # still loading) is not a failure of the app; anything else is.
-        if "ERR_ABORTED" not in (request.failure or ""):
-            self.seen.append(f"failed: {request.method} {request.url} {request.failure}")
-
-
-def _context(browser: Browser, problems: Problems, **options: object) -> BrowserContext:
-    # An Indonesian browser: Accept-Language id, the clock of Blora.
-    context = browser.new_context(locale="id-ID", timezone_id="Asia/Jakarta", viewport=DESK, **options)
-    context.set_default_timeout(10_000)
-    return problems.watch(context)
-
-
-def login(page: Page, base: str, username: str, lang: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#username", username)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("form:has(#username) button[type=submit]")
-    expect(page.locator("[data-testid=logout]")).to_be_attached()
-    # The navbar language buttons post /language and remember the choice for the user.
-    page.click(f"button[name=lang][value={lang}]")
-    expect(page.locator("html")).to_have_attribute("lang", lang)
 
 
 def jpeg(path: Path) -> Path:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.test_journey import Problems, _context, login
+from tests.support.browser import Problems, login
+from tests.support.browser import new_context as _context
 
 
 def test_new_place_regions_autocomplete(browser: Browser, live_server: str) -> None:

@@ -8,6 +8,7 @@ import time as clock
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -23,7 +24,8 @@ LIST_HEADER = "No Tanggal Satuan Jenis Pimpinan Lokasi Paket Penerima"
 def _fonts_used(data: bytes) -> set[str]:
     names: set[str] = set()
     for page in PdfReader(io.BytesIO(data)).pages:
-        fonts = page["/Resources"].get("/Font", {})
+        resources: Any = page["/Resources"]  # a DictionaryObject; pypdf types the item as PdfObject
+        fonts = resources.get("/Font", {})
         for ref in fonts.values():
             names.add(str(ref.get_object()["/BaseFont"]))
     return names

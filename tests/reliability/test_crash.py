@@ -172,8 +172,8 @@ def _check(dep: srv.Deployment, state: State, uploads: Path, kills: int) -> None
     from outreach.extensions import db
 
     db.session.remove()
-    with db.engine.connect() as conn:
-        names = [row[0] for row in conn.execute(text("SELECT stored_name FROM photos"))]
+    with db.engine.connect() as connection:
+        names = [row[0] for row in connection.execute(text("SELECT stored_name FROM photos"))]
     assert len(names) >= state.photo_acks
     files = {p.name for p in uploads.iterdir()} if uploads.is_dir() else set()
     expected = {n for name in names for n in (name, name.rsplit(".", 1)[0] + ".thumb.jpg")}

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import io
 import re
-import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from PIL import Image
 from sqlalchemy import select
 
 from outreach.extensions import db
-from outreach.models import Activity, AuditEntry, Photo, User
-from outreach.services import downloads, photos, tokens
+from outreach.models import AuditEntry
+from outreach.services import downloads, tokens
 from outreach.services.activities import local_today
 from tests.reports.conftest import Seeded
+from tests.support.photos import add_photo
 
 
 def _downloads() -> list[AuditEntry]:
@@ -84,30 +82,6 @@ def test_xlsx_pdf_press_and_photo_downloads_are_audited(seeded: Seeded, login_as
     ]
     assert entries[1].changes["filter"]["date_from"] == "2023-12-01"
     assert all(e.changes["bytes"] > 0 for e in entries)
-
-
-def add_photo(activity: Activity, actor: User, upload_dir: str) -> int:
-    """A stored photo (file, thumbnail, row) on any activity, whatever its state; committed."""
-    image = io.BytesIO()
-    Image.new("RGB", (64, 48), (10, 120, 200)).save(image, "JPEG")
-    stored_name = f"{uuid.uuid4().hex}.jpg"
-    folder = Path(upload_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / stored_name).write_bytes(image.getvalue())
-    photos.thumb_path(folder, stored_name).write_bytes(image.getvalue())
-    photo = Photo(
-        activity_id=activity.id,
-        stored_name=stored_name,
-        original_name="warga.jpg",
-        content_type="image/jpeg",
-        width=64,
-        height=48,
-        size_bytes=len(image.getvalue()),
-        created_by_id=actor.id,
-    )
-    db.session.add(photo)
-    db.session.commit()
-    return photo.id
 
 
 def test_photo_download_is_audited_but_not_its_thumbnail(seeded: Seeded, login_as: Any, app: Flask) -> None:

@@ -10,7 +10,6 @@ import hashlib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,14 +18,13 @@ from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy import func, select
 
-from outreach import create_app
 from outreach.extensions import db
 from outreach.models import Activity, Base, ImportBatch, Indicator, Person, Photo, ProgrammeTarget, Role
 from outreach.services import activities as svc
 from outreach.services import tokens, users
 from outreach.services.catalogues import seed_catalogues
 from tests import factories
-from tests.conftest import base_config, login
+from tests.support.app import build_app, login
 
 ROLES = ("anonymous", "staff", "commander", "pr", "admin", "deactivated")
 USERNAMES = {
@@ -106,45 +104,6 @@ class SecWorld:
         if role in ("anonymous", "deactivated"):
             return
         assert login(self.clients[role], USERNAMES[role]).status_code == 302
-
-
-def stamp_migrations(app: Flask) -> None:
-    """Record the migration head as applied (the schema comes from create_all): /readyz then answers 200."""
-    from sqlalchemy import text
-
-    from outreach.ops.health import migration_heads
-
-    with db.engine.begin() as conn:
-        conn.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL)"))
-        conn.execute(text("DELETE FROM alembic_version"))
-        for head in migration_heads(app):
-            conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": head})
-
-
-def build_app(tmp: Path, **overrides: Any) -> Flask:
-    """A fresh app on a fresh copy of the schema (SQLite) — the same recipe as tests/conftest.py."""
-    from tests.conftest import PG_URL, _fresh_uri, isolated_pg_uri
-
-    template = tmp / "template.db"
-    if not PG_URL and not template.exists():
-        from sqlalchemy import create_engine
-
-        engine = create_engine(f"sqlite:///{template}")
-        Base.metadata.create_all(engine)
-        engine.dispose()
-    uri = isolated_pg_uri(tmp.name) if PG_URL else _fresh_uri(str(template), tmp)
-    app = create_app(base_config(tmp, uri) | overrides)
-    with app.app_context():
-        stamp_migrations(app)
-
-    @app.before_request
-    def _isolate_requests() -> None:
-        from flask import g
-
-        for name in ("_login_user", "csrf_token"):
-            g.pop(name, None)
-
-    return app
 
 
 def populate(app: Flask) -> SecWorld:

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 
 from outreach.extensions import db
-from tests.security.conftest import SecWorld, build_app, fingerprint, populate, table_counts
-from tests.security.test_headers import check_headers
-from tests.security.test_matrix import RULES, url_for_rule
+from tests.security.conftest import SecWorld, fingerprint, populate, table_counts
+from tests.support.app import build_app
+from tests.support.security import RULES, check_headers, url_for_rule
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 FORM_RULES = [r for r in RULES if not r.rule.startswith("/api/") and (r.methods or set()) & UNSAFE]

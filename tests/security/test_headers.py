@@ -8,26 +8,11 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.security.conftest import SecWorld, build_app
+from tests.security.conftest import SecWorld
+from tests.support.app import build_app
+from tests.support.security import check_headers
 
 HTML_PAGES = ["/activities/", "/dashboard/", "/reports/", "/admin/", "/login", "/nope-404"]
-
-
-def check_headers(response: Any, *, authenticated: bool) -> None:
-    csp = response.headers.get("Content-Security-Policy", "")
-    directives = {d.split()[0]: d.split()[1:] for d in csp.split(";") if d.strip()}
-    assert directives.get("object-src") == ["'none'"], csp
-    assert directives.get("base-uri") == ["'none'"], csp
-    assert directives.get("frame-ancestors") == ["'none'"], csp
-    script = directives.get("script-src") or directives.get("default-src") or []
-    assert "'unsafe-inline'" not in script, csp
-    assert "'unsafe-eval'" not in script, csp
-    assert response.headers.get("X-Content-Type-Options") == "nosniff"
-    assert response.headers.get("Referrer-Policy")
-    if response.mimetype == "text/html":
-        assert "charset=utf-8" in response.headers["Content-Type"].lower()
-    if authenticated:
-        assert "no-store" in response.headers.get("Cache-Control", "")
 
 
 @pytest.mark.parametrize("role", ["anonymous", "staff", "pr", "admin"])

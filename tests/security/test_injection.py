@@ -18,7 +18,8 @@ from outreach.extensions import db
 from outreach.services import activities as svc
 from outreach.services.errors import Invalid
 from tests import factories
-from tests.security.conftest import OWN_UNIT, SecWorld, build_app, populate
+from tests.security.conftest import OWN_UNIT, SecWorld, populate
+from tests.support.app import build_app
 
 PAYLOADS = [
     "<script>alert(1)</script>",

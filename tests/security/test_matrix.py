@@ -3,37 +3,19 @@
 from __future__ import annotations
 
 import os
-import re
 from typing import Any
 
 import pytest
 from werkzeug.routing import Rule as UrlRule
 
-from outreach import create_app
 from tests.security.conftest import OTHER_UNIT, OWN_UNIT, ROLES, SecWorld, fingerprint
-from tests.security.policy import ADMIN, EXTRA_ARGS, LOGIN, POLICY, QUERY, Rule
+from tests.security.policy import ADMIN, LOGIN, POLICY, Rule
+from tests.support.security import RULES, url_for_rule
 
 SKIP_METHODS = {"HEAD", "OPTIONS"}
 
 
-def _rules() -> list[UrlRule]:
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
-    return sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint)
-
-
-RULES = _rules()
 CASES = [(r.endpoint, m) for r in RULES for m in sorted((r.methods or set()) - SKIP_METHODS)]
-
-
-def url_for_rule(rule: UrlRule, ids: dict[str, tuple[Any, Any]], scope: int) -> str:
-    extra = EXTRA_ARGS.get(rule.endpoint, {})
-
-    def value(match: re.Match[str]) -> str:
-        name = match.group(1).split(":")[-1]
-        return str(extra[name] if name in extra else ids[name][scope])
-
-    query = QUERY.get(rule.endpoint, "").format(**{k: v[scope] for k, v in ids.items()})
-    return re.sub(r"<([^>]+)>", value, rule.rule) + query
 
 
 def expected(rule: Rule, method: str, role: str, scope: int) -> frozenset[object]:

@@ -264,9 +264,12 @@ def test_f3_twenty_large_pngs_in_one_request_are_refused_before_decoding(
 ) -> None:
     decoded: list[str] = []
     original = photos._reencode
-    monkeypatch.setattr(
-        photos, "_reencode", lambda name, raw, px: decoded.append(name) or original(name, raw, px)
-    )
+
+    def reencode(name: str, raw: Any, px: Any) -> Any:
+        decoded.append(name)
+        return original(name, raw, px)
+
+    monkeypatch.setattr(photos, "_reencode", reencode)
     staff = world.users["staff.a1x"]
     activity = factories.make_activity(
         staff, world.programme, world.u("POLSEK-A1X"), [world.locations["POLSEK-A1X"]]

@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from outreach.extensions import db
 from outreach.models import Photo
-from tests.security.conftest import OWN_UNIT, SecWorld, build_app, jpeg, populate
+from tests.security.conftest import OWN_UNIT, SecWorld, jpeg, populate
+from tests.support.app import build_app
 
 STORED = re.compile(r"^[0-9a-f]{32}\.(jpg|png)$")
 

@@ -17,7 +17,7 @@ from outreach.services import activities as svc
 from outreach.services import privacy, stats
 from outreach.services.activities import local_today
 from tests import factories
-from tests.reports.test_download_audit import add_photo
+from tests.support.photos import add_photo
 
 OLD, RECENT = date(2023, 11, 30), local_today() - timedelta(days=10)
 
@@ -31,7 +31,7 @@ def aged(world: factories.World, app: Flask) -> dict[str, Any]:
     old_place, shared = w.locations["POLSEK-A1X"], w.locations["POLSEK-A1Y"]
     for place in (old_place, shared):
         place.contact_name, place.contact_phone = "Pak Kades", "0812-0000-0000"
-    made = {}
+    made: dict[str, Any] = {}
     for name, when, places in (("old", OLD, [old_place, shared]), ("recent", RECENT, [shared])):
         data = factories.activity_input(
             w.programme,

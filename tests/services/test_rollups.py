@@ -214,7 +214,7 @@ class RollupMachine(RuleBasedStateMachine):
 
 def test_rollups_never_drift(world: factories.World) -> None:
     run_state_machine_as_test(
-        lambda: RollupMachine(world),
+        lambda: RollupMachine(world),  # type: ignore[arg-type]  # hypothesis accepts any factory
         settings=settings(
             max_examples=40,
             stateful_step_count=30,

@@ -17,7 +17,7 @@ from outreach.extensions import db
 from outreach.services import activities as svc
 from outreach.services import stats
 from tests import factories
-from tests.services.test_stats import StatsData, build_stats_data
+from tests.support.stats import StatsData, build_stats_data
 
 
 @pytest.fixture

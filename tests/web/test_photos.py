@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from outreach.extensions import db
 from outreach.models import Activity, Photo
 from tests import factories
-from tests.web.test_activities import base_form
+from tests.support.forms import base_form
 
 
 def jpeg_with_exif(size=(1200, 800)) -> bytes:

@@ -11,7 +11,7 @@ from outreach.extensions import db
 from outreach.models import AuditEntry, Location
 from outreach.services import activities, stats
 from tests import factories
-from tests.web.test_activities import base_form
+from tests.support.forms import base_form
 
 
 def test_autocomplete_endpoint(world, client, login_as):

@@ -11,7 +11,7 @@ from outreach.extensions import db
 from outreach.models import Activity, ActivityStatus, AuditEntry
 from tests import factories
 from tests.conftest import base_config, login
-from tests.web.test_activities import base_form
+from tests.support.forms import base_form
 
 
 def _make(world, username="staff.a1x", unit="POLSEK-A1X"):

@@ -1,0 +1,137 @@
+"""The one app factory of the test suite, and the database recipes behind it.
+
+Every fixture that needs an app builds it here: ``tests/conftest.py``'s per-test ``app``, the security suite's
+module-scoped app (``build_app``), the browser tests' live server. So the test configuration, the per-request
+isolation and the database preparation cannot drift apart between suites.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.pool import NullPool
+
+from outreach import create_app
+from outreach.extensions import db
+from outreach.models import Base
+from tests import factories
+
+#: The PostgreSQL server to test on; empty means SQLite files.
+PG_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL", "")
+PASSWORD = factories.PASSWORD
+#: Per-request caches in ``g`` a test app drops before each request (see ``make_app``); ``_flask_babel``
+#: caches the request's locale.
+REQUEST_CACHES = ("_login_user", "csrf_token", "_flask_babel")
+
+
+def base_config(tmp: Path, uri: str) -> dict[str, Any]:
+    """The configuration of every test app; callers overlay what their test is about."""
+    # PostgreSQL: no pooling, so a connection closes when released instead of lingering in the pool of an
+    # app the test threw away (psycopg warns about connections collected while open).
+    engine_options: dict[str, Any] = {"poolclass": NullPool} if uri.startswith("postgresql") else {}
+    return {
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "WTF_CSRF_ENABLED": False,
+        "OUTREACH_UPLOAD_DIR": str(tmp / "uploads"),
+        "OUTREACH_SQLITE_SYNCHRONOUS": "OFF",
+        # Cheap hashes keep the per-test accounts fast; test_app asserts production uses scrypt.
+        "OUTREACH_PASSWORD_METHOD": "pbkdf2:sha256:1000",
+        "SERVER_NAME": None,
+    }
+
+
+def _isolate_requests() -> None:
+    # A test keeps one app context open (for db.session), and Flask reuses it for every request, so per-request
+    # caches in `g` would leak between requests and clients: drop them as a real server would.
+    for name in REQUEST_CACHES:
+        g.pop(name, None)
+
+
+def make_app(tmp: Path, uri: str, *, isolate_requests: bool = True, **overrides: Any) -> Flask:
+    """The shared factory: ``base_config`` for ``uri`` with ``overrides`` on top.
+
+    ``isolate_requests`` (default) drops the per-request caches of ``g`` before each request, for tests that
+    hold an app context open across requests; a live server (one context per request) does not need it."""
+    app = create_app(base_config(tmp, uri) | overrides)
+    if isolate_requests:
+        app.before_request(_isolate_requests)
+    return app
+
+
+def sqlite_template(path: Path) -> str:
+    """Create the schema in a SQLite file (once) that ``fresh_uri`` copies for each app."""
+    if not path.exists():
+        engine = create_engine(f"sqlite:///{path}")
+        Base.metadata.create_all(engine)
+        engine.dispose()
+    return str(path)
+
+
+def fresh_uri(schema: str, tmp: Path) -> str:
+    """An empty database with the schema: a copy of the SQLite template, or the PostgreSQL tables truncated."""
+    if PG_URL:
+        engine = create_engine(PG_URL)
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        with engine.begin() as conn:
+            # A connection a previous test left inside a transaction would make TRUNCATE wait forever:
+            # fail loudly instead.
+            conn.execute(text("SET LOCAL lock_timeout = '30s'"))
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return PG_URL
+    target = tmp / "test.db"
+    shutil.copyfile(schema, target)
+    return f"sqlite:///{target}"
+
+
+def isolated_pg_uri(tag: str) -> str:
+    """A PostgreSQL URL whose connections use their own fresh schema, for apps that live beside the
+    per-test ``app`` (module-scoped fixtures): sharing the public schema, one app's TRUNCATE would wait on
+    the other's open transaction and wipe its data."""
+    name = "t_" + re.sub(r"\W", "_", tag.lower())[:40]
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    engine.dispose()
+    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={name}"})
+    engine = create_engine(url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    return url.render_as_string(hide_password=False)
+
+
+def stamp_migrations(app: Flask) -> None:
+    """Record the migration head as applied (the schema comes from create_all): /readyz then answers 200."""
+    from outreach.ops.health import migration_heads
+
+    with db.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL)"))
+        conn.execute(text("DELETE FROM alembic_version"))
+        for head in migration_heads(app):
+            conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": head})
+
+
+def build_app(tmp: Path, **overrides: Any) -> Flask:
+    """An app on a database of its own, migrations stamped: for fixtures that outlive one test (module scope)
+    or tests that need a second app beside the per-test one."""
+    uri = isolated_pg_uri(tmp.name) if PG_URL else fresh_uri(sqlite_template(tmp / "template.db"), tmp)
+    app = make_app(tmp, uri, **overrides)
+    with app.app_context():
+        stamp_migrations(app)
+    return app
+
+
+def login(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
+    """Log in through the real view, as a user would."""
+    return client.post("/login", data={"username": username, "password": password}, follow_redirects=False)
