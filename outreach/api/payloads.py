@@ -307,6 +307,25 @@ class ProgrammeBody:
     )
 
 
+TARGET = meta(minimum=0, maximum=100_000_000)
+
+
+@dataclass
+class TargetsBody:
+    """A unit's whole allocation of its parent's programme targets (PUT replaces it): an indicator that is
+    left out or null has no target."""
+
+    activities: int | None = field(default=None, metadata=TARGET)
+    visits: int | None = field(default=None, metadata=TARGET)
+    locations: int | None = field(default=None, metadata=TARGET)
+    parcels: int | None = field(default=None, metadata=TARGET)
+    beneficiaries: int | None = field(default=None, metadata=TARGET)
+    messages: int | None = field(default=None, metadata=TARGET)
+
+    def wanted(self) -> dict[Indicator, int | None]:
+        return {ind: getattr(self, ind.value) for ind in Indicator}
+
+
 # --------------------------------------------------------------------------------------------- queries
 
 

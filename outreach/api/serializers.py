@@ -310,3 +310,33 @@ def capped_page(items: list[Any], listed: ActivityPage) -> dict[str, Any]:
         "pages": listed.pages,
         "has_next": listed.has_next,
     }
+
+
+# --------------------------------------------------------------------------------------------- allocation
+
+
+@dataclass
+class AllocationOut:
+    programme_id: int
+    unit: str
+    parent: str
+    targets: dict[str, int] = field(metadata=meta(description="The unit's allocated targets by indicator."))
+    parent_targets: dict[str, int] = field(metadata=meta(description="The parent unit's own targets."))
+    allocated: dict[str, int] = field(metadata=meta(description="Allocated to all the parent's children."))
+    remainder: dict[str, int] = field(
+        metadata=meta(description="The parent's targets minus the allocations.")
+    )
+
+
+def allocation_out(programme_id: int, unit: Unit, state: Any) -> AllocationOut:
+    """``state``: the parent's :class:`outreach.services.allocation.Allocation` after the change."""
+    mine = next((c.targets for c in state.children if c.unit.id == unit.id), {})
+    return AllocationOut(
+        programme_id=programme_id,
+        unit=unit.code,
+        parent=state.parent.code,
+        targets={k.value: v for k, v in mine.items()},
+        parent_targets={k.value: v for k, v in state.own.items()},
+        allocated={k.value: v for k, v in state.allocated.items()},
+        remainder={k.value: v for k, v in state.remainder.items()},
+    )

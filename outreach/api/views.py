@@ -15,6 +15,7 @@ from outreach.errors import json_error
 from outreach.extensions import csrf, db
 from outreach.models import Activity, IdempotencyKey, Programme, utcnow
 from outreach.services import activities as svc
+from outreach.services import allocation
 from outreach.services import filters as shared
 from outreach.services.errors import Invalid, NotFound
 
@@ -190,6 +191,29 @@ def _programme(programme_id: int) -> Programme:
     if programme is None:
         raise NotFound(_("Programme not found."))
     return programme
+
+
+@api_route(
+    bp,
+    "/programmes/<int:programme_id>/targets/<unit_code>",
+    ["PUT"],
+    summary="Allocate targets to a unit out of its parent's (the parent's commander, admin)",
+    tag="programmes",
+    body=p.TargetsBody,
+    response=s.AllocationOut,
+    errors=(403, 404, 422),
+)
+def programmes_targets_put(programme_id: int, unit_code: str) -> Response:
+    body = parse_body(p.TargetsBody)
+    user = current_api_user()
+    programme = _programme(programme_id)
+    unit = allocation.get_allocatable_unit(user, unit_code)
+    allocation.set_targets(user, programme, unit, body.wanted())
+    db.session.commit()
+    assert unit.parent is not None
+    return jsonify(
+        to_json(s.allocation_out(programme.id, unit, allocation.allocation(programme, unit.parent)))
+    )
 
 
 # --------------------------------------------------------------------------------------------- locations

@@ -51,9 +51,13 @@ POST_REDIRECT = {"POST": s(302)}
 #: URL parameters some endpoints need beyond the shared object ids
 EXTRA_ARGS = {
     "bootstrap.static": {"filename": "css/bootstrap.min.css"},
+    "api.programmes_targets_put": {"unit_code": "POLSEK-A1X"},  # issue 15
 }
 #: query strings some endpoints need
-QUERY = {"reports.texts": "?programme_id={programme_id}"}
+QUERY = {
+    "reports.texts": "?programme_id={programme_id}",
+    "dashboard.targets": "?programme_id={programme_id}",  # issue 15
+}
 
 POLICY: dict[str, Rule] = {
     # --- public
@@ -84,6 +88,8 @@ POLICY: dict[str, Rule] = {
     "activities.return": Rule(frozenset({COMMANDER}), {"POST": s(409, 422)}, scoped=True),
     "activities.reopen": Rule(frozenset({COMMANDER}), {"POST": s(409)}, scoped=True),
     "activities.restore": Rule(ADMIN_ONLY, {"POST": s(409)}, scoped=True),
+    # issue 15: target allocation (the commander's own unit's children; POLSEK-A1X has none: nothing changes)
+    "dashboard.targets": Rule(frozenset({COMMANDER}), {"GET": s(200), "POST": s(302)}),
     "dashboard.index": Rule(READERS, {"GET": s(302)}),  # adds the default filters
     # --- reports (pr, commander); imports (staff, commander)
     "reports.index": Rule(READERS, G200),
@@ -143,4 +149,6 @@ POLICY: dict[str, Rule] = {
     "api.activities_return": Rule(frozenset({COMMANDER}), {"POST": s(409)}, scoped=True, lookup_first=True),
     "api.activities_reopen": Rule(frozenset({COMMANDER}), {"POST": s(409)}, scoped=True, lookup_first=True),
     "api.activities_restore": Rule(ADMIN_ONLY, {"POST": s(409)}, scoped=True),  # role first
+    # issue 15: allocation (an empty body is a 400 before any lookup)
+    "api.programmes_targets_put": Rule(EVERYONE, {"PUT": s(400)}),
 }
