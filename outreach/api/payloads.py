@@ -326,6 +326,13 @@ class TargetsBody:
         return {ind: getattr(self, ind.value) for ind in Indicator}
 
 
+@dataclass
+class VerifyManyBody:
+    """The activities to verify at once (duplicates count once)."""
+
+    ids: list[int] = field(metadata=ID)
+
+
 # --------------------------------------------------------------------------------------------- queries
 
 

@@ -340,3 +340,29 @@ def allocation_out(programme_id: int, unit: Unit, state: Any) -> AllocationOut:
         allocated={k.value: v for k, v in state.allocated.items()},
         remainder={k.value: v for k, v in state.remainder.items()},
     )
+
+
+# --------------------------------------------------------------------------------------------- bulk verify
+
+
+@dataclass
+class SkippedOut:
+    id: int
+    code: str = field(metadata=meta(description="not_found, conflict, forbidden …"))
+    reason: str
+
+
+@dataclass
+class VerifyManyOut:
+    verified: int
+    verified_ids: list[int]
+    skipped: list[SkippedOut]
+
+
+def verify_many_out(result: Any) -> VerifyManyOut:
+    """``result``: an :class:`outreach.services.bulk.BulkResult`."""
+    return VerifyManyOut(
+        verified=len(result.verified),
+        verified_ids=list(result.verified),
+        skipped=[SkippedOut(s.id, s.code, s.reason) for s in result.skipped],
+    )

@@ -15,7 +15,7 @@ from outreach.errors import json_error
 from outreach.extensions import csrf, db
 from outreach.models import Activity, IdempotencyKey, Programme, utcnow
 from outreach.services import activities as svc
-from outreach.services import allocation
+from outreach.services import allocation, bulk
 from outreach.services import filters as shared
 from outreach.services.errors import Invalid, NotFound
 
@@ -433,6 +433,23 @@ def activities_submit(activity_id: int) -> Response:
 )
 def activities_verify(activity_id: int) -> Response:
     return _transition(activity_id, "verify")
+
+
+@api_route(
+    bp,
+    "/activities/verify",
+    ["POST"],
+    summary="Verify many submitted activities at once (commander); the others are skipped with the reason",
+    tag="workflow",
+    body=p.VerifyManyBody,
+    response=s.VerifyManyOut,
+    errors=(403, 422),
+)
+def activities_verify_many() -> Response:
+    body = parse_body(p.VerifyManyBody)
+    result = bulk.verify_many(current_api_user(), body.ids)
+    db.session.commit()
+    return jsonify(to_json(s.verify_many_out(result)))
 
 
 @api_route(

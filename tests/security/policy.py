@@ -90,6 +90,8 @@ POLICY: dict[str, Rule] = {
     "activities.restore": Rule(ADMIN_ONLY, {"POST": s(409)}, scoped=True),
     # issue 15: target allocation (the commander's own unit's children; POLSEK-A1X has none: nothing changes)
     "dashboard.targets": Rule(frozenset({COMMANDER}), {"GET": s(200), "POST": s(302)}),
+    # issue 15: bulk verify (an empty POST chooses nothing: 422 on the preview)
+    "activities.verify_all": Rule(frozenset({COMMANDER}), {"GET": s(200), "POST": s(422)}),
     "dashboard.index": Rule(READERS, {"GET": s(302)}),  # adds the default filters
     # --- reports (pr, commander); imports (staff, commander)
     "reports.index": Rule(READERS, G200),
@@ -151,4 +153,5 @@ POLICY: dict[str, Rule] = {
     "api.activities_restore": Rule(ADMIN_ONLY, {"POST": s(409)}, scoped=True),  # role first
     # issue 15: allocation (an empty body is a 400 before any lookup)
     "api.programmes_targets_put": Rule(EVERYONE, {"PUT": s(400)}),
+    "api.activities_verify_many": Rule(EVERYONE, {"POST": s(400)}),
 }
