@@ -124,6 +124,7 @@ class ActivityForm(FlaskForm):
     photos = MultipleFileField(_l("Photos (JPEG, PNG or WebP)"))
     version = HiddenField()
     nonce = HiddenField()
+    plan_id = HiddenField()  # the approved plan this activity realises (issue 15)
 
     def set_choices(
         self, user: Any, catalogue: Choices, programmes: Any, locations: Any, people: Any
@@ -296,6 +297,7 @@ def to_input(form: ActivityForm) -> tuple[svc.ActivityInput, RowMap]:
         messages=_lines(form.messages_text.data),
         partners=partners,
         coverage=coverage,
+        plan_id=int(form.plan_id.data) if (form.plan_id.data or "").isdigit() else None,
     )
     return data, rows
 
@@ -316,6 +318,7 @@ def fill_from_input(form: ActivityForm, data: svc.ActivityInput) -> None:
     form.end_time.data = data.end_time
     form.title.data = data.title
     form.summary.data = data.summary
+    form.plan_id.data = str(data.plan_id) if data.plan_id is not None else ""
     form.leader_person_id.data = data.leader.person_id
     form.leader_rank.data = data.leader.rank
     form.leader_name.data = data.leader.name

@@ -132,6 +132,9 @@ class ActivityBody:
     message_ids: list[int] = field(default_factory=list, metadata=ID)
     partners: list[str | PartnerBody] = field(default_factory=list)
     coverage: list[CoverageBody] = field(default_factory=list)
+    plan_id: int | None = field(
+        default=None, metadata=meta(minimum=1, maximum=MAX_ID, description="The approved plan this realises.")
+    )
 
 
 @dataclass
@@ -215,6 +218,7 @@ def activity_input(body: ActivityBody) -> svc.ActivityInput:
             svc.CoverageInput(outlet=c.outlet, url=c.url, published_on=c.published_on, headline=c.headline)
             for c in body.coverage
         ],
+        plan_id=body.plan_id,
     )
 
 
@@ -260,6 +264,7 @@ def body_dict(data: svc.ActivityInput) -> dict[str, Any]:
         "officers": [person(o) for o in data.officers],
         "messages": list(data.messages),
         "message_ids": list(data.message_ids),
+        "plan_id": data.plan_id,
         "partners": [{"name": p.name, "role": p.role, "kind": p.kind} for p in data.partners],
         "coverage": [
             {
@@ -333,6 +338,38 @@ class VerifyManyBody:
     ids: list[int] = field(metadata=ID)
 
 
+@dataclass
+class PlanBody:
+    """A plan (rencana kegiatan) filed for a commander's approval."""
+
+    programme_id: int = field(metadata=ID)
+    unit_code: str
+    kind: str = field(metadata=meta(description="Activity kind code, e.g. bakti_sosial, sambang."))
+    date: dt.date
+    title: str = field(metadata=meta(max_length=250))
+    places: list[str] = field(
+        default_factory=list, metadata=meta(max_length=200, description="Intended places.")
+    )
+    messages: list[str] = field(
+        default_factory=list, metadata=meta(max_length=500, description="Intended kamtibmas messages.")
+    )
+    expected_parcels: int = field(default=0, metadata=COUNT)
+
+    def to_input(self) -> Any:
+        from outreach.services.plans import PlanInput
+
+        return PlanInput(
+            programme_id=self.programme_id,
+            unit_code=self.unit_code,
+            kind=self.kind,
+            planned_on=self.date,
+            title=self.title,
+            places="\n".join(self.places),
+            messages="\n".join(self.messages),
+            expected_parcels=self.expected_parcels,
+        )
+
+
 # --------------------------------------------------------------------------------------------- queries
 
 
@@ -394,3 +431,12 @@ class ActivityReportQuery:
 
 def statuses(value: str | None) -> list[ActivityStatus]:
     return [ActivityStatus(s.strip()) for s in (value or "").split(",") if s.strip()]
+
+
+@dataclass
+class PlanQuery(PageQuery):
+    programme_id: int | None = field(default=None, metadata=ID)
+    unit: str | None = field(default=None, metadata=meta(description="Unit code: that unit and below it."))
+    status: str | None = field(default=None, metadata=meta(choices=["submitted", "approved", "returned"]))
+    date_from: dt.date | None = field(default=None, metadata=meta(alias="from"))
+    date_to: dt.date | None = field(default=None, metadata=meta(alias="to"))

@@ -154,6 +154,7 @@ class ActivityOut:
     submitted_at: dt.datetime | None
     verified_at: dt.datetime | None
     deleted_at: dt.datetime | None
+    plan_id: int | None = None
 
 
 def unit_out(unit: Unit) -> UnitOut:
@@ -290,6 +291,7 @@ def activity_out(activity: Activity) -> ActivityOut:
         submitted_at=activity.submitted_at,
         verified_at=activity.verified_at,
         deleted_at=activity.deleted_at,
+        plan_id=activity.plan_id,
     )
 
 
@@ -365,4 +367,44 @@ def verify_many_out(result: Any) -> VerifyManyOut:
         verified=len(result.verified),
         verified_ids=list(result.verified),
         skipped=[SkippedOut(s.id, s.code, s.reason) for s in result.skipped],
+    )
+
+
+# --------------------------------------------------------------------------------------------- plans
+
+
+@dataclass
+class PlanOut:
+    id: int
+    status: str = field(metadata=meta(description="submitted, approved or returned"))
+    programme_id: int
+    unit_code: str
+    unit_name: str
+    kind: str
+    date: dt.date
+    title: str
+    places: list[str]
+    messages: list[str]
+    expected_parcels: int
+    return_comment: str | None
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+
+
+def plan_out(plan: Any) -> PlanOut:
+    return PlanOut(
+        id=plan.id,
+        status=plan.status.value,
+        programme_id=plan.programme_id,
+        unit_code=plan.unit.code,
+        unit_name=plan.unit.name,
+        kind=plan.kind.code,
+        date=plan.planned_on,
+        title=plan.title,
+        places=plan.place_list(),
+        messages=plan.message_list(),
+        expected_parcels=plan.expected_parcels,
+        return_comment=plan.return_comment,
+        created_at=plan.created_at,
+        decided_at=plan.decided_at,
     )

@@ -13,9 +13,9 @@ from sqlalchemy.exc import IntegrityError
 
 from outreach.errors import json_error
 from outreach.extensions import csrf, db
-from outreach.models import Activity, IdempotencyKey, Programme, utcnow
+from outreach.models import Activity, IdempotencyKey, PlanStatus, Programme, utcnow
 from outreach.services import activities as svc
-from outreach.services import allocation, bulk
+from outreach.services import allocation, bulk, plans
 from outreach.services import filters as shared
 from outreach.services.errors import Invalid, NotFound
 
@@ -214,6 +214,85 @@ def programmes_targets_put(programme_id: int, unit_code: str) -> Response:
     return jsonify(
         to_json(s.allocation_out(programme.id, unit, allocation.allocation(programme, unit.parent)))
     )
+
+
+# --------------------------------------------------------------------------------------------- plans
+
+
+@api_route(
+    bp,
+    "/plans",
+    summary="Plans (rencana kegiatan) in the caller's area, newest date first (not PR)",
+    tag="plans",
+    query=p.PlanQuery,
+    response=s.PlanOut,
+    many=True,
+    errors=(403, 404),
+)
+def plans_index() -> Response:
+    q = parse_query(p.PlanQuery)
+    filters = plans.PlanFilter(
+        programme_id=q.programme_id,
+        unit_code=q.unit,
+        status=PlanStatus(q.status) if q.status else None,
+        date_from=q.date_from,
+        date_to=q.date_to,
+    )
+    return paginated(plans.list_plans_query(current_api_user(), filters), q, s.plan_out)
+
+
+@api_route(
+    bp,
+    "/plans",
+    ["POST"],
+    summary="File a plan for a commander's approval (staff, commander)",
+    tag="plans",
+    body=p.PlanBody,
+    response=s.PlanOut,
+    status=201,
+    errors=(403, 422),
+)
+def plans_create() -> Any:
+    body = parse_body(p.PlanBody)
+    plan = plans.create_plan(current_api_user(), body.to_input())
+    db.session.commit()
+    return created(s.plan_out(plan), url_for("api.plans_index"))
+
+
+@api_route(
+    bp,
+    "/plans/<int:plan_id>/approve",
+    ["POST"],
+    summary="Approve a plan (commander)",
+    tag="plans",
+    response=s.PlanOut,
+    errors=(403, 404, 409),
+)
+def plans_approve(plan_id: int) -> Response:
+    user = current_api_user()
+    plan = plans.get_plan(user, plan_id)
+    json_body(optional=True)
+    plans.approve_plan(user, plan)
+    db.session.commit()
+    return jsonify(to_json(s.plan_out(plan)))
+
+
+@api_route(
+    bp,
+    "/plans/<int:plan_id>/return",
+    ["POST"],
+    summary="Return a plan with a comment (commander)",
+    tag="plans",
+    body=p.CommentBody,
+    response=s.PlanOut,
+    errors=(403, 404, 409, 422),
+)
+def plans_return(plan_id: int) -> Response:
+    user = current_api_user()
+    plan = plans.get_plan(user, plan_id)
+    plans.return_plan(user, plan, parse_body(p.CommentBody, optional=True).comment)
+    db.session.commit()
+    return jsonify(to_json(s.plan_out(plan)))
 
 
 # --------------------------------------------------------------------------------------------- locations
@@ -524,6 +603,11 @@ STATS_SCHEMA: dict[str, Any] = {
             k: {"type": "array", "items": {"type": "object"}}
             for k in ("items", "by_unit", "by_kind", "by_location_kind", "by_month")
         },
+        "plans": {
+            "type": "object",
+            "description": "Approved plans in scope: planned, realised (an activity recorded against it), overdue "
+            "(date past, none recorded), and by_unit per child unit.",
+        },
     },
 }
 
@@ -542,8 +626,26 @@ def stats_summary() -> Response:
 
     filters = stats.StatsFilter.from_args(request.args)  # the shared vocabulary (figures' parameters)
     parse_query(p.StatsQuery)
-    summary = stats.summarize(current_api_user(), filters)
-    return jsonify(stats.summary_to_dict(summary))
+    user = current_api_user()
+    summary = stats.summarize(user, filters)
+    data = stats.summary_to_dict(summary)
+    data["plans"] = _plan_counts(user, filters)  # issue 15
+    return jsonify(data)
+
+
+def _plan_counts(user: Any, filters: Any) -> dict[str, Any]:
+    """Planned / realised / overdue in the stats' scope (unit, programme, period), in total and per child."""
+    root = user.unit
+    if filters.unit_code:
+        from outreach.services.scope import get_unit_in_scope
+
+        root = get_unit_in_scope(user, filters.unit_code) or root  # stats already answered 404 for a bad one
+    total, by_unit = plans.counts(
+        root, programme_id=filters.programme_id, date_from=filters.date_from, date_to=filters.date_to
+    )
+    return total.as_dict() | {
+        "by_unit": [{"unit": u.code, "name": u.name, **u.counts.as_dict()} for u in by_unit]
+    }
 
 
 def _pdf(data: bytes, filename: str) -> Response:

@@ -35,6 +35,8 @@ from outreach.models import (
     MediaCoverage,
     PartnerKind,
     Person,
+    Plan,
+    PlanStatus,
     Programme,
     Role,
     Unit,
@@ -136,6 +138,8 @@ class ActivityInput:
     messages: list[str] = field(default_factory=list)
     partners: list[PartnerInput] = field(default_factory=list)
     coverage: list[CoverageInput] = field(default_factory=list)
+    #: The approved plan this activity realises (issue 15).
+    plan_id: int | None = None
 
 
 @dataclass
@@ -686,6 +690,8 @@ def _validate(actor: User, data: ActivityInput, existing: Activity | None) -> _R
         too_long(f"coverage.{i}.url", cov.url, 500)
         if cov.url and not re.match(r"^https?://[^\s]+$", cov.url):
             errors[f"coverage.{i}.url"] = _("Enter a web address starting with http:// or https://.")
+    if data.plan_id is not None:
+        _check_plan(actor, data.plan_id, programme, unit, errors)
 
     if errors:
         raise Invalid(errors)
@@ -705,6 +711,21 @@ def _validate(actor: User, data: ActivityInput, existing: Activity | None) -> _R
         item_kinds=item_kinds,
         partner_kinds=partner_kinds,
     )
+
+
+def _check_plan(
+    actor: User, plan_id: int, programme: Programme | None, unit: Unit | None, errors: dict[str, str]
+) -> None:
+    """An activity realises an approved plan of the same programme and unit that the actor can see."""
+    plan = db.session.get(Plan, plan_id)
+    if plan is None or not is_within(plan.unit, actor.unit):
+        errors["plan_id"] = _("Unknown plan.")
+    elif plan.status is not PlanStatus.APPROVED:
+        errors["plan_id"] = _("Only an approved plan can be realised.")
+    elif (programme is not None and plan.programme_id != programme.id) or (
+        unit is not None and plan.unit_id != unit.id
+    ):
+        errors["plan_id"] = _("The plan is for another programme or unit.")
 
 
 def _catalogue_ids(model: Any, codes: set[str]) -> dict[str, int]:
@@ -928,6 +949,7 @@ def _apply(activity: Activity, data: ActivityInput, resolved: _Resolved) -> None
     activity.end_time = data.end_time
     activity.title = data.title.strip()
     activity.summary = data.summary.strip()
+    activity.plan_id = data.plan_id
     leader = data.leader
     activity.leader_person_id = leader.person_id if _person_exists(leader.person_id) else None
     activity.leader_rank = resolved.leader_rank
@@ -1031,6 +1053,8 @@ def snapshot(activity: Activity) -> dict[str, Any]:
         "partners": [f"{p.name} ({p.role})" if p.role else p.name for p in activity.partners],
         "coverage": [f"{c.outlet} {c.url}".strip() for c in activity.coverage],
     }
+    if activity.plan_id is not None:
+        data["plan_id"] = activity.plan_id
     return {k: (v.value if isinstance(v, enum.Enum) else v) for k, v in data.items()}
 
 
@@ -1045,6 +1069,7 @@ def to_input(activity: Activity) -> ActivityInput:
         end_time=activity.end_time,
         title=activity.title,
         summary=activity.summary,
+        plan_id=activity.plan_id,
         leader=PersonInput(
             rank=activity.leader_rank,
             name=activity.leader_name,

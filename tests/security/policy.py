@@ -92,6 +92,12 @@ POLICY: dict[str, Rule] = {
     "dashboard.targets": Rule(frozenset({COMMANDER}), {"GET": s(200), "POST": s(302)}),
     # issue 15: bulk verify (an empty POST chooses nothing: 422 on the preview)
     "activities.verify_all": Rule(frozenset({COMMANDER}), {"GET": s(200), "POST": s(422)}),
+    # issue 15: plans (not PR: plans are internal); an empty POST of the form re-renders with errors
+    "activities.plans_index": Rule(WRITERS, G200),
+    "activities.plan_create": Rule(WRITERS, {"GET": s(200), "POST": s(422)}),
+    "activities.plan_detail": Rule(WRITERS, G200, scoped=True),
+    "activities.plan_approve": Rule(frozenset({COMMANDER}), POST_REDIRECT, scoped=True),
+    "activities.plan_return": Rule(frozenset({COMMANDER}), {"POST": s(422)}, scoped=True),
     "dashboard.index": Rule(READERS, {"GET": s(302)}),  # adds the default filters
     # --- reports (pr, commander); imports (staff, commander)
     "reports.index": Rule(READERS, G200),
@@ -154,4 +160,8 @@ POLICY: dict[str, Rule] = {
     # issue 15: allocation (an empty body is a 400 before any lookup)
     "api.programmes_targets_put": Rule(EVERYONE, {"PUT": s(400)}),
     "api.activities_verify_many": Rule(EVERYONE, {"POST": s(400)}),
+    "api.plans_index": Rule(WRITERS, G200),
+    "api.plans_create": Rule(EVERYONE, {"POST": s(400)}),
+    "api.plans_approve": Rule(frozenset({COMMANDER}), {"POST": s(200)}, scoped=True, lookup_first=True),
+    "api.plans_return": Rule(frozenset({COMMANDER}), {"POST": s(422)}, scoped=True, lookup_first=True),
 }
