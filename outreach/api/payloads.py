@@ -440,3 +440,13 @@ class PlanQuery(PageQuery):
     status: str | None = field(default=None, metadata=meta(choices=["submitted", "approved", "returned"]))
     date_from: dt.date | None = field(default=None, metadata=meta(alias="from"))
     date_to: dt.date | None = field(default=None, metadata=meta(alias="to"))
+
+
+@dataclass
+class AnevQuery:
+    programme_id: int = field(metadata=ID)
+    date_from: dt.date = field(metadata=meta(alias="from"))
+    date_to: dt.date = field(metadata=meta(alias="to"))
+    unit: str | None = field(
+        default=None, metadata=meta(description="Unit code (default: the caller's unit).")
+    )

@@ -295,6 +295,26 @@ def plans_return(plan_id: int) -> Response:
     return jsonify(to_json(s.plan_out(plan)))
 
 
+# --------------------------------------------------------------------------------------------- anev
+
+
+@api_route(
+    bp,
+    "/anev",
+    summary="ANEV: the unit's child units over a period, scored, banded and ranked (commander, PR)",
+    tag="stats",
+    query=p.AnevQuery,
+    response={"type": "object", "required": ["rows"], "properties": {"rows": {"type": "array"}}},
+    errors=(403, 404, 422),
+)
+def anev_index() -> Response:
+    from outreach.services import anev
+
+    q = parse_query(p.AnevQuery)
+    report = anev.build(current_api_user(), q.programme_id, q.unit, q.date_from, q.date_to)
+    return jsonify(anev.to_dict(report))
+
+
 # --------------------------------------------------------------------------------------------- locations
 
 

@@ -20,6 +20,7 @@ from outreach.models.location import Location
 from outreach.models.org import RANKS, ApiToken, Person, Role, Unit, UnitLevel, User, normalize_rank
 from outreach.models.plan import Plan, PlanStatus
 from outreach.models.programme import (
+    AnevDirective,
     Indicator,
     Programme,
     ProgrammeKind,
@@ -36,5 +37,5 @@ __all__ = [
     "MediaCoverage", "PartnerKind", "Person", "Photo", "Programme", "ProgrammeKind", "ProgrammeTarget",
     "ReportSection", "ReportText", "Role", "Rollup", "Unit", "UnitLevel", "User", "Visit", "VisitItem",
     "normalize_rank", "utcnow",
-    "Plan", "PlanStatus",  # issue 15
+    "AnevDirective", "Plan", "PlanStatus",  # issue 15
 ]  # fmt: skip

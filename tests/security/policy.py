@@ -90,6 +90,10 @@ POLICY: dict[str, Rule] = {
     "activities.restore": Rule(ADMIN_ONLY, {"POST": s(409)}, scoped=True),
     # issue 15: target allocation (the commander's own unit's children; POLSEK-A1X has none: nothing changes)
     "dashboard.targets": Rule(frozenset({COMMANDER}), {"GET": s(200), "POST": s(302)}),
+    "dashboard.anev_page": Rule(READERS, G200),
+    "dashboard.anev_pdf": Rule(READERS, G200),
+    "dashboard.anev_xlsx": Rule(READERS, G200),
+    "dashboard.anev_directives": Rule(frozenset({COMMANDER}), POST_REDIRECT),
     # issue 15: bulk verify (an empty POST chooses nothing: 422 on the preview)
     "activities.verify_all": Rule(frozenset({COMMANDER}), {"GET": s(200), "POST": s(422)}),
     # issue 15: plans (not PR: plans are internal); an empty POST of the form re-renders with errors
@@ -161,6 +165,9 @@ POLICY: dict[str, Rule] = {
     "api.programmes_targets_put": Rule(EVERYONE, {"PUT": s(400)}),
     "api.activities_verify_many": Rule(EVERYONE, {"POST": s(400)}),
     "api.plans_index": Rule(WRITERS, G200),
+    "api.anev_index": Rule(
+        EVERYONE, {"GET": s(400, 422)}
+    ),  # the query (programme_id, from, to) is checked first
     "api.plans_create": Rule(EVERYONE, {"POST": s(400)}),
     "api.plans_approve": Rule(frozenset({COMMANDER}), {"POST": s(200)}, scoped=True, lookup_first=True),
     "api.plans_return": Rule(frozenset({COMMANDER}), {"POST": s(422)}, scoped=True, lookup_first=True),
