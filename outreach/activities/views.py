@@ -330,6 +330,10 @@ def create() -> Any:
         db.session.rollback()
         photos.discard(written)
         return _render_form(form, leftovers=apply_errors(form, exc.fields, rows), status=422)
+    except Conflict as exc:  # the reporting lock (issue 15): its message on the form
+        db.session.rollback()
+        photos.discard(written)
+        return _render_form(form, leftovers=[exc.message], status=409)
     except IntegrityError:
         db.session.rollback()
         photos.discard(written)

@@ -209,6 +209,9 @@ def _programme_input(form: ProgrammeForm) -> admin.ProgrammeInput:
         unit_id=form.unit_id.data,
         is_active=bool(form.is_active.data),
         targets={i: getattr(form, f"target_{i.value}").data for i in Indicator},
+        lock_after_days=form.lock_after_days.data,
+        anev_good_min=form.anev_good_min.data or 90,
+        anev_fair_min=form.anev_fair_min.data or 50,
     )
 
 

@@ -310,6 +310,12 @@ class ProgrammeBody:
     targets: dict[str, int] = field(
         default_factory=dict, metadata=meta(keys=[i.value for i in Indicator], minimum=0, maximum=100_000_000)
     )
+    lock_after_days: int | None = field(
+        default=None,
+        metadata=meta(minimum=0, maximum=366, description="Reporting lock: days after a month ends."),
+    )
+    anev_good_min: int = field(default=90, metadata=meta(minimum=1, maximum=100))
+    anev_fair_min: int = field(default=50, metadata=meta(minimum=1, maximum=99))
 
 
 TARGET = meta(minimum=0, maximum=100_000_000)
@@ -450,3 +456,12 @@ class AnevQuery:
     unit: str | None = field(
         default=None, metadata=meta(description="Unit code (default: the caller's unit).")
     )
+
+
+@dataclass
+class LockExceptionBody:
+    """Reopen one month (any day of it) for a unit and the units below it, despite the reporting lock."""
+
+    unit_code: str
+    month: dt.date
+    reason: str = field(metadata=meta(max_length=2000))

@@ -35,6 +35,7 @@ class ProgrammeOut:
     unit_code: str | None
     is_active: bool
     targets: dict[str, int] = field(metadata=meta(description="Overall targets by indicator."))
+    lock_after_days: int | None = None
 
 
 @dataclass
@@ -181,6 +182,7 @@ def programme_out(programme: Programme) -> ProgrammeOut:
         unit_code=programme.unit.code if programme.unit is not None else None,
         is_active=programme.is_active,
         targets={t.indicator.value: t.target for t in programme.targets if t.unit_id is None},
+        lock_after_days=programme.lock_after_days,
     )
 
 
@@ -407,4 +409,18 @@ def plan_out(plan: Any) -> PlanOut:
         return_comment=plan.return_comment,
         created_at=plan.created_at,
         decided_at=plan.decided_at,
+    )
+
+
+@dataclass
+class LockExceptionOut:
+    programme_id: int
+    unit: str
+    month: dt.date
+    reason: str
+
+
+def lock_exception_out(row: Any) -> LockExceptionOut:
+    return LockExceptionOut(
+        programme_id=row.programme_id, unit=row.unit.code, month=row.month, reason=row.reason
     )

@@ -315,6 +315,27 @@ def anev_index() -> Response:
     return jsonify(anev.to_dict(report))
 
 
+@api_route(
+    bp,
+    "/programmes/<int:programme_id>/lock-exceptions",
+    ["POST"],
+    summary="Reopen a locked month for a unit and below (admin; commander for their area); audited",
+    tag="programmes",
+    body=p.LockExceptionBody,
+    response=s.LockExceptionOut,
+    status=201,
+    errors=(403, 404, 422),
+)
+def programmes_lock_exception(programme_id: int) -> Any:
+    from outreach.services import locks
+
+    body = parse_body(p.LockExceptionBody)
+    programme = _programme(programme_id)
+    row = locks.grant_exception(current_api_user(), programme, body.unit_code, body.month, body.reason)
+    db.session.commit()
+    return created(s.lock_exception_out(row), url_for("api.programmes_detail", programme_id=programme.id))
+
+
 # --------------------------------------------------------------------------------------------- locations
 
 

@@ -22,6 +22,7 @@ from outreach.models.plan import Plan, PlanStatus
 from outreach.models.programme import (
     AnevDirective,
     Indicator,
+    LockException,
     Programme,
     ProgrammeKind,
     ProgrammeTarget,
@@ -37,5 +38,5 @@ __all__ = [
     "MediaCoverage", "PartnerKind", "Person", "Photo", "Programme", "ProgrammeKind", "ProgrammeTarget",
     "ReportSection", "ReportText", "Role", "Rollup", "Unit", "UnitLevel", "User", "Visit", "VisitItem",
     "normalize_rank", "utcnow",
-    "AnevDirective", "Plan", "PlanStatus",  # issue 15
+    "AnevDirective", "LockException", "Plan", "PlanStatus",  # issue 15
 ]  # fmt: skip

@@ -46,7 +46,7 @@ from outreach.models import (
     normalize_rank,
     utcnow,
 )
-from outreach.services import audit, rollups
+from outreach.services import audit, locks, rollups
 from outreach.services.errors import Conflict, Forbidden, Invalid, NotFound
 from outreach.services.scope import get_unit_in_scope, is_whole_tree, is_within, subtree_ids_query
 
@@ -445,6 +445,8 @@ def create_activity(actor: User, data: ActivityInput) -> Activity:
     if actor.role not in WRITER_ROLES:
         raise Forbidden(_("Your role cannot record activities."))
     resolved = _validate(actor, data, existing=None)
+    assert data.occurred_on is not None
+    locks.check(actor, resolved.programme, resolved.unit, data.occurred_on, local_today())
     activity = Activity(created_by_id=actor.id, status=ActivityStatus.DRAFT)
     with rollups.tracking([activity]):
         _apply(activity, data, resolved)
@@ -466,6 +468,10 @@ def update_activity(
     if version is not None and version != activity.version:
         raise Conflict(_("Someone else changed this activity meanwhile. Reload it and edit again."))
     resolved = _validate(actor, data, existing=activity)
+    assert data.occurred_on is not None
+    today = local_today()
+    locks.check(actor, activity.programme, activity.unit, activity.occurred_on, today)  # where it was
+    locks.check(actor, resolved.programme, resolved.unit, data.occurred_on, today)  # where it goes
     before = snapshot(activity)
     with rollups.tracking([activity]):
         _apply(activity, data, resolved)
@@ -547,6 +553,7 @@ def delete_activity(actor: User, activity: Activity) -> Activity:
         raise Forbidden(_("Your role cannot delete activities."))
     if not can_delete(actor, activity):
         raise Conflict(_("A submitted or verified activity cannot be deleted."))
+    locks.check(actor, activity.programme, activity.unit, activity.occurred_on, local_today())
     with rollups.tracking([activity]):
         activity.deleted_at = utcnow()
         activity.deleted_by_id = actor.id

@@ -94,6 +94,7 @@ POLICY: dict[str, Rule] = {
     "dashboard.anev_pdf": Rule(READERS, G200),
     "dashboard.anev_xlsx": Rule(READERS, G200),
     "dashboard.anev_directives": Rule(frozenset({COMMANDER}), POST_REDIRECT),
+    "dashboard.locks_page": Rule(frozenset({COMMANDER}), {"GET": s(200), "POST": s(422)}),
     # issue 15: bulk verify (an empty POST chooses nothing: 422 on the preview)
     "activities.verify_all": Rule(frozenset({COMMANDER}), {"GET": s(200), "POST": s(422)}),
     # issue 15: plans (not PR: plans are internal); an empty POST of the form re-renders with errors
@@ -165,6 +166,7 @@ POLICY: dict[str, Rule] = {
     "api.programmes_targets_put": Rule(EVERYONE, {"PUT": s(400)}),
     "api.activities_verify_many": Rule(EVERYONE, {"POST": s(400)}),
     "api.plans_index": Rule(WRITERS, G200),
+    "api.programmes_lock_exception": Rule(EVERYONE, {"POST": s(400)}),
     "api.anev_index": Rule(
         EVERYONE, {"GET": s(400, 422)}
     ),  # the query (programme_id, from, to) is checked first
