@@ -4,7 +4,7 @@ Reviewed by hand: nullable or server-defaulted columns only; the standard catalo
 by code (rows an admin added keep an empty appeal, and the release falls back to their label).
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-01
 """
 from alembic import op
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0012'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

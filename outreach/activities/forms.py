@@ -143,6 +143,7 @@ class ActivityForm(FlaskForm):
     photos = MultipleFileField(_l("Photos (JPEG, PNG or WebP)"))
     version = HiddenField()
     nonce = HiddenField()
+    plan_id = HiddenField()  # the approved plan this activity realises (issue 15)
 
     def set_choices(
         self, user: Any, catalogue: Choices, programmes: Any, locations: Any, people: Any
@@ -341,6 +342,7 @@ def to_input(form: ActivityForm, rows: RowMap) -> svc.ActivityInput:
         "messages": _lines(form.messages_text.data),
         "partners": partners,
         "coverage": coverage,
+        "plan_id": int(form.plan_id.data) if (form.plan_id.data or "").isdigit() else None,
     }
     return parse(svc.ActivityInput, {k: v for k, v in wire.items() if v is not None})
 
@@ -357,6 +359,7 @@ def fill_from_input(form: ActivityForm, data: svc.ActivityInput) -> None:
     form.summary.data = data.summary
     form.quote_by.data = data.quote_by
     form.quote_text.data = data.quote_text
+    form.plan_id.data = str(data.plan_id) if data.plan_id is not None else ""
     form.leader_person_id.data = data.leader.person_id
     form.leader_rank.data = data.leader.rank
     form.leader_name.data = data.leader.name

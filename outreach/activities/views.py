@@ -313,6 +313,12 @@ def create() -> Any:
     form = ActivityForm()
     if request.method == "GET":
         form.unit_code.data = current_user.unit.code
+        plan_id = request.args.get("plan_id", type=int)
+        if plan_id is not None:  # issue 15: realise an approved plan, the form prefilled from it
+            from outreach.services import plans
+
+            plan = plans.get_plan(current_user, plan_id)
+            fill_from_input(form, plans.activity_input_from(plan, activities.PersonInput(rank="", name="")))
         form.nonce.data = secrets.token_urlsafe(24)
         return _render_form(form)
     _prepare_form(form)
@@ -340,6 +346,10 @@ def create() -> Any:
         db.session.rollback()
         photos.discard(written)
         return _render_form(form, leftovers=apply_errors(form, exc.fields, rows), status=422)
+    except Conflict as exc:  # the reporting lock (issue 15): its message on the form
+        db.session.rollback()
+        photos.discard(written)
+        return _render_form(form, leftovers=[exc.message], status=409)
     except IntegrityError:
         db.session.rollback()
         photos.discard(written)

@@ -144,6 +144,17 @@ class ProgrammeForm(NoControlCharacters, FlaskForm):
     description = TextAreaField(_l("Description"))
     unit_id = UnitSelectField(_l("Running unit"), description=_l("Leave empty for a national programme."))
     is_active = BooleanField(_l("Active"), default=True)
+    lock_after_days = IntegerField(
+        _l("Reporting lock (days after the month ends)"),
+        validators=[Optional(), NumberRange(min=0, max=366)],
+        description=_l("Leave empty for no lock."),
+    )
+    anev_good_min = IntegerField(
+        _l("ANEV: lowest score for Baik"), default=90, validators=[DataRequired(), NumberRange(1, 100)]
+    )
+    anev_fair_min = IntegerField(
+        _l("ANEV: lowest score for Cukup"), default=50, validators=[DataRequired(), NumberRange(1, 99)]
+    )
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

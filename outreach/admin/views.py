@@ -279,6 +279,9 @@ def _programme_input(form: ProgrammeForm) -> admin.ProgrammeInput:
         unit_id=unit.id if unit is not None else None,
         is_active=bool(form.is_active.data),
         targets=dict(data.targets),
+        lock_after_days=form.lock_after_days.data,
+        anev_good_min=form.anev_good_min.data or 90,
+        anev_fair_min=form.anev_fair_min.data or 50,
     )
 
 

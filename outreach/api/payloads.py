@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import Field
 
-from outreach.models import ActivityStatus
+from outreach.models import ActivityStatus, Indicator
 from outreach.models.types import MAX_ID
 from outreach.services.activities import MAX_COUNT
 from outreach.services.schema import partial
@@ -44,6 +45,64 @@ ActivityPatch = partial(
 
 
 # The unit's and the programme's bodies are outreach.services.schema.registry.UnitInput / ProgrammeInput.
+
+
+TARGET = meta(minimum=0, maximum=100_000_000)
+
+
+@dataclass
+class TargetsBody:
+    """A unit's whole allocation of its parent's programme targets (PUT replaces it): an indicator that is
+    left out or null has no target."""
+
+    activities: int | None = field(default=None, metadata=TARGET)
+    visits: int | None = field(default=None, metadata=TARGET)
+    locations: int | None = field(default=None, metadata=TARGET)
+    parcels: int | None = field(default=None, metadata=TARGET)
+    beneficiaries: int | None = field(default=None, metadata=TARGET)
+    messages: int | None = field(default=None, metadata=TARGET)
+
+    def wanted(self) -> dict[Indicator, int | None]:
+        return {ind: getattr(self, ind.value) for ind in Indicator}
+
+
+@dataclass
+class VerifyManyBody:
+    """The activities to verify at once (duplicates count once)."""
+
+    ids: list[int] = field(metadata=ID)
+
+
+@dataclass
+class PlanBody:
+    """A plan (rencana kegiatan) filed for a commander's approval."""
+
+    programme_id: int = field(metadata=ID)
+    unit_code: str
+    kind: str = field(metadata=meta(description="Activity kind code, e.g. bakti_sosial, sambang."))
+    date: dt.date
+    title: str = field(metadata=meta(max_length=250))
+    places: list[str] = field(
+        default_factory=list, metadata=meta(max_length=200, description="Intended places.")
+    )
+    messages: list[str] = field(
+        default_factory=list, metadata=meta(max_length=500, description="Intended kamtibmas messages.")
+    )
+    expected_parcels: int = field(default=0, metadata=COUNT)
+
+    def to_input(self) -> Any:
+        from outreach.services.plans import PlanInput
+
+        return PlanInput(
+            programme_id=self.programme_id,
+            unit_code=self.unit_code,
+            kind=self.kind,
+            planned_on=self.date,
+            title=self.title,
+            places="\n".join(self.places),
+            messages="\n".join(self.messages),
+            expected_parcels=self.expected_parcels,
+        )
 
 
 # --------------------------------------------------------------------------------------------- queries
@@ -132,3 +191,31 @@ class RecapQuery:
 
 def statuses(value: str | None) -> list[ActivityStatus]:
     return [ActivityStatus(s.strip()) for s in (value or "").split(",") if s.strip()]
+
+
+@dataclass
+class PlanQuery(PageQuery):
+    programme_id: int | None = field(default=None, metadata=ID)
+    unit: str | None = field(default=None, metadata=meta(description="Unit code: that unit and below it."))
+    status: str | None = field(default=None, metadata=meta(choices=["submitted", "approved", "returned"]))
+    date_from: dt.date | None = field(default=None, metadata=meta(alias="from"))
+    date_to: dt.date | None = field(default=None, metadata=meta(alias="to"))
+
+
+@dataclass
+class AnevQuery:
+    programme_id: int = field(metadata=ID)
+    date_from: dt.date = field(metadata=meta(alias="from"))
+    date_to: dt.date = field(metadata=meta(alias="to"))
+    unit: str | None = field(
+        default=None, metadata=meta(description="Unit code (default: the caller's unit).")
+    )
+
+
+@dataclass
+class LockExceptionBody:
+    """Reopen one month (any day of it) for a unit and the units below it, despite the reporting lock."""
+
+    unit_code: str
+    month: dt.date
+    reason: str = field(metadata=meta(max_length=2000))

@@ -110,6 +110,9 @@ def create_programme(actor: User, body: ProgrammeInput) -> Programme:
         description=body.description,
         unit_id=unit.id if unit is not None else None,
         targets={Indicator(k): v for k, v in body.targets.items()},
+        lock_after_days=body.lock_after_days,
+        anev_good_min=body.anev_good_min,
+        anev_fair_min=body.anev_fair_min,
     )
     try:
         return admin.create_programme(actor, data)

@@ -35,6 +35,7 @@ class ProgrammeOut:
     unit_code: str | None
     is_active: bool
     targets: dict[str, int] = field(metadata=meta(description="Overall targets by indicator."))
+    lock_after_days: int | None = None
 
 
 @dataclass
@@ -163,6 +164,7 @@ class ActivityOut:
     submitted_at: dt.datetime | None
     verified_at: dt.datetime | None
     deleted_at: dt.datetime | None
+    plan_id: int | None = None
 
 
 def unit_out(unit: Unit) -> UnitOut:
@@ -189,6 +191,7 @@ def programme_out(programme: Programme) -> ProgrammeOut:
         unit_code=programme.unit.code if programme.unit is not None else None,
         is_active=programme.is_active,
         targets={t.indicator.value: t.target for t in programme.targets if t.unit_id is None},
+        lock_after_days=programme.lock_after_days,
     )
 
 
@@ -306,6 +309,7 @@ def activity_out(activity: Activity) -> ActivityOut:
         submitted_at=activity.submitted_at,
         verified_at=activity.verified_at,
         deleted_at=activity.deleted_at,
+        plan_id=activity.plan_id,
     )
 
 
@@ -326,3 +330,113 @@ def capped_page(items: list[Any], listed: ActivityPage) -> dict[str, Any]:
         "pages": listed.pages,
         "has_next": listed.has_next,
     }
+
+
+# --------------------------------------------------------------------------------------------- allocation
+
+
+@dataclass
+class AllocationOut:
+    programme_id: int
+    unit: str
+    parent: str
+    targets: dict[str, int] = field(metadata=meta(description="The unit's allocated targets by indicator."))
+    parent_targets: dict[str, int] = field(metadata=meta(description="The parent unit's own targets."))
+    allocated: dict[str, int] = field(metadata=meta(description="Allocated to all the parent's children."))
+    remainder: dict[str, int] = field(
+        metadata=meta(description="The parent's targets minus the allocations.")
+    )
+
+
+def allocation_out(programme_id: int, unit: Unit, state: Any) -> AllocationOut:
+    """``state``: the parent's :class:`outreach.services.allocation.Allocation` after the change."""
+    mine = next((c.targets for c in state.children if c.unit.id == unit.id), {})
+    return AllocationOut(
+        programme_id=programme_id,
+        unit=unit.code,
+        parent=state.parent.code,
+        targets={k.value: v for k, v in mine.items()},
+        parent_targets={k.value: v for k, v in state.own.items()},
+        allocated={k.value: v for k, v in state.allocated.items()},
+        remainder={k.value: v for k, v in state.remainder.items()},
+    )
+
+
+# --------------------------------------------------------------------------------------------- bulk verify
+
+
+@dataclass
+class SkippedOut:
+    id: int
+    code: str = field(metadata=meta(description="not_found, conflict, forbidden …"))
+    reason: str
+
+
+@dataclass
+class VerifyManyOut:
+    verified: int
+    verified_ids: list[int]
+    skipped: list[SkippedOut]
+
+
+def verify_many_out(result: Any) -> VerifyManyOut:
+    """``result``: an :class:`outreach.services.bulk.BulkResult`."""
+    return VerifyManyOut(
+        verified=len(result.verified),
+        verified_ids=list(result.verified),
+        skipped=[SkippedOut(s.id, s.code, s.reason) for s in result.skipped],
+    )
+
+
+# --------------------------------------------------------------------------------------------- plans
+
+
+@dataclass
+class PlanOut:
+    id: int
+    status: str = field(metadata=meta(description="submitted, approved or returned"))
+    programme_id: int
+    unit_code: str
+    unit_name: str
+    kind: str
+    date: dt.date
+    title: str
+    places: list[str]
+    messages: list[str]
+    expected_parcels: int
+    return_comment: str | None
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+
+
+def plan_out(plan: Any) -> PlanOut:
+    return PlanOut(
+        id=plan.id,
+        status=plan.status.value,
+        programme_id=plan.programme_id,
+        unit_code=plan.unit.code,
+        unit_name=plan.unit.name,
+        kind=plan.kind.code,
+        date=plan.planned_on,
+        title=plan.title,
+        places=plan.place_list(),
+        messages=plan.message_list(),
+        expected_parcels=plan.expected_parcels,
+        return_comment=plan.return_comment,
+        created_at=plan.created_at,
+        decided_at=plan.decided_at,
+    )
+
+
+@dataclass
+class LockExceptionOut:
+    programme_id: int
+    unit: str
+    month: dt.date
+    reason: str
+
+
+def lock_exception_out(row: Any) -> LockExceptionOut:
+    return LockExceptionOut(
+        programme_id=row.programme_id, unit=row.unit.code, month=row.month, reason=row.reason
+    )

@@ -16,10 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from outreach import download_audit
 from outreach.errors import json_error
 from outreach.extensions import csrf, db
-from outreach.models import Activity, IdempotencyKey, Programme, utcnow
+from outreach.models import Activity, IdempotencyKey, PlanStatus, Programme, utcnow
 from outreach.security import reports_control_characters
 from outreach.services import activities as svc
-from outreach.services import downloads
+from outreach.services import allocation, bulk, downloads, plans
 from outreach.services import filters as shared
 from outreach.services.errors import Invalid, NotFound
 from outreach.services.schema import parse as parse_input
@@ -220,6 +220,149 @@ def _programme(programme_id: int) -> Programme:
     if programme is None:
         raise NotFound(_("Programme not found."))
     return programme
+
+
+@api_route(
+    bp,
+    "/programmes/<int:programme_id>/targets/<unit_code>",
+    ["PUT"],
+    summary="Allocate targets to a unit out of its parent's (the parent's commander, admin)",
+    tag="programmes",
+    body=p.TargetsBody,
+    response=s.AllocationOut,
+    errors=(403, 404, 422),
+)
+def programmes_targets_put(programme_id: int, unit_code: str) -> Response:
+    body = parse_body(p.TargetsBody)
+    user = current_api_user()
+    programme = _programme(programme_id)
+    unit = allocation.get_allocatable_unit(user, unit_code)
+    allocation.set_targets(user, programme, unit, body.wanted())
+    db.session.commit()
+    assert unit.parent is not None
+    return jsonify(
+        to_json(s.allocation_out(programme.id, unit, allocation.allocation(programme, unit.parent)))
+    )
+
+
+# --------------------------------------------------------------------------------------------- plans
+
+
+@api_route(
+    bp,
+    "/plans",
+    summary="Plans (rencana kegiatan) in the caller's area, newest date first (not PR)",
+    tag="plans",
+    query=p.PlanQuery,
+    response=s.PlanOut,
+    many=True,
+    errors=(403, 404),
+)
+def plans_index() -> Response:
+    q = parse_query(p.PlanQuery)
+    filters = plans.PlanFilter(
+        programme_id=q.programme_id,
+        unit_code=q.unit,
+        status=PlanStatus(q.status) if q.status else None,
+        date_from=q.date_from,
+        date_to=q.date_to,
+    )
+    return paginated(plans.list_plans_query(current_api_user(), filters), q, s.plan_out)
+
+
+@api_route(
+    bp,
+    "/plans",
+    ["POST"],
+    summary="File a plan for a commander's approval (staff, commander)",
+    tag="plans",
+    body=p.PlanBody,
+    response=s.PlanOut,
+    status=201,
+    errors=(403, 422),
+)
+def plans_create() -> Any:
+    body = parse_body(p.PlanBody)
+    plan = plans.create_plan(current_api_user(), body.to_input())
+    db.session.commit()
+    return created(s.plan_out(plan), url_for("api.plans_index"))
+
+
+@api_route(
+    bp,
+    "/plans/<int:plan_id>/approve",
+    ["POST"],
+    summary="Approve a plan (commander)",
+    tag="plans",
+    response=s.PlanOut,
+    errors=(403, 404, 409),
+)
+def plans_approve(plan_id: int) -> Response:
+    user = current_api_user()
+    plan = plans.get_plan(user, plan_id)
+    json_body(optional=True)
+    plans.approve_plan(user, plan)
+    db.session.commit()
+    return jsonify(to_json(s.plan_out(plan)))
+
+
+@api_route(
+    bp,
+    "/plans/<int:plan_id>/return",
+    ["POST"],
+    summary="Return a plan with a comment (commander)",
+    tag="plans",
+    body=p.CommentBody,
+    response=s.PlanOut,
+    errors=(403, 404, 409, 422),
+)
+def plans_return(plan_id: int) -> Response:
+    user = current_api_user()
+    plan = plans.get_plan(user, plan_id)
+    plans.return_plan(user, plan, parse_body(p.CommentBody, optional=True).comment)
+    db.session.commit()
+    return jsonify(to_json(s.plan_out(plan)))
+
+
+# --------------------------------------------------------------------------------------------- anev
+
+
+@api_route(
+    bp,
+    "/anev",
+    summary="ANEV: the unit's child units over a period, scored, banded and ranked (commander, PR)",
+    tag="stats",
+    query=p.AnevQuery,
+    response={"type": "object", "required": ["rows"], "properties": {"rows": {"type": "array"}}},
+    errors=(403, 404, 422),
+)
+def anev_index() -> Response:
+    from outreach.services import anev
+
+    q = parse_query(p.AnevQuery)
+    report = anev.build(current_api_user(), q.programme_id, q.unit, q.date_from, q.date_to)
+    return jsonify(anev.to_dict(report))
+
+
+@api_route(
+    bp,
+    "/programmes/<int:programme_id>/lock-exceptions",
+    ["POST"],
+    summary="Reopen a locked month for a unit and below (admin; commander for their area); audited",
+    tag="programmes",
+    body=p.LockExceptionBody,
+    response=s.LockExceptionOut,
+    status=201,
+    errors=(403, 404, 422),
+)
+def programmes_lock_exception(programme_id: int) -> Any:
+    from outreach.services import locks
+
+    body = parse_body(p.LockExceptionBody)
+    programme = _programme(programme_id)
+    row = locks.grant_exception(current_api_user(), programme, body.unit_code, body.month, body.reason)
+    db.session.commit()
+    return created(s.lock_exception_out(row), url_for("api.programmes_detail", programme_id=programme.id))
 
 
 # --------------------------------------------------------------------------------------------- locations
@@ -463,6 +606,23 @@ def activities_verify(activity_id: int) -> Response:
 
 @api_route(
     bp,
+    "/activities/verify",
+    ["POST"],
+    summary="Verify many submitted activities at once (commander); the others are skipped with the reason",
+    tag="workflow",
+    body=p.VerifyManyBody,
+    response=s.VerifyManyOut,
+    errors=(403, 422),
+)
+def activities_verify_many() -> Response:
+    body = parse_body(p.VerifyManyBody)
+    result = bulk.verify_many(current_api_user(), body.ids)
+    db.session.commit()
+    return jsonify(to_json(s.verify_many_out(result)))
+
+
+@api_route(
+    bp,
     "/activities/<int:activity_id>/return",
     ["POST"],
     summary="Return a submitted activity with a comment",
@@ -533,6 +693,11 @@ STATS_SCHEMA: dict[str, Any] = {
             k: {"type": "array", "items": {"type": "object"}}
             for k in ("items", "by_unit", "by_kind", "by_location_kind", "by_district", "by_month")
         },
+        "plans": {
+            "type": "object",
+            "description": "Approved plans in scope: planned, realised (an activity recorded against it), overdue "
+            "(date past, none recorded), and by_unit per child unit.",
+        },
     },
 }
 
@@ -551,8 +716,27 @@ def stats_summary() -> Response:
     from outreach.services import stats
 
     found, _q = parse_filtered_query(p.StatsQuery, shared.FIGURE_PARAMETERS)
-    summary = stats.summarize(current_api_user(), stats.StatsFilter.of(found))
-    return jsonify(stats.summary_to_dict(summary))
+    filters = stats.StatsFilter.of(found)
+    user = current_api_user()
+    summary = stats.summarize(user, filters)
+    data = stats.summary_to_dict(summary)
+    data["plans"] = _plan_counts(user, filters)  # issue 15
+    return jsonify(data)
+
+
+def _plan_counts(user: Any, filters: Any) -> dict[str, Any]:
+    """Planned / realised / overdue in the stats' scope (unit, programme, period), in total and per child."""
+    root = user.unit
+    if filters.unit_code:
+        from outreach.services.scope import get_unit_in_scope
+
+        root = get_unit_in_scope(user, filters.unit_code) or root  # stats already answered 404 for a bad one
+    total, by_unit = plans.counts(
+        root, programme_id=filters.programme_id, date_from=filters.date_from, date_to=filters.date_to
+    )
+    return total.as_dict() | {
+        "by_unit": [{"unit": u.code, "name": u.name, **u.counts.as_dict()} for u in by_unit]
+    }
 
 
 def _pdf(data: bytes, filename: str) -> Response:

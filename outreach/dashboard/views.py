@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import format_date
@@ -59,6 +60,20 @@ def index() -> Response | str:
         map_limit=stats.MAP_POINT_LIMIT,
         tile_url=current_app.config.get("OUTREACH_MAP_TILE_URL") or "",
         tile_attribution=current_app.config.get("OUTREACH_MAP_TILE_ATTRIBUTION") or "",
+        plan_counts=_plan_counts(summary.unit.code, filters),
+    )
+
+
+def _plan_counts(unit_code: str, filters: stats.StatsFilter) -> Any:
+    """Planned / realised / overdue for the dashboard's unit, programme and period (issue 15). PR sees none."""
+    from outreach.services import plans
+    from outreach.services.scope import get_unit_in_scope
+
+    root = get_unit_in_scope(current_user, unit_code)
+    if root is None or current_user.role is Role.PR:
+        return None
+    return plans.counts(
+        root, programme_id=filters.programme_id, date_from=filters.date_from, date_to=filters.date_to
     )
 
 

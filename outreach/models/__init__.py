@@ -18,8 +18,11 @@ from outreach.models.base import Base, utcnow
 from outreach.models.catalogue import ActivityKind, ItemKind, KamtibmasMessage, LocationKind, PartnerKind
 from outreach.models.location import Location
 from outreach.models.org import RANKS, ApiToken, Person, Role, Unit, UnitLevel, User, normalize_rank
+from outreach.models.plan import Plan, PlanStatus
 from outreach.models.programme import (
+    AnevDirective,
     Indicator,
+    LockException,
     Programme,
     ProgrammeKind,
     ProgrammeTarget,
@@ -35,4 +38,5 @@ __all__ = [
     "LoginLock", "MediaCoverage", "PartnerKind", "Person", "Photo", "Programme", "ProgrammeKind", "ProgrammeTarget",
     "ReportSection", "ReportText", "Role", "Rollup", "Unit", "UnitLevel", "User", "Visit", "VisitItem",
     "normalize_rank", "utcnow",
+    "AnevDirective", "LockException", "Plan", "PlanStatus",  # issue 15
 ]  # fmt: skip

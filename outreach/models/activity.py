@@ -135,6 +135,8 @@ class Activity(TimestampMixin, Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    #: The approved plan this activity realises (issue 15), if any.
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"), index=True)
 
     visit_count: Mapped[int] = mapped_column(default=0)
     parcel_count: Mapped[int] = mapped_column(default=0)

@@ -43,6 +43,13 @@ class Programme(TimestampMixin, Base):
     #: The unit that runs the programme (None: national).
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     is_active: Mapped[bool] = mapped_column(default=True)
+    #: ANEV bands (issue 15): a score at or above ``anev_good_min`` % is Baik, at or above ``anev_fair_min`` %
+    #: Cukup, below it Kurang.
+    anev_good_min: Mapped[int] = mapped_column(default=90, server_default=text("90"))
+    anev_fair_min: Mapped[int] = mapped_column(default=50, server_default=text("50"))
+    #: Reporting lock (issue 15): a month's activities are closed to staff and commanders this many days after
+    #: the month ends (None: never).
+    lock_after_days: Mapped[int | None]
 
     unit: Mapped[Unit | None] = relationship()
     targets: Mapped[list[ProgrammeTarget]] = relationship(
@@ -97,3 +104,33 @@ class ReportText(TimestampMixin, Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     section: Mapped[ReportSection] = mapped_column(enum_column(ReportSection))
     body: Mapped[str] = mapped_column(Text, default="")
+
+
+class AnevDirective(TimestampMixin, Base):
+    """The follow-up directive ("arahan tindak lanjut") a commander writes for one ANEV band of their unit."""
+
+    __tablename__ = "anev_directives"
+    __table_args__ = (UniqueConstraint("programme_id", "unit_id", "band", name="uq_anev_directives_scope"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    band: Mapped[str] = mapped_column(String(10))  # baik, cukup, kurang
+    body: Mapped[str] = mapped_column(Text, default="")
+
+
+class LockException(TimestampMixin, Base):
+    """An exception to the reporting lock: one month reopened for a unit and the units below it."""
+
+    __tablename__ = "lock_exceptions"
+    __table_args__ = (UniqueConstraint("programme_id", "unit_id", "month", name="uq_lock_exceptions_scope"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    #: The first day of the month.
+    month: Mapped[date]
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    unit: Mapped[Unit] = relationship()

@@ -35,6 +35,8 @@ from outreach.models import (
     MediaCoverage,
     PartnerKind,
     Person,
+    Plan,
+    PlanStatus,
     Programme,
     Role,
     Unit,
@@ -44,7 +46,7 @@ from outreach.models import (
     normalize_rank,
     utcnow,
 )
-from outreach.services import audit, regions, rollups
+from outreach.services import audit, locks, regions, rollups
 from outreach.services.errors import Conflict, Forbidden, Invalid, NotFound
 from outreach.services.schema.activity import (
     ActivityInput,
@@ -403,6 +405,8 @@ def create_activity(actor: User, data: ActivityInput) -> Activity:
     if actor.role not in WRITER_ROLES:
         raise Forbidden(_("Your role cannot record activities."))
     resolved = _validate(actor, data, existing=None)
+    assert data.occurred_on is not None
+    locks.check(actor, resolved.programme, resolved.unit, data.occurred_on, local_today())
     activity = Activity(created_by_id=actor.id, status=ActivityStatus.DRAFT)
     with rollups.tracking([activity]):
         _apply(activity, data, resolved)
@@ -424,6 +428,10 @@ def update_activity(
     if version is not None and version != activity.version:
         raise Conflict(_("Someone else changed this activity meanwhile. Reload it and edit again."))
     resolved = _validate(actor, data, existing=activity)
+    assert data.occurred_on is not None
+    today = local_today()
+    locks.check(actor, activity.programme, activity.unit, activity.occurred_on, today)  # where it was
+    locks.check(actor, resolved.programme, resolved.unit, data.occurred_on, today)  # where it goes
     before = snapshot(activity)
     with rollups.tracking([activity]):
         _apply(activity, data, resolved)
@@ -511,6 +519,7 @@ def delete_activity(actor: User, activity: Activity) -> Activity:
         raise Forbidden(_("Your role cannot delete activities."))
     if not can_delete(actor, activity):
         raise Conflict(_("A submitted or verified activity cannot be deleted."))
+    locks.check(actor, activity.programme, activity.unit, activity.occurred_on, local_today())
     with rollups.tracking([activity]):
         activity.deleted_at = utcnow()
         activity.deleted_by_id = actor.id
@@ -638,6 +647,8 @@ def _validate(actor: User, data: ActivityInput, existing: Activity | None) -> _R
             errors[f"coverage.{i}.outlet"] = _("Enter the outlet's name.")
         if cov.url and not re.match(r"^https?://[^\s]+$", cov.url):
             errors[f"coverage.{i}.url"] = _("Enter a web address starting with http:// or https://.")
+    if data.plan_id is not None:
+        _check_plan(actor, data.plan_id, programme, unit, errors)
 
     if errors:
         raise Invalid(errors)
@@ -657,6 +668,21 @@ def _validate(actor: User, data: ActivityInput, existing: Activity | None) -> _R
         item_kinds=item_kinds,
         partner_kinds=partner_kinds,
     )
+
+
+def _check_plan(
+    actor: User, plan_id: int, programme: Programme | None, unit: Unit | None, errors: dict[str, str]
+) -> None:
+    """An activity realises an approved plan of the same programme and unit that the actor can see."""
+    plan = db.session.get(Plan, plan_id)
+    if plan is None or not is_within(plan.unit, actor.unit):
+        errors["plan_id"] = _("Unknown plan.")
+    elif plan.status is not PlanStatus.APPROVED:
+        errors["plan_id"] = _("Only an approved plan can be realised.")
+    elif (programme is not None and plan.programme_id != programme.id) or (
+        unit is not None and plan.unit_id != unit.id
+    ):
+        errors["plan_id"] = _("The plan is for another programme or unit.")
 
 
 def _catalogue_ids(model: Any, codes: set[str]) -> dict[str, int]:
@@ -888,6 +914,7 @@ def _apply(activity: Activity, data: ActivityInput, resolved: _Resolved) -> None
     activity.summary = data.summary.strip()
     activity.quote_by = data.quote_by.strip()
     activity.quote_text = data.quote_text.strip()
+    activity.plan_id = data.plan_id
     leader = data.leader
     activity.leader_person_id = leader.person_id if _person_exists(leader.person_id) else None
     activity.leader_rank = resolved.leader_rank
@@ -994,6 +1021,8 @@ def snapshot(activity: Activity) -> dict[str, Any]:
         "partners": [f"{p.name} ({p.role})" if p.role else p.name for p in activity.partners],
         "coverage": [f"{c.outlet} {c.url}".strip() for c in activity.coverage],
     }
+    if activity.plan_id is not None:
+        data["plan_id"] = activity.plan_id
     return {k: (v.value if isinstance(v, enum.Enum) else v) for k, v in data.items()}
 
 
@@ -1010,6 +1039,7 @@ def to_input(activity: Activity) -> ActivityInput:
         summary=activity.summary,
         quote_by=activity.quote_by,
         quote_text=activity.quote_text,
+        plan_id=activity.plan_id,
         leader=PersonInput(
             rank=activity.leader_rank,
             name=activity.leader_name,

@@ -258,6 +258,10 @@ class ProgrammeInput:
     is_active: bool = True
     #: Overall targets; an indicator missing or None has no target.
     targets: dict[Indicator, int | None] = field(default_factory=dict)
+    #: Issue 15: the reporting lock (days after a month's end; None: never) and the ANEV band thresholds (%).
+    lock_after_days: int | None = None
+    anev_good_min: int = 90
+    anev_fair_min: int = 50
 
 
 def _programme_snapshot(p: Programme) -> dict[str, Any]:
@@ -265,6 +269,7 @@ def _programme_snapshot(p: Programme) -> dict[str, Any]:
         "name": p.name, "kind": p.kind, "start_on": p.start_on, "end_on": p.end_on,
         "description": p.description, "unit": p.unit.code if p.unit else None, "is_active": p.is_active,
         "targets": {t.indicator.value: t.target for t in p.targets if t.unit_id is None},
+        "lock_after_days": p.lock_after_days, "anev_good_min": p.anev_good_min, "anev_fair_min": p.anev_fair_min,
     }  # fmt: skip
 
 
@@ -288,6 +293,10 @@ def _check_programme(data: ProgrammeInput, current: Programme | None) -> None:
     for indicator, target in data.targets.items():
         if target is not None and target < 0:
             errors[f"target_{indicator.value}"] = _("Enter a number of zero or more.")
+    if data.lock_after_days is not None and not 0 <= data.lock_after_days <= 366:
+        errors["lock_after_days"] = _("Enter a number of days from 0 to 366, or leave it empty.")
+    if not 0 < data.anev_fair_min < data.anev_good_min <= 100:
+        errors["anev_good_min"] = _("The thresholds must satisfy 0 < Cukup < Baik ≤ 100.")
     if errors:
         raise (Duplicate if duplicate else Invalid)(errors)
 
@@ -301,6 +310,9 @@ def _apply_programme(p: Programme, data: ProgrammeInput) -> None:
     p.unit_id = data.unit_id
     p.unit = db.session.get(Unit, data.unit_id) if data.unit_id is not None else None
     p.is_active = data.is_active
+    p.lock_after_days = data.lock_after_days
+    p.anev_good_min = data.anev_good_min
+    p.anev_fair_min = data.anev_fair_min
     overall = {t.indicator: t for t in p.targets if t.unit_id is None}
     for indicator in Indicator:
         wanted = data.targets.get(indicator)

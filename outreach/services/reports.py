@@ -366,6 +366,26 @@ def iter_activity_rows(user: User, filters: ActivityFilter, lang: str = "id") ->
 # ------------------------------------------------------------------------------------------- kop & signature
 
 
+_MONTH_NAMES = {
+    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+           "November", "Desember"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}  # fmt: skip
+
+
+def _locked(programme: Programme, language: str, today: date) -> str:
+    """Issue 15: the months closed by the reporting lock, appended to the "counted" line ("" when none)."""
+    from outreach.services import locks
+
+    months = locks.locked_months(programme, today)
+    if not months:
+        return ""
+    names = ", ".join(f"{_MONTH_NAMES[language][m.month - 1]} {m.year}" for m in months)
+    label = "Bulan terkunci (laporan final)" if language == "id" else "Locked months (final figures)"
+    return f". {label}: {names}."
+
+
 def kop_lines(unit: Unit, agency: str = AGENCY) -> tuple[str, ...]:
     """The letterhead: the agency, then each level from the Polda down to the unit (``RESOR BLORA``)."""
     chain: list[Unit] = []
@@ -517,7 +537,8 @@ def build_programme_report(
         targets=_targets(summary, language),
         by_unit=_by_unit(summary, language),
         by_unit_total=_by_unit_total(summary),
-        counted=_counted(summary, language),
+        counted=_counted(summary, language)
+        + _locked(programme, language, today or activity_service.local_today()),
         by_location_kind=_by_location_kind(summary, language),
         by_message=_by_message(summary, language),
         monthly=_monthly(summary, language),

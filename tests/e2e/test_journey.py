@@ -20,14 +20,12 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.support.browser import DESK, Problems, login
+from tests.support.browser import DESK, PHONE, PROGRAMME, Problems, login, pick_registered
 from tests.support.browser import new_context as _context
 
-PROGRAMME = "Cooling System Pemilu 2024"
 DATE = "2024-02-08"  # a Thursday inside the programme period (19 Oct 2023 – 20 Oct 2024)
-PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @dataclass(frozen=True)
@@ -99,15 +97,6 @@ def totals(page: Page) -> tuple[str, str, str]:
         page.locator(f"[data-total={key}]").inner_text() for key in ("locations", "parcels", "beneficiaries")
     )
     return locations, parcels, beneficiaries
-
-
-def pick_registered(page: Page, row: int, query: str, expected: str) -> None:
-    """Type into the registry search of a visit row and choose the matching place."""
-    page.fill(f"#visits-{row}-location_id-search", query)
-    select = page.locator(f"#visits-{row}-location_id")
-    expect(select.locator("option")).to_have_count(2)  # the "new location" option and the one match
-    expect(select).not_to_have_value("")
-    assert expected in select.locator("option:checked").inner_text()
 
 
 def status_of(page: Page) -> str:

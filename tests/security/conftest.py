@@ -100,6 +100,24 @@ class SecWorld:
         db.session.commit()
         return target.id
 
+    def fresh_plan(self, unit: str) -> int:
+        """A plan waiting for approval, filed by the unit's staff (issue 15)."""
+        from outreach.services import plans
+
+        suffix = "a1x" if unit == OWN_UNIT else "a1y"
+        plan = plans.create_plan(
+            self.world.users[f"staff.{suffix}"],
+            plans.PlanInput(
+                programme_id=self.world.programme.id,
+                unit_code=unit,
+                kind="bakti_sosial",
+                planned_on=self.world.programme.start_on,
+                title="Rencana bakti sosial",
+            ),
+        )
+        db.session.commit()
+        return plan.id
+
     def relogin(self, role: str) -> None:
         if role in ("anonymous", "deactivated"):
             return
@@ -170,6 +188,7 @@ def populate(app: Flask) -> SecWorld:
         "entry_id": (1, 1),
         "slug": ("activity-kinds", "activity-kinds"),
         "batch_id": (sw.fresh_batch(OWN_UNIT), sw.fresh_batch(OTHER_UNIT)),
+        "plan_id": (sw.fresh_plan(OWN_UNIT), sw.fresh_plan(OTHER_UNIT)),  # issue 15
         "dataset": ("activities", "activities"),
         "fmt": ("csv", "csv"),
         "filename": ("css/app.css", "css/app.css"),

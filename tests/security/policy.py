@@ -51,9 +51,13 @@ POST_REDIRECT = {"POST": s(302)}
 #: URL parameters some endpoints need beyond the shared object ids
 EXTRA_ARGS = {
     "bootstrap.static": {"filename": "css/bootstrap.min.css"},
+    "api.programmes_targets_put": {"unit_code": "POLSEK-A1X"},  # issue 15
 }
 #: query strings some endpoints need
-QUERY = {"reports.texts": "?programme_id={programme_id}"}
+QUERY = {
+    "reports.texts": "?programme_id={programme_id}",
+    "dashboard.targets": "?programme_id={programme_id}",  # issue 15
+}
 
 POLICY: dict[str, Rule] = {
     # --- public
@@ -88,6 +92,21 @@ POLICY: dict[str, Rule] = {
     "activities.return": Rule(frozenset({COMMANDER}), {"POST": s(409, 422)}, scoped=True),
     "activities.reopen": Rule(frozenset({COMMANDER}), {"POST": s(409)}, scoped=True),
     "activities.restore": Rule(ADMIN_ONLY, {"POST": s(409)}, scoped=True),
+    # issue 15: target allocation (the commander's own unit's children; POLSEK-A1X has none: nothing changes)
+    "dashboard.targets": Rule(frozenset({COMMANDER}), {"GET": s(200), "POST": s(302)}),
+    "dashboard.anev_page": Rule(READERS, G200),
+    "dashboard.anev_pdf": Rule(READERS, G200),
+    "dashboard.anev_xlsx": Rule(READERS, G200),
+    "dashboard.anev_directives": Rule(frozenset({COMMANDER}), POST_REDIRECT),
+    "dashboard.locks_page": Rule(frozenset({COMMANDER}), {"GET": s(200), "POST": s(422)}),
+    # issue 15: bulk verify (an empty POST chooses nothing: 422 on the preview)
+    "activities.verify_all": Rule(frozenset({COMMANDER}), {"GET": s(200), "POST": s(422)}),
+    # issue 15: plans (not PR: plans are internal); an empty POST of the form re-renders with errors
+    "activities.plans_index": Rule(WRITERS, G200),
+    "activities.plan_create": Rule(WRITERS, {"GET": s(200), "POST": s(422)}),
+    "activities.plan_detail": Rule(WRITERS, G200, scoped=True),
+    "activities.plan_approve": Rule(frozenset({COMMANDER}), POST_REDIRECT, scoped=True),
+    "activities.plan_return": Rule(frozenset({COMMANDER}), {"POST": s(422)}, scoped=True),
     "dashboard.index": Rule(READERS, {"GET": s(302)}),  # adds the default filters
     # --- reports (pr, commander); imports (staff, commander)
     "reports.index": Rule(READERS, G200),
@@ -159,4 +178,15 @@ POLICY: dict[str, Rule] = {
     "ops.healthz": Rule(EVERYONE, G200, public=True),
     "ops.readyz": Rule(EVERYONE, G200, public=True),  # conftest stamps the migration head
     "ops.metrics_view": Rule(ADMIN_ONLY, G200),  # anonymous: 401 JSON; other roles: 403
+    # issue 15: allocation (an empty body is a 400 before any lookup)
+    "api.programmes_targets_put": Rule(EVERYONE, {"PUT": s(400)}),
+    "api.activities_verify_many": Rule(EVERYONE, {"POST": s(400)}),
+    "api.plans_index": Rule(WRITERS, G200),
+    "api.programmes_lock_exception": Rule(EVERYONE, {"POST": s(400)}),
+    "api.anev_index": Rule(
+        EVERYONE, {"GET": s(400, 422)}
+    ),  # the query (programme_id, from, to) is checked first
+    "api.plans_create": Rule(EVERYONE, {"POST": s(400)}),
+    "api.plans_approve": Rule(frozenset({COMMANDER}), {"POST": s(200)}, scoped=True, lookup_first=True),
+    "api.plans_return": Rule(frozenset({COMMANDER}), {"POST": s(422)}, scoped=True, lookup_first=True),
 }

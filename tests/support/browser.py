@@ -10,6 +10,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, exp
 from tests.e2e.conftest import DEMO_PASSWORD
 
 DESK: ViewportSize = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+PROGRAMME = "Cooling System Pemilu 2024"
 
 
 @dataclass
@@ -56,3 +58,12 @@ def login(page: Page, base: str, username: str, lang: str) -> None:
     # The navbar language buttons post /language and remember the choice for the user.
     page.click(f"button[name=lang][value={lang}]")
     expect(page.locator("html")).to_have_attribute("lang", lang)
+
+
+def pick_registered(page: Page, row: int, query: str, expected: str) -> None:
+    """Type into the registry search of a visit row and choose the matching place."""
+    page.fill(f"#visits-{row}-location_id-search", query)
+    select = page.locator(f"#visits-{row}-location_id")
+    expect(select.locator("option")).to_have_count(2)  # the "new location" option and the one match
+    expect(select).not_to_have_value("")
+    assert expected in select.locator("option:checked").inner_text()

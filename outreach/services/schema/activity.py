@@ -116,6 +116,9 @@ class ActivityInput(Schema):
     message_ids: list[Id] = Field(default_factory=list, max_length=MAX_LIST)
     partners: list[Partner] = Field(default_factory=list, max_length=MAX_LIST)
     coverage: list[CoverageInput] = Field(default_factory=list, max_length=MAX_LIST)
+    plan_id: Id | None = Field(
+        default=None, description="The approved plan (rencana kegiatan) this realises."
+    )
 
 
 class CommentInput(Schema):

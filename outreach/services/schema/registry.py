@@ -42,3 +42,8 @@ class ProgrammeInput(Schema):
     targets: dict[Indicator, Target] = Field(
         default_factory=dict, description="Overall targets by indicator."
     )
+    lock_after_days: Annotated[int, Field(ge=0, le=366)] | None = Field(
+        default=None, description="Reporting lock: days after a month ends (issue 15); null: never locked."
+    )
+    anev_good_min: int = Field(default=90, ge=1, le=100, description="ANEV band Baik from this score (%).")
+    anev_fair_min: int = Field(default=50, ge=1, le=99, description="ANEV band Cukup from this score (%).")

@@ -1,0 +1,130 @@
+"""The ANEV page, its PDF and XLSX, and the commander's follow-up directives (issue 15).
+
+Query parameters as on the dashboard: ``programme_id``, ``unit``, ``from``, ``to`` (default: this month up to
+today). Every output renders one :func:`outreach.services.anev.build` value.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from outreach.dashboard import bp
+from outreach.exports import anev as export
+from outreach.extensions import db
+from outreach.models import Role
+from outreach.security import role_required
+from outreach.services import anev, reports, stats
+from outreach.services.activities import local_today
+from outreach.services.errors import Invalid
+from outreach.services.scope import get_unit_in_scope
+
+
+def _date_arg(name: str) -> date | None:
+    raw = request.args.get(name) or ""
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _params() -> dict[str, Any]:
+    today = local_today()
+    return {
+        "programme_id": request.args.get("programme_id", type=int)
+        or stats.default_programme_id(current_user),
+        "unit_code": request.args.get("unit") or None,
+        "date_from": _date_arg("from") or today.replace(day=1),
+        "date_to": _date_arg("to") or today,
+    }
+
+
+def _query(params: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "programme_id": params["programme_id"],
+        "unit": params["unit_code"],
+        "from": params["date_from"].isoformat() if params["date_from"] else None,
+        "to": params["date_to"].isoformat() if params["date_to"] else None,
+    }
+
+
+@bp.route("/anev")
+@role_required(Role.COMMANDER, Role.PR)
+def anev_page() -> Any:
+    params = _params()
+    errors: dict[str, str] = {}
+    report = None
+    try:
+        report = anev.build(current_user, **params)
+    except Invalid as exc:
+        errors = exc.fields
+    return (
+        render_template(
+            "dashboard/anev.html",
+            report=report,
+            errors=errors,
+            query=_query(params),
+            programmes=stats.programme_choices(),
+            formula=export.formula(report) if report else "",
+            rows=export.table_rows(report) if report else [],
+            can_edit=current_user.role in (Role.COMMANDER, Role.ADMIN),
+        ),
+        422 if errors else 200,
+    )
+
+
+@bp.route("/anev/directives", methods=["POST"])
+@role_required(Role.COMMANDER)
+def anev_directives() -> Any:
+    params = _params()
+    texts = {
+        b: request.form.get(f"directive_{b}", "") for b in anev.BANDS if f"directive_{b}" in request.form
+    }
+    try:
+        anev.save_directives(current_user, params["programme_id"], params["unit_code"], texts)
+    except Invalid as exc:
+        db.session.rollback()
+        flash("; ".join(exc.fields.values()), "danger")
+    else:
+        db.session.commit()
+        flash(_("Follow-up directives saved."), "success")
+    return redirect(url_for("dashboard.anev_page", **_query(params)))
+
+
+def _download(data: bytes, mimetype: str, filename: str) -> Any:
+    response = current_app.response_class(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.route("/anev.pdf")
+@role_required(Role.COMMANDER, Role.PR)
+def anev_pdf() -> Any:
+    report = anev.build(current_user, **_params())
+    unit = get_unit_in_scope(current_user, report.unit)
+    assert unit is not None
+    data = export.build_pdf(
+        report,
+        reports.kop_lines(unit, current_app.config.get("OUTREACH_AGENCY_NAME") or reports.AGENCY),
+        reports.signatory(unit),
+        unit.city or unit.regency or unit.name,
+        local_today(),
+    )
+    return _download(
+        data, "application/pdf", f"anev-{report.unit.lower()}-{report.date_from}-{report.date_to}.pdf"
+    )
+
+
+@bp.route("/anev.xlsx")
+@role_required(Role.COMMANDER, Role.PR)
+def anev_xlsx() -> Any:
+    report = anev.build(current_user, **_params())
+    return _download(
+        export.build_xlsx(report),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"anev-{report.unit.lower()}-{report.date_from}-{report.date_to}.xlsx",
+    )
