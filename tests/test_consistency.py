@@ -133,8 +133,8 @@ def report_figures(client: FlaskClient, programme_id: int, f: Filters) -> Figure
             figures["locations"],
             figures["parcels"],
         ]
-    # So does the activity list's footer (parcels, beneficiaries), the last JUMLAH before section IV.
-    listed = text[: text.index("IV. HAMBATAN")]
+    # So does the activity list's footer (parcels, beneficiaries): LAMPIRAN I, after the signature.
+    listed = text[text.index("Lampiran I Laporan") :] if figures["activities"] else ""
     footer = re.findall(r"JUMLAH ([\d.]+) ([\d.]+)", listed)[-1] if figures["activities"] else ("0", "0")
     assert (_int(footer[0]), _int(footer[1])) == (figures["parcels"], figures["beneficiaries"])
     assert f"{_fmt_id(figures['activities'])} kegiatan" in text
@@ -149,7 +149,8 @@ def _xlsx_rows(client: FlaskClient, dataset: str, programme_id: int, f: Filters)
     response = client.get(f"/reports/export/{dataset}.xlsx", query_string=_report_args(programme_id, f))
     assert response.status_code == 200
     assert response.get_data().startswith(b"PK")
-    assert f'filename="{dataset}-' in response.headers["Content-Disposition"]
+    stem = {"activities": "kegiatan", "visits": "kunjungan"}[dataset]  # file names in Indonesian (issue 16)
+    assert f'filename="{stem}-' in response.headers["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.get_data()), read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
     header = [str(h) for h in rows[0]]

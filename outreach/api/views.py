@@ -312,14 +312,14 @@ def plans_approve(plan_id: int) -> Response:
     ["POST"],
     summary="Return a plan with a comment (commander)",
     tag="plans",
-    body=p.CommentBody,
+    body=CommentInput,
     response=s.PlanOut,
     errors=(403, 404, 409, 422),
 )
 def plans_return(plan_id: int) -> Response:
     user = current_api_user()
     plan = plans.get_plan(user, plan_id)
-    plans.return_plan(user, plan, parse_body(p.CommentBody, optional=True).comment)
+    plans.return_plan(user, plan, parse_body(CommentInput, optional=True).comment)
     db.session.commit()
     return jsonify(to_json(s.plan_out(plan)))
 

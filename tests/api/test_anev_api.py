@@ -8,7 +8,7 @@ import pytest
 
 from outreach.services import anev
 from tests import factories
-from tests.services.test_anev import seed
+from tests.support.anev import seed
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests import factories
-from tests.services.test_anev import seed
+from tests.support.anev import seed
 
 
 def test_page_downloads_and_directives(world: factories.World, login_as: Any) -> None:
