@@ -413,6 +413,9 @@ def report_recap(unit_code: str, date_from: Any, date_to: Any, username: str | N
         )
     except DomainError as exc:
         _fail(exc.message)
+    download_audit.record_recap(
+        user, "cli", unit_code, date_from.date(), date_to.date() if date_to else None, text
+    )
     click.echo(text)
 
 

@@ -31,6 +31,20 @@ def record(actor: User, download: downloads.Download, *, entity_id: int | None =
     metrics.observe_download(download.kind, download.channel, download.size_bytes, download.rows)
 
 
+def record_recap(actor: User, channel: str, unit: str, date_from: Any, date_to: Any, text: str) -> None:
+    """The WhatsApp recap taken out (page, API or CLI): it names places and officers, not people met."""
+    record(
+        actor,
+        downloads.Download(
+            "recap",
+            "recap.txt",
+            channel,
+            {"unit": unit, "date_from": date_from, "date_to": date_to or date_from},
+            size_bytes=len(text.encode("utf-8")),
+        ),
+    )
+
+
 class Counted(Iterable[T]):
     """Passes the rows through and counts them."""
 

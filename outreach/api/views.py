@@ -879,7 +879,9 @@ def recap() -> Response:
     from outreach.services import reports
 
     q = parse_query(p.RecapQuery)
+    user = current_api_user()
     text = recap_service.build_recap(
-        current_api_user(), q.unit, q.date_from, q.date_to, reports.press_gettext(q.lang), q.lang
+        user, q.unit, q.date_from, q.date_to, reports.press_gettext(q.lang), q.lang
     )
+    download_audit.record_recap(user, "api", q.unit, q.date_from, q.date_to, text)
     return current_app.response_class(text + "\n", mimetype="text/plain; charset=utf-8")

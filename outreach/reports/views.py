@@ -346,6 +346,7 @@ def recap() -> Any:
     if not errors:
         try:
             text = recap_service.build_recap(current_user, unit, day_from, day_to, _, current_language())
+            download_audit.record_recap(current_user, "web", unit, day_from, day_to, text)
         except Invalid as exc:
             errors = exc.fields
     units = stats.unit_choices(current_user)

@@ -184,3 +184,28 @@ def test_personal_data_exporters_service(seeded: Seeded) -> None:
     db.session.flush()
     (found,) = downloads.personal_data_exporters(downloads.default_period())
     assert (found.username, found.downloads, found.rows) == ("pr.a1", 2, 7)
+
+
+def test_recaps_are_audited_on_every_channel(seeded: Seeded, login_as: Any, app: Flask) -> None:
+    """The WhatsApp recap is data taken out too: the page, the API and the CLI each leave one entry."""
+    pr = seeded.world.users["pr.a1"]
+    query = "unit=POLRES-A1&from=2023-12-01&to=2023-12-07"
+    assert login_as("pr.a1").get(f"/reports/recap?{query}").status_code == 200
+    _token, raw = tokens.create_token(pr)
+    db.session.commit()
+    api = app.test_client().get(f"/api/v1/recap?{query}", headers={"Authorization": f"Bearer {raw}"})
+    assert api.status_code == 200
+    result = app.test_cli_runner().invoke(
+        args=["report", "recap", "--unit", "POLRES-A1", "--from", "2023-12-01", "--user", "pr.a1"]
+    )
+    assert result.exit_code == 0, result.output
+    got = [(e.entity_type, e.actor_username, e.changes["channel"], e.changes["filter"]) for e in _downloads()]
+    week = {"unit": "POLRES-A1", "date_from": "2023-12-01", "date_to": "2023-12-07"}
+    assert got == [
+        ("recap", "pr.a1", "web", week),
+        ("recap", "pr.a1", "api", week),
+        ("recap", "pr.a1", "cli", week | {"date_to": "2023-12-01"}),
+    ]
+    assert all(
+        e.changes["bytes"] == len(api.get_data()) - 1 for e in _downloads()[1:2]
+    )  # the API adds a newline
