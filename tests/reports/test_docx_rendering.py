@@ -119,13 +119,15 @@ def test_laporan_docx_renders_in_libreoffice(seed: Activity, runner: Any, tmp_pa
     assert result.exit_code == 0, result.output
     pdf = _render(docx, tmp_path)
     pages = _pages(pdf)
-    text = " ".join(pages)
     assert "LAPORAN" in pages[0]
     assert "POLRES BLORA" in pages[0].upper()
     closing = next(i for i, page in enumerate(pages) if "VI. PENUTUP" in page)
     appendix = next(i for i, page in enumerate(pages) if "LAMPIRAN I" in page)
-    assert appendix >= closing  # the activity list follows the closing section and the signature
-    assert "LILIK WIDIASTUTI, S.H." in text
+    assert appendix > closing  # the activity list follows the closing section and the signature
+    # the signature block is whole on the page that ends PENUTUP (never alone on a page of its own)
+    signature = pages[closing].split("VI. PENUTUP", 1)[1]
+    for line in ("Demikian laporan ini dibuat", "KASAT BINMAS POLRES BLORA", "LILIK WIDIASTUTI, S.H.", "NRP"):
+        assert line in signature, (line, signature)
     assert "Ponpes Al Hidayah" in pages[appendix] + " ".join(pages[appendix + 1 :])  # LAMPIRAN I's table
     pngs = _pngs(pdf, tmp_path)
     assert len(pngs) == len(pages)
