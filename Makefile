@@ -66,9 +66,12 @@ messages: install-dev ## extract strings and update the catalogues (then transla
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o outreach/translations/messages.pot .
 	$(BIN)/pybabel update -i outreach/translations/messages.pot -d outreach/translations --no-fuzzy-matching
 
-system-deps: ## Debian packages the tests need: chromium (browser tests), poppler-utils, DejaVu fonts
+system-deps: ## Debian packages the tests need: chromium (browser tests), poppler-utils, DejaVu fonts, LibreOffice Writer (DOCX rendering)
 	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-dejavu-core >/dev/null; \
+	fi
+	@if ! command -v soffice >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui >/dev/null; \
 	fi
 
 instance: ## instance/config.py with a random secret key (only when missing)

@@ -483,7 +483,13 @@ def _export(
                     fh.write(chunk)
         else:
             with open(output, "wb") as fh:
-                write_xlsx(columns, rows, exports.sheet_title(dataset, lang), fh)  # type: ignore[arg-type]
+                write_xlsx(
+                    columns,
+                    rows,
+                    exports.sheet_title(dataset, lang),  # type: ignore[arg-type]
+                    fh,
+                    extra_sheets=exports.extra_sheets(dataset, user, filters, lang),  # type: ignore[arg-type]
+                )
     except DomainError as exc:
         _fail(exc.message)
     download = downloads.Download(

@@ -14,6 +14,7 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
 from docx.shared import Cm, Pt
 
 from outreach.exports import fmt
@@ -227,6 +228,9 @@ def build_laporan_docx(report: ProgrammeReport) -> bytes:
     if id_line:
         lines.append(id_line)
     block = doc.add_table(rows=1, cols=2)
+    # The row must not split across pages (LibreOffice Writer broke it after the place and date, leaving the
+    # name alone on the next page): whole, it moves with PENUTUP's keep-with-next paragraph.
+    block.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     right = block.rows[0].cells[1]
     for i, line in enumerate(lines):
         p = right.paragraphs[0] if i == 0 else right.add_paragraph()

@@ -50,6 +50,7 @@ from openpyxl.utils import get_column_letter
 __all__ = [
     "FORMULA_TRIGGERS",
     "Column",
+    "ExtraSheet",
     "SheetData",
     "guard_text",
     "read_xlsx",
@@ -290,23 +291,16 @@ def _sheet_title(title: str) -> str:
     return title[:31]
 
 
-def write_xlsx(
+def _write_sheet(
+    wb: Any,
+    title: str,
     columns: Sequence[Column],
     rows: Iterable[Row],
-    sheet_title: str,
-    to: BinaryIO | IO[bytes],
-    *,
-    header: Literal["labels", "keys"] = "labels",
-    date_format: str = "dd/mm/yyyy",
+    header: Literal["labels", "keys"],
+    date_format: str,
 ) -> None:
-    """Write one worksheet to the binary file ``to`` with openpyxl's write-only mode (streams, flat memory).
-
-    The header row is bold, shaded and frozen; ints and floats are numbers (``#,##0``), dates real dates
-    (``date_format``, default ``dd/mm/yyyy``), times real times (``hh:mm``); text that looks like a formula
-    is stored as a plain string (see the module docstring).
-    """
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_sheet_title(sheet_title))
+    """Append one streamed worksheet to the write-only workbook ``wb``."""
+    ws = wb.create_sheet(_sheet_title(title))
     for i, column in enumerate(columns, 1):
         label_width = len(column.label if header == "labels" else column.key) + 2
         base = _XLSX_WIDTHS.get(column.kind, 24)
@@ -324,6 +318,35 @@ def write_xlsx(
     convert = _xlsx_row_writer(ws, columns, date_format)
     for row in rows:
         ws.append(convert(_values(columns, row)))
+
+
+#: A further worksheet for :func:`write_xlsx`: its title, its columns and its (streamed) rows.
+ExtraSheet = tuple[str, Sequence[Column], Iterable[Row]]
+
+
+def write_xlsx(
+    columns: Sequence[Column],
+    rows: Iterable[Row],
+    sheet_title: str,
+    to: BinaryIO | IO[bytes],
+    *,
+    header: Literal["labels", "keys"] = "labels",
+    date_format: str = "dd/mm/yyyy",
+    extra_sheets: Iterable[ExtraSheet] = (),
+) -> None:
+    """Write one worksheet (then each of ``extra_sheets``, in order) to the binary file ``to`` with openpyxl's
+    write-only mode (streams, flat memory: each sheet's rows are consumed only once the previous sheet is
+    done, so the row iterables may be lazy queries).
+
+    The header row is bold, shaded and frozen; ints and floats are numbers (``#,##0``), dates real dates
+    (``date_format``, default ``dd/mm/yyyy``), times real times (``hh:mm``); text that looks like a formula
+    is stored as a plain string (see the module docstring). The first sheet stays the main one: the
+    importer (:func:`read_xlsx`) reads only that sheet.
+    """
+    wb = Workbook(write_only=True)
+    _write_sheet(wb, sheet_title, columns, rows, header, date_format)
+    for title, extra_columns, extra_rows in extra_sheets:
+        _write_sheet(wb, title, extra_columns, extra_rows, header, date_format)
     wb.save(to)
 
 

@@ -215,7 +215,13 @@ def export(dataset: str, fmt: str) -> Response:
         return _attachment(Response(stream_with_context(chunks), mimetype=CSV), filename)
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed by _stream_file
     try:
-        write_xlsx(columns, rows, exports.sheet_title(dataset, lang), spool)  # type: ignore[arg-type]
+        write_xlsx(
+            columns,
+            rows,
+            exports.sheet_title(dataset, lang),  # type: ignore[arg-type]
+            spool,
+            extra_sheets=exports.extra_sheets(dataset, current_user, filters, lang),  # type: ignore[arg-type]
+        )
         size = spool.tell()
         spool.seek(0)
         download_audit.record(current_user, download(size), entity_id=programme.id)

@@ -308,6 +308,124 @@ def visit_rows(user: User, filters: ActivityFilter, lang: str = "id") -> Iterato
             yield d
 
 
+#: The activity export's further sheets (issue 16): one row per officer, partner and item, each carrying the
+#: activity's ID. Their columns are not import columns (the importer reads the first sheet only), so they
+#: stay out of :data:`_COLUMNS` and :func:`header_aliases`. key → (kind, Indonesian label, English label)
+_SHEET_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "activity_id": ("int", "ID kegiatan", "Activity ID"),
+    "rank": ("text", "Pangkat", "Rank"),
+    "name": ("text", "Nama", "Name"),
+    "degrees": ("text", "Gelar", "Degrees"),
+    "nrp": ("text", "NRP", "NRP"),
+    "position": ("text", "Jabatan", "Position"),
+    "role": ("text", "Peran", "Role"),
+    "partner_kind_label": ("text", "Jenis mitra", "Partner kind"),
+    "partner_kind": ("text", "Kode jenis mitra", "Partner kind code"),
+    "visit_number": ("int", "Kunjungan ke-", "Visit no."),
+    "location_name": ("text", "Lokasi", "Location"),
+    "item_kind_label": ("text", "Jenis barang", "Item kind"),
+    "item_kind": ("text", "Kode jenis barang", "Item kind code"),
+    "item_name": ("text", "Nama barang", "Item"),
+    "quantity": ("int", "Jumlah", "Quantity"),
+    "measure": ("text", "Satuan ukuran", "Measure"),
+}
+#: sheet → (Indonesian title, English title, column keys)
+EXTRA_SHEETS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "officers": ("Personel", "Officers", ("activity_id", "rank", "name", "degrees", "nrp", "position")),
+    "partners": ("Mitra", "Partners", ("activity_id", "name", "role", "partner_kind_label", "partner_kind")),
+    "items": (
+        "Barang",
+        "Items",
+        ("activity_id", "visit_number", "location_name", "item_kind_label", "item_kind", "item_name",
+         "quantity", "measure"),
+    ),
+}  # fmt: skip
+
+
+def extra_sheet_columns(sheet: str, lang: str = "id") -> list[Column]:
+    out = []
+    for key in EXTRA_SHEETS[sheet][2]:
+        kind, label_id, label_en = _SHEET_COLUMNS[key]
+        out.append(Column(key, label_en if lang == "en" else label_id, kind))  # type: ignore[arg-type]
+    return out
+
+
+def _extra_sheet_query(sheet: str, user: User, filters: ActivityFilter, lang: str) -> Any:
+    """One row per officer / partner / item of the filtered activities, in the main sheet's order."""
+    s = _scoped(user, filters)
+    en = lang == "en"
+    if sheet == "officers":
+        o = ActivityOfficer
+        return (
+            select(s.c.id.label("activity_id"), o.rank, o.name, o.degrees, o.nrp, o.position)
+            .join(o, o.activity_id == s.c.id)
+            .order_by(s.c.occurred_on, s.c.id, o.id)
+        )
+    if sheet == "partners":
+        p = ActivityPartner
+        return (
+            select(
+                s.c.id.label("activity_id"),
+                p.name,
+                p.role,
+                (PartnerKind.label_en if en else PartnerKind.label_id).label("partner_kind_label"),
+                PartnerKind.code.label("partner_kind"),
+            )
+            .join(p, p.activity_id == s.c.id)
+            .outerjoin(PartnerKind, PartnerKind.id == p.kind_id)
+            .order_by(s.c.occurred_on, s.c.id, p.id)
+        )
+    return (
+        select(
+            s.c.id.label("activity_id"),
+            (Visit.position + 1).label("visit_number"),
+            Location.name.label("location_name"),
+            (ItemKind.label_en if en else ItemKind.label_id).label("item_kind_label"),
+            ItemKind.code.label("item_kind"),
+            VisitItem.name.label("item_name"),
+            VisitItem.quantity,
+            VisitItem.measure,
+        )
+        .join(Visit, Visit.activity_id == s.c.id)
+        .join(Location, Location.id == Visit.location_id)
+        .join(VisitItem, VisitItem.visit_id == Visit.id)
+        .outerjoin(ItemKind, ItemKind.id == VisitItem.item_kind_id)
+        .order_by(s.c.occurred_on, s.c.id, Visit.position, VisitItem.id)
+    )
+
+
+def extra_sheet_rows(
+    sheet: str, user: User, filters: ActivityFilter, lang: str = "id"
+) -> Iterator[dict[str, Any]]:
+    """The rows of one further sheet, streamed from a server-side cursor in batches of :data:`BATCH`."""
+    require_reader(user)
+    result = db.session.execute(
+        _extra_sheet_query(sheet, user, filters, lang).execution_options(yield_per=BATCH)
+    )
+    keys = tuple(result.keys())
+    for batch in _batches(result):
+        for r in batch:
+            yield dict(zip(keys, r, strict=True))
+
+
+def extra_sheets(
+    dataset: Dataset, user: User, filters: ActivityFilter, lang: str = "id"
+) -> list[tuple[str, list[Column], Iterator[dict[str, Any]]]]:
+    """The XLSX export's sheets after the main one: Personel, Mitra and Barang for the activity export (none
+    for the visit export, whose rows already carry each visit's lists). The rows are lazy: each query runs
+    when the writer reaches its sheet."""
+    if dataset != "activities":
+        return []
+    return [
+        (
+            title_en if lang == "en" else title_id,
+            extra_sheet_columns(sheet, lang),
+            extra_sheet_rows(sheet, user, filters, lang),
+        )
+        for sheet, (title_id, title_en, _keys) in EXTRA_SHEETS.items()
+    ]
+
+
 def rows(dataset: Dataset, user: User, filters: ActivityFilter, lang: str = "id") -> Iterator[dict[str, Any]]:
     return activity_rows(user, filters, lang) if dataset == "activities" else visit_rows(user, filters, lang)
 

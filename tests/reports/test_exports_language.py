@@ -32,7 +32,7 @@ def test_cli_xlsx_has_indonesian_labels_and_sheet(seeded: Seeded, runner: Any, t
     )
     assert result.exit_code == 0, result.output
     wb = load_workbook(out, read_only=True)
-    assert wb.sheetnames == ["Kegiatan"]
+    assert wb.sheetnames == ["Kegiatan", "Personel", "Mitra", "Barang"]  # the lists follow the main sheet
     rows = list(wb["Kegiatan"].iter_rows(values_only=True))
     header = list(rows[0])
     assert "Kode status" in header
