@@ -1,0 +1,144 @@
+"""Priority messages (issue 15, item 6): setting them, scope, and the coverage matrix against the raw rows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from outreach.extensions import db
+from outreach.models import Activity, ActivityMessage, AuditEntry, KamtibmasMessage, PriorityMessage
+from outreach.services import activities as svc
+from outreach.services import priorities
+from outreach.services.errors import Forbidden, Invalid, NotFound
+from outreach.services.filters import DEFAULT_STATUSES
+from tests import factories
+
+FROM, TO = date(2024, 1, 1), date(2024, 1, 14)
+
+
+def _message(code: str, label: str) -> KamtibmasMessage:
+    row = KamtibmasMessage(code=code, label_id=label, label_en=label, sort_order=900)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def _deliver(
+    world: factories.World, unit: str, day: date, texts: list[str], *, submit: bool = True
+) -> Activity:
+    assert world.programme is not None
+    staff = world.users["staff.a1x"] if unit == "POLSEK-A1X" else world.users["staff.a1y"]
+    activity = factories.make_activity(
+        staff, world.programme, world.u(unit), [world.locations[unit]], occurred_on=day, messages=texts
+    )
+    if submit:
+        svc.submit_activity(staff, activity)
+    return activity
+
+
+@pytest.fixture
+def seeded(world: factories.World) -> tuple[KamtibmasMessage, KamtibmasMessage]:
+    money = _message("tolak_politik_uang_t", "Tolak politik uang (uji)")
+    hoax = _message("anti_hoaks_t", "Jangan sebar hoaks (uji)")
+    world.locations["POLSEK-A1X"].district_code = "33.16.01"
+    world.locations["POLSEK-A1Y"].district_code = "33.16.02"
+    commander = world.users["commander.a1"]
+    priorities.create(commander, unit_code="POLRES-A1", message_id=money.id, date_from=FROM, date_to=TO)
+    priorities.create(commander, unit_code="POLSEK-A1X", message_id=hoax.id, date_from=FROM, date_to=TO)
+    _deliver(world, "POLSEK-A1X", date(2024, 1, 3), [money.label_id, hoax.label_id])
+    _deliver(world, "POLSEK-A1X", date(2024, 1, 5), [money.label_id])
+    _deliver(world, "POLSEK-A1X", date(2024, 1, 6), [money.label_id], submit=False)  # a draft: not counted
+    _deliver(world, "POLSEK-A1X", date(2023, 12, 30), [money.label_id])  # before the priority: not counted
+    _deliver(world, "POLSEK-A1Y", date(2024, 1, 4), ["Pesan lain yang bebas"])  # nothing of the priorities
+    db.session.commit()
+    return money, hoax
+
+
+def test_matrix_counts_match_the_raw_rows(
+    world: factories.World, seeded: tuple[KamtibmasMessage, ...]
+) -> None:
+    money, hoax = seeded
+    assert world.programme is not None
+    report = priorities.coverage(
+        world.users["commander.a1"],
+        world.u("POLRES-A1"),
+        programme_id=world.programme.id,
+        date_from=FROM,
+        date_to=TO,
+    )
+    assert [m.code for m in report.messages] == ["anti_hoaks_t", "tolak_politik_uang_t"]  # by label
+    units = {r.key: r.cells for r in report.units}
+    # the same counts straight from the rows
+    raw = db.session.execute(
+        select(Activity.unit_id, ActivityMessage.message_id, func.count())
+        .join(Activity, Activity.id == ActivityMessage.activity_id)
+        .where(
+            Activity.status.in_(DEFAULT_STATUSES),
+            Activity.occurred_on.between(FROM, TO),
+            ActivityMessage.message_id.in_([money.id, hoax.id]),
+        )
+        .group_by(Activity.unit_id, ActivityMessage.message_id)
+    ).all()
+    expected = {(world.u("POLSEK-A1X").id, money.id): 2, (world.u("POLSEK-A1X").id, hoax.id): 1}
+    assert {(r[0], r[1]): r[2] for r in raw} == expected
+    assert units["POLSEK-A1X"] == {money.id: 2, hoax.id: 1}
+    # POLSEK-A1Y delivered nothing of the Polres's priority: 0 ("belum"); the A1X-only priority does not apply
+    assert units["POLSEK-A1Y"] == {money.id: 0, hoax.id: None}
+    assert units["POLRES-A1"][money.id] == 0
+    assert next(r for r in report.units if r.key == "POLSEK-A1Y").missing == 1
+    districts = {r.key: r.cells for r in report.districts}
+    assert districts["33.16.01"] == {money.id: 2, hoax.id: 1}
+    assert districts["33.16.02"] == {money.id: 0, hoax.id: 0}  # visited, the priorities not delivered
+
+
+def test_only_the_priorities_active_in_the_period(
+    world: factories.World, seeded: tuple[KamtibmasMessage, ...]
+) -> None:
+    report = priorities.coverage(
+        world.users["commander.a1"], world.u("POLRES-A1"), programme_id=None,
+        date_from=date(2024, 2, 1), date_to=date(2024, 2, 28),
+    )  # fmt: skip
+    assert report.messages == () and report.units == ()
+
+
+def test_scope_and_roles(world: factories.World, seeded: tuple[KamtibmasMessage, ...]) -> None:
+    money, _hoax = seeded
+    with pytest.raises(Forbidden):
+        priorities.create(
+            world.users["staff.a1"], unit_code="POLRES-A1", message_id=money.id, date_from=FROM, date_to=TO
+        )
+    with pytest.raises(Invalid) as exc:  # another Polres: not in the commander's area
+        priorities.create(
+            world.users["commander.a1"],
+            unit_code="POLRES-B1",
+            message_id=money.id,
+            date_from=FROM,
+            date_to=TO,
+        )
+    assert "unit" in exc.value.fields
+    with pytest.raises(Invalid) as exc:
+        priorities.create(
+            world.users["commander.a1"], unit_code="POLRES-A1", message_id=None, date_from=TO, date_to=FROM
+        )
+    assert set(exc.value.fields) == {"message_id", "to"}
+    with pytest.raises(NotFound):
+        priorities.coverage(
+            world.users["commander.b1"], world.u("POLRES-A1"), programme_id=None, date_from=FROM, date_to=TO
+        )
+    # the Polsek commander sees the Polres's priority (it applies to them) but cannot remove it
+    polsek = world.users["commander.a1x"]
+    listed = db.session.scalars(priorities.list_query(polsek)).all()
+    assert {p.message_id for p in listed} == {
+        p.message_id for p in db.session.scalars(select(PriorityMessage))
+    }
+    polres_priority = next(p for p in listed if p.unit.code == "POLRES-A1")
+    with pytest.raises(NotFound):
+        priorities.remove(polsek, polres_priority.id)
+    priorities.remove(world.users["commander.a1"], polres_priority.id)
+    db.session.commit()
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.entity_type == "priority_message")
+    ).all()
+    assert sorted(actions) == ["priority_message_add", "priority_message_add", "priority_message_remove"]
