@@ -61,6 +61,25 @@ def index() -> Response | str:
         tile_url=current_app.config.get("OUTREACH_MAP_TILE_URL") or "",
         tile_attribution=current_app.config.get("OUTREACH_MAP_TILE_ATTRIBUTION") or "",
         plan_counts=_plan_counts(summary.unit.code, filters),
+        priority_coverage=_priority_coverage(summary.unit.code, filters),
+    )
+
+
+def _priority_coverage(unit_code: str, filters: stats.StatsFilter) -> Any:
+    """The priority-message matrix for the dashboard's unit, programme, period and statuses (issue 15)."""
+    from outreach.services import priorities
+    from outreach.services.scope import get_unit_in_scope
+
+    root = get_unit_in_scope(current_user, unit_code)
+    if root is None:
+        return None
+    return priorities.coverage(
+        current_user,
+        root,
+        programme_id=filters.programme_id,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        statuses=stats.effective_statuses(current_user, filters),
     )
 
 
