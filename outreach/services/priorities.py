@@ -20,6 +20,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from outreach.extensions import db
 from outreach.models import (
@@ -38,7 +39,7 @@ from outreach.models import (
 from outreach.services import audit, regions
 from outreach.services.errors import Forbidden, Invalid, NotFound
 from outreach.services.filters import DEFAULT_STATUSES
-from outreach.services.scope import get_unit_in_scope, subtree_ids_query
+from outreach.services.scope import get_unit_in_scope, is_within, subtree_ids_query
 
 MAX_DAYS = 366
 
@@ -158,6 +159,12 @@ def list_query(
     root = get_unit_in_scope(user, unit_code) if unit_code else user.unit
     if root is None:
         raise NotFound(_("Unit not found."))
+    return _list(root, date_from=date_from, date_to=date_to, programme_id=programme_id)
+
+
+def _list(
+    root: Unit, *, date_from: date | None, date_to: date | None, programme_id: int | None
+) -> Select[Any]:
     query = select(PriorityMessage).join(Unit, Unit.id == PriorityMessage.unit_id).where(_applying(root))
     if date_from is not None:
         query = query.where(PriorityMessage.date_to >= date_from)
@@ -167,7 +174,9 @@ def list_query(
         query = query.where(
             or_(PriorityMessage.programme_id.is_(None), PriorityMessage.programme_id == programme_id)
         )
-    return query.order_by(PriorityMessage.date_from.desc(), PriorityMessage.id.desc())
+    return query.options(joinedload(PriorityMessage.message), joinedload(PriorityMessage.unit)).order_by(
+        PriorityMessage.date_from.desc(), PriorityMessage.id.desc()
+    )
 
 
 # --------------------------------------------------------------------------------------------- the coverage
@@ -216,11 +225,11 @@ def coverage(
     statuses: list[ActivityStatus] | None = None,
 ) -> Coverage:
     """The priority-message matrix of ``root`` (see the module docstring); ``root`` must be in ``user``'s scope."""
-    if get_unit_in_scope(user, root.code) is None:
+    if not is_within(root, user.unit):
         raise NotFound(_("Unit not found."))
     statuses = list(statuses or DEFAULT_STATUSES)
     priorities = db.session.scalars(
-        list_query(user, unit_code=root.code, date_from=date_from, date_to=date_to, programme_id=programme_id)
+        _list(root, date_from=date_from, date_to=date_to, programme_id=programme_id)
     ).all()
     children = db.session.execute(
         select(Unit.id, Unit.code, Unit.name, Unit.path)
