@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from outreach.exports import anev as export
+from outreach.exports.pdf import Signatory
 from outreach.extensions import db
 from outreach.models import Activity, ActivityMessage, AuditEntry, KamtibmasMessage, PriorityMessage
-from outreach.services import priorities
+from outreach.services import anev, priorities
 from outreach.services.errors import Forbidden, Invalid, NotFound
 from outreach.services.filters import DEFAULT_STATUSES
 from tests import factories
@@ -107,3 +113,31 @@ def test_scope_and_roles(world: factories.World, seeded: tuple[KamtibmasMessage,
         select(AuditEntry.action).where(AuditEntry.entity_type == "priority_message")
     ).all()
     assert sorted(actions) == ["priority_message_add", "priority_message_add", "priority_message_remove"]
+
+
+def test_anev_section_page_pdf_and_xlsx(world: factories.World, seeded: tuple[KamtibmasMessage, ...]) -> None:
+    money, hoax = seeded
+    assert world.programme is not None
+    report = anev.build(world.users["commander.a1"], world.programme.id, "POLRES-A1", FROM, TO, today=TO)
+    assert report.priorities is not None
+    cells = {r.key: r.cells for r in report.priorities.units}
+    assert cells["POLSEK-A1X"] == {money.id: 2, hoax.id: 1}
+    assert cells["POLSEK-A1Y"] == {money.id: 0, hoax.id: None}
+    data = anev.to_dict(report)["priority_messages"]
+    assert [u["cells"] for u in data["units"] if u["key"] == "POLSEK-A1Y"] == [
+        {str(money.id): 0, str(hoax.id): None}
+    ]
+    table = export.priority_table(report)
+    assert table[0] == ["Satuan / kecamatan", hoax.label_id, money.label_id]
+    assert len(table) == 1 + len(report.priorities.units) + len(report.priorities.districts)
+    a1y = next(r for r in table if r[0] == world.u("POLSEK-A1Y").name)
+    assert a1y[1:] == ["–", "belum"]
+    ws = load_workbook(io.BytesIO(export.build_xlsx(report))).active
+    rows = [[("" if c is None else str(c)) for c in row] for row in ws.iter_rows(values_only=True)]
+    start = rows.index(["Pesan prioritas"] + [""] * (len(rows[0]) - 1)) + 1
+    assert [r[: len(table[0])] for r in rows[start : start + len(table)]] == table
+    pdf = export.build_pdf(report, ["KEPOLISIAN"], Signatory(position="KAPOLRES", name="Budi"), "Blora", TO)
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    assert "PESAN PRIORITAS" in text
+    for row in table[1:]:
+        assert re.search(r"\s*".join(re.escape(c) for c in row), text), (row, text[:1500])

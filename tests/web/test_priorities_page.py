@@ -23,6 +23,9 @@ def test_page_add_remove_and_matrix(world: factories.World, login_as: Any) -> No
     # the dashboard shows the same matrix
     dashboard = client.get(f"/dashboard/?{query}").get_data(as_text=True)
     assert 'data-testid="priority-by-unit"' in dashboard and 'data-cell="2"' in dashboard
+    # and so does the ANEV page
+    anev_page = client.get(f"/dashboard/anev?{query}").get_data(as_text=True)
+    assert 'data-testid="priority-by-unit"' in anev_page and 'data-cell="belum"' in anev_page
     # add: a bad period is a per-field error; a good one is stored
     bad = client.post(
         f"/dashboard/priorities?{query}",
