@@ -256,7 +256,14 @@ def build(
         rows=tuple(rows),
         directives=directives(programme, root),
         priorities=priorities.coverage(
-            user, root, programme_id=programme.id, date_from=date_from, date_to=date_to
+            user,
+            root,
+            programme_id=programme.id,
+            date_from=date_from,
+            date_to=date_to,
+            statuses=stats.effective_statuses(
+                user, stats.StatsFilter()
+            ),  # as the figures above (PR: verified)
         ),
     )
 

@@ -141,3 +141,12 @@ def test_anev_section_page_pdf_and_xlsx(world: factories.World, seeded: tuple[Ka
     assert "PESAN PRIORITAS" in text
     for row in table[1:]:
         assert re.search(r"\s*".join(re.escape(c) for c in row), text), (row, text[:1500])
+
+
+def test_pr_counts_only_verified(world: factories.World, seeded: tuple[KamtibmasMessage, ...]) -> None:
+    money, _hoax = seeded
+    assert world.programme is not None
+    report = anev.build(world.users["pr.a1"], world.programme.id, "POLRES-A1", FROM, TO, today=TO)
+    assert report.priorities is not None
+    cells = {r.key: r.cells for r in report.priorities.units}
+    assert cells["POLSEK-A1X"][money.id] == 0  # two submitted deliveries, none verified yet
