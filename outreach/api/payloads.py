@@ -219,3 +219,28 @@ class LockExceptionBody:
     unit_code: str
     month: dt.date
     reason: str = field(metadata=meta(max_length=2000))
+
+
+# issue 15, item 6: priority messages
+
+
+@dataclass
+class PriorityQuery(PageQuery):
+    programme_id: int | None = field(default=None, metadata=ID)
+    unit: str | None = field(
+        default=None,
+        metadata=meta(description="Unit code (default: the caller's unit): priorities concerning it."),
+    )
+    date_from: dt.date | None = field(default=None, metadata=meta(alias="from"))
+    date_to: dt.date | None = field(default=None, metadata=meta(alias="to"))
+
+
+@dataclass
+class PriorityBody:
+    """Mark a catalogue message as the priority for a unit (the caller's or below) and a period."""
+
+    unit: str
+    message_id: int = field(metadata=ID)
+    date_from: dt.date = field(metadata=meta(alias="from"))
+    date_to: dt.date = field(metadata=meta(alias="to"))
+    programme_id: int | None = field(default=None, metadata=ID)

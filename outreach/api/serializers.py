@@ -440,3 +440,35 @@ def lock_exception_out(row: Any) -> LockExceptionOut:
     return LockExceptionOut(
         programme_id=row.programme_id, unit=row.unit.code, month=row.month, reason=row.reason
     )
+
+
+# issue 15, item 6: priority messages
+
+
+@dataclass
+class PriorityOut:
+    id: int
+    programme_id: int | None
+    unit: str
+    unit_name: str
+    message_id: int
+    message_code: str
+    message: str
+    date_from: dt.date = field(metadata=meta(alias="from"))
+    date_to: dt.date = field(metadata=meta(alias="to"))
+    created_at: dt.datetime
+
+
+def priority_out(row: Any) -> PriorityOut:
+    return PriorityOut(
+        id=row.id,
+        programme_id=row.programme_id,
+        unit=row.unit.code,
+        unit_name=row.unit.name,
+        message_id=row.message_id,
+        message_code=row.message.code,
+        message=row.message.label_id,
+        date_from=row.date_from,
+        date_to=row.date_to,
+        created_at=row.created_at,
+    )

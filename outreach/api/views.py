@@ -365,6 +365,77 @@ def programmes_lock_exception(programme_id: int) -> Any:
     return created(s.lock_exception_out(row), url_for("api.programmes_detail", programme_id=programme.id))
 
 
+# --------------------------------------------------------------------------------------------- priority messages
+
+
+@api_route(
+    bp,
+    "/priority-messages",
+    summary="Priority messages concerning the caller's area (or ?unit=), overlapping ?from= ?to= (issue 15)",
+    tag="stats",
+    query=p.PriorityQuery,
+    response=s.PriorityOut,
+    many=True,
+    errors=(404,),
+)
+def priority_messages_index() -> Response:
+    from outreach.services import priorities
+
+    q = parse_query(p.PriorityQuery)
+    query = priorities.list_query(
+        current_api_user(),
+        unit_code=q.unit,
+        date_from=q.date_from,
+        date_to=q.date_to,
+        programme_id=q.programme_id,
+    )
+    return paginated(query, q, s.priority_out)
+
+
+@api_route(
+    bp,
+    "/priority-messages",
+    ["POST"],
+    summary="Mark a message as the priority for a unit and a period (commander for their area, admin); audited",
+    tag="stats",
+    body=p.PriorityBody,
+    response=s.PriorityOut,
+    status=201,
+    errors=(403, 422),
+)
+def priority_messages_create() -> Any:
+    from outreach.services import priorities
+
+    body = parse_body(p.PriorityBody)
+    row = priorities.create(
+        current_api_user(),
+        unit_code=body.unit,
+        message_id=body.message_id,
+        date_from=body.date_from,
+        date_to=body.date_to,
+        programme_id=body.programme_id,
+    )
+    db.session.commit()
+    return created(s.priority_out(row), url_for("api.priority_messages_index"))
+
+
+@api_route(
+    bp,
+    "/priority-messages/<int:priority_id>",
+    ["DELETE"],
+    summary="Remove a priority message set in the caller's area (commander, admin); audited",
+    tag="stats",
+    status=204,
+    errors=(403, 404),
+)
+def priority_messages_delete(priority_id: int) -> Any:
+    from outreach.services import priorities
+
+    priorities.remove(current_api_user(), priority_id)
+    db.session.commit()
+    return "", 204
+
+
 # --------------------------------------------------------------------------------------------- locations
 
 

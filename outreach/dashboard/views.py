@@ -17,10 +17,11 @@ from werkzeug.wrappers import Response
 
 from outreach.dashboard import bp
 from outreach.dashboard.forms import DashboardFilterForm
-from outreach.models import Role
+from outreach.models import Role, Unit
 from outreach.security import reports_control_characters, role_required
 from outreach.services import filters as shared
 from outreach.services import stats
+from outreach.services.scope import get_unit_in_scope
 
 IDLE_DAYS = 30
 WAITING_DAYS = 7
@@ -44,6 +45,7 @@ def index() -> Response | str:
     summary = stats.summarize(current_user, filters)
     gaps = stats.gaps(current_user, filters, idle_days=IDLE_DAYS, waiting_days=WAITING_DAYS)
     points = stats.map_points(current_user, filters)
+    root = get_unit_in_scope(current_user, summary.unit.code)  # one look-up for the plans and the priorities
     form = DashboardFilterForm(current_user, formdata=None)
     form.show(filters, current_user)
     form.add_errors(errors)
@@ -60,16 +62,31 @@ def index() -> Response | str:
         map_limit=stats.MAP_POINT_LIMIT,
         tile_url=current_app.config.get("OUTREACH_MAP_TILE_URL") or "",
         tile_attribution=current_app.config.get("OUTREACH_MAP_TILE_ATTRIBUTION") or "",
-        plan_counts=_plan_counts(summary.unit.code, filters),
+        plan_counts=_plan_counts(root, filters),
+        priority_coverage=_priority_coverage(root, filters),
     )
 
 
-def _plan_counts(unit_code: str, filters: stats.StatsFilter) -> Any:
+def _priority_coverage(root: Unit | None, filters: stats.StatsFilter) -> Any:
+    """The priority-message matrix for the dashboard's unit, programme, period and statuses (issue 15)."""
+    from outreach.services import priorities
+
+    if root is None:
+        return None
+    return priorities.coverage(
+        current_user,
+        root,
+        programme_id=filters.programme_id,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        statuses=stats.effective_statuses(current_user, filters),
+    )
+
+
+def _plan_counts(root: Unit | None, filters: stats.StatsFilter) -> Any:
     """Planned / realised / overdue for the dashboard's unit, programme and period (issue 15). PR sees none."""
     from outreach.services import plans
-    from outreach.services.scope import get_unit_in_scope
 
-    root = get_unit_in_scope(current_user, unit_code)
     if root is None or current_user.role is Role.PR:
         return None
     return plans.counts(

@@ -81,6 +81,23 @@ def table_rows(report: Any) -> list[list[str]]:
     ]
 
 
+def priority_table(report: Any) -> list[list[str]]:
+    """The priority-message matrix as text cells: a header row (satuan, then the messages), one row per child
+    unit, then one per kecamatan; "belum" where a message that applies was not delivered, "–" where it does not
+    apply. Empty when no priority message is active in the period (both exports print exactly these)."""
+    coverage = getattr(report, "priorities", None)
+    if coverage is None or not coverage.messages:
+        return []
+
+    def cell(value: int | None) -> str:
+        return "–" if value is None else ("belum" if value == 0 else _num(value))
+
+    rows = [["Satuan / kecamatan", *(m.label_id for m in coverage.messages)]]
+    for r in (*coverage.units, *coverage.districts):
+        rows.append([r.name, *(cell(r.cells[m.id]) for m in coverage.messages)])
+    return rows
+
+
 def formula(report: Any) -> str:
     return FORMULA.format(
         good=report.good_min,
@@ -117,6 +134,12 @@ def build_xlsx(report: Any) -> bytes:
         ws.append(row)
     ws.append([])
     ws.append([formula(report)])
+    priority = priority_table(report)
+    if priority:
+        ws.append([])
+        ws.append(["Pesan prioritas"])
+        for row in priority:
+            ws.append(row)
     ws.append([])
     ws.append(["Arahan tindak lanjut"])
     for band in ("baik", "cukup", "kurang"):
@@ -156,6 +179,31 @@ def build_pdf(report: Any, kop: Sequence[str], signer: Signatory, place: str, on
         )
     )
     story += [table, Spacer(1, 4 * mm), Paragraph(_esc(formula(report)), base), Spacer(1, 4 * mm)]
+    priority = priority_table(report)
+    if priority:
+        story.append(Paragraph("PESAN PRIORITAS", bold))
+        rest = (267 - 60) / max(len(priority[0]) - 1, 1)
+        matrix = Table(
+            [[Paragraph(_esc(c), cell) for c in row] for row in priority],
+            colWidths=[60 * mm] + [rest * mm] * (len(priority[0]) - 1),
+            repeatRows=1,
+        )
+        matrix.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+                + [
+                    ("BACKGROUND", (c, r), (c, r), colors.HexColor("#f8d7da"))
+                    for r, row in enumerate(priority)
+                    for c, value in enumerate(row)
+                    if r and c and value == "belum"
+                ]
+            )
+        )
+        story += [matrix, Spacer(1, 4 * mm)]
     story.append(Paragraph("ARAHAN TINDAK LANJUT", bold))
     for band in ("baik", "cukup", "kurang"):
         story.append(Paragraph(_esc(f"{BAND[band]}: {report.directives[band]}"), base))

@@ -19,6 +19,7 @@ from outreach.models.catalogue import ActivityKind, ItemKind, KamtibmasMessage, 
 from outreach.models.location import Location
 from outreach.models.org import RANKS, ApiToken, Person, Role, Unit, UnitLevel, User, normalize_rank
 from outreach.models.plan import Plan, PlanStatus
+from outreach.models.priority import PriorityMessage
 from outreach.models.programme import (
     AnevDirective,
     Indicator,
@@ -39,4 +40,5 @@ __all__ = [
     "ReportSection", "ReportText", "Role", "Rollup", "Unit", "UnitLevel", "User", "Visit", "VisitItem",
     "normalize_rank", "utcnow",
     "AnevDirective", "LockException", "Plan", "PlanStatus",  # issue 15
+    "PriorityMessage",  # issue 15, item 6
 ]  # fmt: skip

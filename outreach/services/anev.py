@@ -31,7 +31,7 @@ from sqlalchemy import select
 
 from outreach.extensions import db
 from outreach.models import AnevDirective, Programme, Role, Unit, User
-from outreach.services import audit, plans, stats
+from outreach.services import audit, plans, priorities, stats
 from outreach.services.activities import local_today
 from outreach.services.errors import Forbidden, Invalid, NotFound
 from outreach.services.scope import get_unit_in_scope
@@ -87,6 +87,8 @@ class Anev:
     fair_min: int
     rows: tuple[AnevRow, ...]
     directives: dict[str, str]
+    #: the priority-message matrix of the unit for the period (issue 15, item 6)
+    priorities: priorities.Coverage | None = None
 
 
 def band_of(score: float | None, good_min: int, fair_min: int) -> str | None:
@@ -253,6 +255,16 @@ def build(
         fair_min=fair_min,
         rows=tuple(rows),
         directives=directives(programme, root),
+        priorities=priorities.coverage(
+            user,
+            root,
+            programme_id=programme.id,
+            date_from=date_from,
+            date_to=date_to,
+            statuses=stats.effective_statuses(
+                user, stats.StatsFilter()
+            ),  # as the figures above (PR: verified)
+        ),
     )
 
 
@@ -313,6 +325,7 @@ def to_dict(report: Anev) -> dict[str, Any]:
         "previous": {"from": report.previous_from.isoformat(), "to": report.previous_to.isoformat()},
         "bands": {"baik": report.good_min, "cukup": report.fair_min},
         "directives": report.directives,
+        "priority_messages": priorities.coverage_to_dict(report.priorities) if report.priorities else None,
         "rows": [
             {
                 "unit": r.unit,

@@ -52,6 +52,8 @@ POST_REDIRECT = {"POST": s(302)}
 EXTRA_ARGS = {
     "bootstrap.static": {"filename": "css/bootstrap.min.css"},
     "api.programmes_targets_put": {"unit_code": "POLSEK-A1X"},  # issue 15
+    "api.priority_messages_delete": {"priority_id": "999999"},
+    "dashboard.priorities_delete": {"priority_id": "999999"},  # issue 15, item 6: none to find → 404
 }
 #: query strings some endpoints need
 QUERY = {
@@ -189,4 +191,10 @@ POLICY: dict[str, Rule] = {
     "api.plans_create": Rule(EVERYONE, {"POST": s(400)}),
     "api.plans_approve": Rule(frozenset({COMMANDER}), {"POST": s(200)}, scoped=True, lookup_first=True),
     "api.plans_return": Rule(frozenset({COMMANDER}), {"POST": s(422)}, scoped=True, lookup_first=True),
+    # issue 15, item 6: priority messages (listing: everyone, what concerns their area; changes: commanders)
+    "api.priority_messages_index": Rule(EVERYONE, G200),
+    "api.priority_messages_create": Rule(EVERYONE, {"POST": s(400)}),
+    "api.priority_messages_delete": Rule(frozenset({COMMANDER}), {"DELETE": s(404)}),
+    "dashboard.priorities_page": Rule(frozenset({COMMANDER}), {"GET": s(200), "POST": s(422)}),
+    "dashboard.priorities_delete": Rule(frozenset({COMMANDER}), {"POST": s(404)}),
 }
