@@ -1,7 +1,8 @@
 """The ANEV page, its PDF and XLSX, and the commander's follow-up directives (issue 15).
 
 Query parameters as on the dashboard: ``programme_id``, ``unit``, ``from``, ``to`` (default: this month up to
-today). Every output renders one :func:`outreach.services.anev.build` value.
+today, or the programme's last month once it is over: ``stats.default_month``). Every output renders
+one :func:`outreach.services.anev.build` value.
 """
 
 from __future__ import annotations
@@ -33,13 +34,13 @@ def _date_arg(name: str) -> date | None:
 
 
 def _params() -> dict[str, Any]:
-    today = local_today()
+    programme_id = request.args.get("programme_id", type=int) or stats.default_programme_id(current_user)
+    month_from, month_to = stats.default_month(programme_id, local_today())
     return {
-        "programme_id": request.args.get("programme_id", type=int)
-        or stats.default_programme_id(current_user),
+        "programme_id": programme_id,
         "unit_code": request.args.get("unit") or None,
-        "date_from": _date_arg("from") or today.replace(day=1),
-        "date_to": _date_arg("to") or today,
+        "date_from": _date_arg("from") or month_from,
+        "date_to": _date_arg("to") or month_to,
     }
 
 

@@ -34,10 +34,10 @@ def _date(raw: str | None) -> date | None:
 @bp.route("/priorities", methods=["GET", "POST"])
 @role_required(Role.COMMANDER)
 def priorities_page() -> Any:
-    today = local_today()
     programme_id = request.args.get("programme_id", type=int) or stats.default_programme_id(current_user)
-    date_from = _date(request.args.get("from")) or today.replace(day=1)
-    date_to = _date(request.args.get("to")) or today
+    month_from, month_to = stats.default_month(programme_id, local_today())
+    date_from = _date(request.args.get("from")) or month_from
+    date_to = _date(request.args.get("to")) or month_to
     root = get_unit_in_scope(current_user, request.args.get("unit") or current_user.unit.code)
     if root is None:
         abort(404)

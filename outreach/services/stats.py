@@ -45,6 +45,7 @@ from outreach.models import (
     User,
     Visit,
 )
+from outreach.models.types import MAX_ID
 from outreach.services import filters as shared
 from outreach.services import regions
 from outreach.services.activities import local_today
@@ -110,6 +111,21 @@ def effective_statuses(user: User, filters: StatsFilter) -> list[ActivityStatus]
     if user.role is Role.PR:
         return [ActivityStatus.VERIFIED]
     return list(filters.statuses) or list(DEFAULT_STATUSES)
+
+
+def default_month(programme_id: int | None, today: date) -> tuple[date, date]:
+    """The period a monthly page (ANEV, priority messages) opens on: this month up to today while the
+    programme runs, else the programme's last month (or its first, before it starts) — never an empty month
+    outside the programme."""
+    programme = (
+        db.session.get(Programme, programme_id) if programme_id and 0 < programme_id <= MAX_ID else None
+    )
+    if programme is None or programme.start_on <= today <= programme.end_on:
+        return today.replace(day=1), today
+    if today > programme.end_on:
+        return programme.end_on.replace(day=1), programme.end_on
+    month_end = (programme.start_on.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return programme.start_on, min(month_end, programme.end_on)
 
 
 def default_programme_id(user: User | None = None) -> int | None:

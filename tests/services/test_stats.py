@@ -469,3 +469,17 @@ def test_leaders_with_the_same_rank_and_name_are_two_people(world: factories.Wor
     assert sorted(r["nrp"] or "" for r in out["leaders"] if r["name"] == "Budi Rahayu") == [
         "", "", "76030412", "80010203"
     ]  # fmt: skip
+
+
+def test_monthly_pages_open_on_a_month_of_the_programme(world: factories.World) -> None:
+    """ANEV and the priority matrix open on this month while the programme runs, else on its last (or first)
+    month: a commander never lands on an empty month outside the programme."""
+    programme = world.programme
+    assert programme is not None
+    programme.start_on, programme.end_on = date(2023, 10, 19), date(2024, 10, 20)
+    db.session.flush()
+    assert stats.default_month(programme.id, date(2024, 3, 15)) == (date(2024, 3, 1), date(2024, 3, 15))
+    assert stats.default_month(programme.id, date(2026, 12, 1)) == (date(2024, 10, 1), date(2024, 10, 20))
+    assert stats.default_month(programme.id, date(2023, 1, 5)) == (date(2023, 10, 19), date(2023, 10, 31))
+    assert stats.default_month(None, date(2026, 12, 1)) == (date(2026, 12, 1), date(2026, 12, 1))
+    assert stats.default_month(2**40, date(2026, 12, 9)) == (date(2026, 12, 1), date(2026, 12, 9))
