@@ -7,7 +7,6 @@ one :func:`outreach.services.anev.build` value.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -20,28 +19,24 @@ from outreach.extensions import db
 from outreach.models import Role
 from outreach.security import role_required
 from outreach.services import anev, reports, stats
+from outreach.services import filters as shared
 from outreach.services.activities import local_today
 from outreach.services.errors import Invalid
 from outreach.services.scope import get_unit_in_scope
 
 
-def _date_arg(name: str) -> date | None:
-    raw = request.args.get(name) or ""
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
-def _params() -> dict[str, Any]:
-    programme_id = request.args.get("programme_id", type=int) or stats.default_programme_id(current_user)
+def _params() -> tuple[dict[str, Any], dict[str, str]]:
+    """The page's filters (the shared vocabulary) and a message per bad one; a bad value is not applied."""
+    found, errors = shared.parse_lenient(request.args, allowed=shared.PAGE_PARAMETERS)
+    programme_id = found.programme_id or stats.default_programme_id(current_user)
     month_from, month_to = stats.default_month(programme_id, local_today())
-    return {
+    params = {
         "programme_id": programme_id,
-        "unit_code": request.args.get("unit") or None,
-        "date_from": _date_arg("from") or month_from,
-        "date_to": _date_arg("to") or month_to,
+        "unit_code": found.unit or None,
+        "date_from": found.date_from or month_from,
+        "date_to": found.date_to or month_to,
     }
+    return params, errors
 
 
 def _query(params: dict[str, Any]) -> dict[str, Any]:
@@ -56,13 +51,12 @@ def _query(params: dict[str, Any]) -> dict[str, Any]:
 @bp.route("/anev")
 @role_required(Role.COMMANDER, Role.PR)
 def anev_page() -> Any:
-    params = _params()
-    errors: dict[str, str] = {}
+    params, errors = _params()
     report = None
     try:
         report = anev.build(current_user, **params)
     except Invalid as exc:
-        errors = exc.fields
+        errors |= exc.fields
     return (
         render_template(
             "dashboard/anev.html",
@@ -81,7 +75,7 @@ def anev_page() -> Any:
 @bp.route("/anev/directives", methods=["POST"])
 @role_required(Role.COMMANDER)
 def anev_directives() -> Any:
-    params = _params()
+    params, _errors = _params()
     texts = {
         b: request.form.get(f"directive_{b}", "") for b in anev.BANDS if f"directive_{b}" in request.form
     }
@@ -105,7 +99,7 @@ def _download(data: bytes, mimetype: str, filename: str) -> Any:
 @bp.route("/anev.pdf")
 @role_required(Role.COMMANDER, Role.PR)
 def anev_pdf() -> Any:
-    report = anev.build(current_user, **_params())
+    report = anev.build(current_user, **_params()[0])
     unit = get_unit_in_scope(current_user, report.unit)
     assert unit is not None
     data = export.build_pdf(
@@ -123,7 +117,7 @@ def anev_pdf() -> Any:
 @bp.route("/anev.xlsx")
 @role_required(Role.COMMANDER, Role.PR)
 def anev_xlsx() -> Any:
-    report = anev.build(current_user, **_params())
+    report = anev.build(current_user, **_params()[0])
     return _download(
         export.build_xlsx(report),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

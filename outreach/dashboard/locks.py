@@ -14,6 +14,7 @@ from outreach.dashboard import bp
 from outreach.extensions import db
 from outreach.models import LockException, Programme, Role
 from outreach.security import role_required
+from outreach.services import filters as shared
 from outreach.services import locks, stats
 from outreach.services.activities import local_today, units_in_scope
 from outreach.services.errors import Invalid
@@ -22,7 +23,10 @@ from outreach.services.errors import Invalid
 @bp.route("/locks", methods=["GET", "POST"])
 @role_required(Role.COMMANDER)
 def locks_page() -> Any:
-    programme_id = request.args.get("programme_id", type=int) or stats.default_programme_id(current_user)
+    found, _errors = shared.parse_lenient(
+        request.args, allowed=shared.PAGE_PARAMETERS
+    )  # bad values: not applied
+    programme_id = found.programme_id or stats.default_programme_id(current_user)
     programme = db.session.get(Programme, programme_id) if programme_id else None
     if programme is None:
         abort(404)

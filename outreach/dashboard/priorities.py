@@ -18,6 +18,7 @@ from outreach.dashboard import bp
 from outreach.extensions import db
 from outreach.models import KamtibmasMessage, Role
 from outreach.security import role_required
+from outreach.services import filters as shared
 from outreach.services import priorities, stats
 from outreach.services.activities import local_today, units_in_scope
 from outreach.services.errors import Invalid, NotFound
@@ -34,11 +35,14 @@ def _date(raw: str | None) -> date | None:
 @bp.route("/priorities", methods=["GET", "POST"])
 @role_required(Role.COMMANDER)
 def priorities_page() -> Any:
-    programme_id = request.args.get("programme_id", type=int) or stats.default_programme_id(current_user)
+    found, _errors = shared.parse_lenient(
+        request.args, allowed=shared.PAGE_PARAMETERS
+    )  # bad values: not applied
+    programme_id = found.programme_id or stats.default_programme_id(current_user)
     month_from, month_to = stats.default_month(programme_id, local_today())
-    date_from = _date(request.args.get("from")) or month_from
-    date_to = _date(request.args.get("to")) or month_to
-    root = get_unit_in_scope(current_user, request.args.get("unit") or current_user.unit.code)
+    date_from = found.date_from or month_from
+    date_to = found.date_to or month_to
+    root = get_unit_in_scope(current_user, found.unit or current_user.unit.code)
     if root is None:
         abort(404)
     errors: dict[str, str] = {}

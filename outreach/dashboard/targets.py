@@ -19,6 +19,7 @@ from outreach.extensions import db
 from outreach.models import Indicator, Programme, Role, Unit
 from outreach.security import role_required
 from outreach.services import allocation
+from outreach.services import filters as shared
 from outreach.services.errors import Invalid
 from outreach.services.scope import get_unit_in_scope
 
@@ -41,10 +42,11 @@ def targets() -> Any:
     programmes = list(
         db.session.scalars(select(Programme).order_by(Programme.is_active.desc(), Programme.start_on.desc()))
     )
-    programme_id = request.args.get("programme_id", type=int)
+    found, errors = shared.parse_lenient(request.args, allowed=shared.PAGE_PARAMETERS)
+    programme_id = found.programme_id
     programme = next((p for p in programmes if p.id == programme_id), None)
     if programme is None:
-        if programme_id is not None or request.method == "POST":
+        if programme_id is not None or "programme_id" in errors or request.method == "POST":
             abort(404)
         return render_template("dashboard/targets.html", programmes=programmes, programme=None)
     parent = _parent()

@@ -47,6 +47,8 @@ DEFAULT_STATUSES: tuple[ActivityStatus, ...] = (ActivityStatus.SUBMITTED, Activi
 PARAMETERS: tuple[str, ...] = ("programme_id", "unit", "from", "to", "status", "kind", "q")
 #: The parameters figures (dashboard, stats, laporan) can apply: kind and search narrow lists only.
 FIGURE_PARAMETERS: tuple[str, ...] = ("programme_id", "unit", "from", "to", "status")
+#: What the operations pages take (ANEV, priority messages, targets, locks): a programme, a unit, a period.
+PAGE_PARAMETERS: tuple[str, ...] = ("programme_id", "unit", "from", "to")
 
 #: ``status=all``: every status (a shorthand for listing them all).
 ALL_STATUSES = "all"
@@ -233,6 +235,7 @@ def parse(args: Mapping[str, Any], *, allowed: Iterable[str] = PARAMETERS) -> Fi
 
 
 __all__ = [
-    "DEFAULT_STATUSES", "FIGURE_PARAMETERS", "PARAMETERS", "Filters", "describe_statuses", "parse",
+    "DEFAULT_STATUSES", "FIGURE_PARAMETERS", "PAGE_PARAMETERS", "PARAMETERS", "Filters", "describe_statuses",
+    "parse",
     "parse_lenient",
 ]  # fmt: skip

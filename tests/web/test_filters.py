@@ -256,3 +256,26 @@ def test_cli_status_uses_the_vocabulary(runner: Any, filtered_world: factories.W
     bad = runner.invoke(args=[*base, "--status", "bogus", "-o", str(tmp_path / "b.csv")])
     assert bad.exit_code == 1
     assert "bogus" in bad.output
+
+
+@pytest.mark.parametrize(
+    "path", ["/dashboard/anev", "/dashboard/anev.pdf", "/dashboard/anev.xlsx", "/dashboard/priorities",
+             "/dashboard/targets", "/dashboard/locks"],
+)  # fmt: skip
+@pytest.mark.parametrize(
+    "query",
+    ["programme_id=99999999999999999999", "programme_id=-1", "from=2023-02-30", "to=x", "unit=%3Cscript%3E",
+     "from=2023-12-01&to=2023-11-01"],
+)  # fmt: skip
+def test_operations_pages_read_the_shared_vocabulary(
+    client: FlaskClient, filtered_world: factories.World, path: str, query: str
+) -> None:
+    """The commanders' operations pages take ``programme_id``, ``unit``, ``from``, ``to`` through the same
+    parser: an out-of-range id (a 500 on PostgreSQL before) or a bad date is not applied, never a 500."""
+    assert login(client, "commander.a1").status_code == 302
+    response = client.get(f"{path}?{query}")
+    assert response.status_code in (200, 404, 422), (
+        path,
+        query,
+        response.status_code,
+    )  # 422: named on the page
