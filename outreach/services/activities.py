@@ -588,28 +588,37 @@ class _Resolved:
     partner_kinds: dict[str, int]
 
 
+def resolve_programme_unit_kind(
+    actor: User, programme_id: int | None, unit_code: str, kind_code: str, errors: dict[str, str]
+) -> tuple[Programme | None, Unit | None, ActivityKind | None]:
+    """The programme, the unit (in the actor's area) and the activity kind an activity or a plan names; a
+    missing or unknown one is a message under ``programme_id``, ``unit_code`` or ``kind``."""
+    programme = db.session.get(Programme, programme_id) if programme_id else None
+    if programme is None:
+        errors["programme_id"] = _("Choose a programme.") if not programme_id else _("Unknown programme.")
+    unit = get_unit_in_scope(actor, unit_code) if unit_code else None
+    if unit is None:
+        errors["unit_code"] = (
+            _("Choose the unit.") if not unit_code else _("Unknown unit, or a unit outside your area.")
+        )
+    kind = (
+        db.session.scalar(select(ActivityKind).where(ActivityKind.code == kind_code)) if kind_code else None
+    )
+    if kind is None:
+        errors["kind"] = (
+            _("Choose the kind of activity.") if not kind_code else _("Unknown kind of activity.")
+        )
+    return programme, unit, kind
+
+
 def _validate(actor: User, data: ActivityInput, existing: Activity | None) -> _Resolved:
     # Shape (types, lengths, bounds, control characters) was checked by the input's schema
     # (services/schema/activity.py); what follows are the rules that need the database or several fields.
     errors: dict[str, str] = {}
 
-    programme = db.session.get(Programme, data.programme_id) if data.programme_id else None
-    if programme is None:
-        errors["programme_id"] = (
-            _("Choose a programme.") if not data.programme_id else _("Unknown programme.")
-        )
-    unit = get_unit_in_scope(actor, data.unit_code) if data.unit_code else None
-    if unit is None:
-        errors["unit_code"] = (
-            _("Choose the unit.") if not data.unit_code else _("Unknown unit, or a unit outside your area.")
-        )
-    kind = (
-        db.session.scalar(select(ActivityKind).where(ActivityKind.code == data.kind)) if data.kind else None
+    programme, unit, kind = resolve_programme_unit_kind(
+        actor, data.programme_id, data.unit_code, data.kind, errors
     )
-    if kind is None:
-        errors["kind"] = (
-            _("Choose the kind of activity.") if not data.kind else _("Unknown kind of activity.")
-        )
 
     if data.occurred_on is None:
         errors["date"] = _("Enter the date of the activity.")

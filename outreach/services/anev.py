@@ -32,6 +32,7 @@ from sqlalchemy import select
 from outreach.extensions import db
 from outreach.models import AnevDirective, Programme, Role, Unit, User
 from outreach.services import audit, plans, priorities, stats
+from outreach.services import filters as shared
 from outreach.services.activities import local_today
 from outreach.services.errors import Forbidden, Invalid, NotFound
 from outreach.services.scope import get_unit_in_scope
@@ -172,15 +173,7 @@ def _resolve(user: User, programme_id: int | None, unit_code: str | None) -> tup
 
 def check_period(date_from: date | None, date_to: date | None) -> tuple[date, date]:
     errors: dict[str, str] = {}
-    if date_from is None:
-        errors["from"] = _("Enter the start of the period.")
-    if date_to is None:
-        errors["to"] = _("Enter the end of the period.")
-    if date_from and date_to:
-        if date_to < date_from:
-            errors["to"] = _("The end must not be before the start.")
-        elif (date_to - date_from).days >= MAX_DAYS:
-            errors["to"] = _("At most %(n)s days.", n=MAX_DAYS)
+    shared.period_errors(date_from, date_to, errors, max_days=MAX_DAYS)
     if errors:
         raise Invalid(errors)
     assert date_from is not None

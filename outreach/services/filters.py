@@ -234,8 +234,25 @@ def parse(args: Mapping[str, Any], *, allowed: Iterable[str] = PARAMETERS) -> Fi
     return found
 
 
+def period_errors(
+    date_from: date | None, date_to: date | None, errors: dict[str, str], *, max_days: int
+) -> None:
+    """A period of at most ``max_days`` days, both ends given, the end not before the start: else messages
+    under ``from`` / ``to`` (the filter vocabulary's names)."""
+    if date_from is None:
+        errors["from"] = _("Enter the start of the period.")
+    if date_to is None:
+        errors["to"] = _("Enter the end of the period.")
+    if date_from and date_to:
+        if date_to < date_from:
+            errors["to"] = _("The end must not be before the start.")
+        elif (date_to - date_from).days >= max_days:
+            errors["to"] = _("At most %(n)s days.", n=max_days)
+
+
 __all__ = [
     "DEFAULT_STATUSES", "FIGURE_PARAMETERS", "PAGE_PARAMETERS", "PARAMETERS", "Filters", "describe_statuses",
     "parse",
     "parse_lenient",
+    "period_errors",
 ]  # fmt: skip

@@ -40,6 +40,7 @@ from outreach.services.activities import (
     ActivityInput,
     PersonInput,
     local_today,
+    resolve_programme_unit_kind,
 )
 from outreach.services.errors import Conflict, Forbidden, Invalid, NotFound
 from outreach.services.scope import get_unit_in_scope, is_whole_tree, is_within, subtree_ids_query
@@ -109,23 +110,9 @@ def is_realised(plan: Plan) -> bool:
 
 def _validate(actor: User, data: PlanInput) -> tuple[Programme, Unit, ActivityKind]:
     errors: dict[str, str] = {}
-    programme = db.session.get(Programme, data.programme_id) if data.programme_id else None
-    if programme is None:
-        errors["programme_id"] = (
-            _("Choose a programme.") if not data.programme_id else _("Unknown programme.")
-        )
-    unit = get_unit_in_scope(actor, data.unit_code) if data.unit_code else None
-    if unit is None:
-        errors["unit_code"] = (
-            _("Choose the unit.") if not data.unit_code else _("Unknown unit, or a unit outside your area.")
-        )
-    kind = (
-        db.session.scalar(select(ActivityKind).where(ActivityKind.code == data.kind)) if data.kind else None
+    programme, unit, kind = resolve_programme_unit_kind(
+        actor, data.programme_id, data.unit_code, data.kind, errors
     )
-    if kind is None:
-        errors["kind"] = (
-            _("Choose the kind of activity.") if not data.kind else _("Unknown kind of activity.")
-        )
     if data.planned_on is None:
         errors["date"] = _("Enter the planned date.")
     elif programme is not None and not (programme.start_on <= data.planned_on <= programme.end_on):

@@ -38,7 +38,7 @@ from outreach.models import (
 )
 from outreach.services import audit, regions
 from outreach.services.errors import Forbidden, Invalid, NotFound
-from outreach.services.filters import DEFAULT_STATUSES
+from outreach.services.filters import DEFAULT_STATUSES, period_errors
 from outreach.services.scope import get_unit_in_scope, is_within, subtree_ids_query
 
 MAX_DAYS = 366
@@ -72,15 +72,7 @@ def create(
         errors["message_id"] = _("Choose a message from the catalogue.")
     if programme_id is not None and db.session.get(Programme, programme_id) is None:
         errors["programme_id"] = _("Programme not found.")
-    if date_from is None:
-        errors["from"] = _("Enter the start of the period.")
-    if date_to is None:
-        errors["to"] = _("Enter the end of the period.")
-    if date_from and date_to:
-        if date_to < date_from:
-            errors["to"] = _("The end must not be before the start.")
-        elif (date_to - date_from).days >= MAX_DAYS:
-            errors["to"] = _("At most %(n)s days.", n=MAX_DAYS)
+    period_errors(date_from, date_to, errors, max_days=MAX_DAYS)
     if errors:
         raise Invalid(errors)
     assert unit is not None
