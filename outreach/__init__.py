@@ -84,6 +84,9 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)
     form_messages.init_app(app)
     security.init_login(app, login_manager)
+    from outreach import jobs
+
+    jobs.init_app(app)  # issue 17: the Huey queue made from the config
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(

@@ -983,6 +983,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(units_cli)
     app.cli.add_command(doctor_cmd)
     app.cli.add_command(regions_cli)
+    from outreach.jobs.cli import worker_cmd  # issue 17: the job queue's consumer
+
+    app.cli.add_command(worker_cmd)
     audit_context.set(AuditContext(ip="cli"))
 
 

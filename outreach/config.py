@@ -64,6 +64,18 @@ class Defaults:
     # Import workbooks: OUTREACH_IMPORT_MAX_{ROWS,COLUMNS,CELLS,PARTS,UNPACKED_BYTES,TEXT_CHARS}
     OUTREACH_IMPORT_MAX_ROWS = 5_000  # the others default to services.imports.Limits
     OUTREACH_ALLOW_SELF_VERIFY = False  # a commander may verify an activity they recorded or lead (audited)
+    # Issue 17: background jobs (outreach.jobs; docs/OPERATIONS.md, "Workers")
+    OUTREACH_REDIS_URL = ""  # set: jobs go through Redis (workers on any machine); empty: SQLite in instance/
+    OUTREACH_JOBS_DB = ""  # the embedded queue's SQLite file; empty: instance/jobs.db
+    OUTREACH_JOBS_NAME = "outreach"  # the queue's name (the Redis key prefix)
+    OUTREACH_JOBS_IMMEDIATE = False  # run every job at once in the caller (tests; no worker)
+    OUTREACH_EXPORT_DIR = ""  # finished export files; empty: instance/exports
+    OUTREACH_EXPORT_JOB_THRESHOLD = 5_000  # exports and reports over more rows than this run as jobs
+    OUTREACH_EXPORT_RETENTION_DAYS = 7  # a finished file is kept this long, then purged
+    OUTREACH_EXPORT_JOB_HEARTBEAT_SECONDS = 10.0  # a running job refreshes its heartbeat this often
+    OUTREACH_EXPORT_JOB_STALL_SECONDS = 120.0  # no heartbeat for this long: the worker died
+    OUTREACH_EXPORT_JOB_ATTEMPTS = 2  # a job whose worker died is started again up to this many times in all
+    OUTREACH_EXPORT_JOB_THROTTLE_SECONDS = 0.0  # diagnostics/tests only: a pause per progress step
 
 
 #: Environment variables read on top of the instance config (name → config key).
@@ -80,9 +92,14 @@ ENV_KEYS = {
     "OUTREACH_BACKUP_DIR": "OUTREACH_BACKUP_DIR",
     "OUTREACH_TRUSTED_PROXIES": "OUTREACH_TRUSTED_PROXIES",
     "OUTREACH_ALLOW_SELF_VERIFY": "OUTREACH_ALLOW_SELF_VERIFY",
+    "OUTREACH_REDIS_URL": "OUTREACH_REDIS_URL",  # issue 17
+    "OUTREACH_JOBS_DB": "OUTREACH_JOBS_DB",
+    "OUTREACH_EXPORT_DIR": "OUTREACH_EXPORT_DIR",
+    "OUTREACH_EXPORT_JOB_THRESHOLD": "OUTREACH_EXPORT_JOB_THRESHOLD",
+    "OUTREACH_EXPORT_RETENTION_DAYS": "OUTREACH_EXPORT_RETENTION_DAYS",
 }
 #: Keys whose environment value is a whole number.
-INT_KEYS = {"OUTREACH_TRUSTED_PROXIES"}
+INT_KEYS = {"OUTREACH_TRUSTED_PROXIES", "OUTREACH_EXPORT_JOB_THRESHOLD", "OUTREACH_EXPORT_RETENTION_DAYS"}
 
 #: Keys whose environment value is a yes/no flag ("1", "true", "yes" mean yes).
 BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "OUTREACH_ALLOW_SELF_VERIFY"}

@@ -16,6 +16,7 @@ from outreach.models.activity import (
 from outreach.models.audit import AuditEntry, LoginAttempt, LoginLock
 from outreach.models.base import Base, utcnow
 from outreach.models.catalogue import ActivityKind, ItemKind, KamtibmasMessage, LocationKind, PartnerKind
+from outreach.models.job import JOB_STATUSES, ExportJob
 from outreach.models.location import Location
 from outreach.models.org import RANKS, ApiToken, Person, Role, Unit, UnitLevel, User, normalize_rank
 from outreach.models.plan import Plan, PlanStatus
@@ -41,4 +42,5 @@ __all__ = [
     "normalize_rank", "utcnow",
     "AnevDirective", "LockException", "Plan", "PlanStatus",  # issue 15
     "PriorityMessage",  # issue 15, item 6
+    "JOB_STATUSES", "ExportJob",  # issue 17, item 3
 ]  # fmt: skip

@@ -47,6 +47,10 @@ def base_config(tmp: Path, uri: str) -> dict[str, Any]:
         # Cheap hashes keep the per-test accounts fast; test_app asserts production uses scrypt.
         "OUTREACH_PASSWORD_METHOD": "pbkdf2:sha256:1000",
         "SERVER_NAME": None,
+        # Issue 17: jobs run at once in the test's thread; the files stay in the test's folder
+        "OUTREACH_JOBS_IMMEDIATE": True,
+        "OUTREACH_JOBS_DB": str(tmp / "jobs.db"),
+        "OUTREACH_EXPORT_DIR": str(tmp / "exports"),
     }
 
 
