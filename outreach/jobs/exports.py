@@ -25,12 +25,12 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
+from flask import Response, current_app
 from sqlalchemy import delete, or_, select, update
 
 from outreach.extensions import db, write_intent, writing
@@ -158,6 +158,25 @@ def file_of(job: ExportJob) -> Path | None:
     return path if path.is_file() else None
 
 
+def file_response(job: ExportJob, path: Path) -> Response:
+    """The finished file as an attachment, streamed (opened now: a file purged meanwhile is a 404 before)."""
+    fh = path.open("rb")
+
+    def chunks() -> Iterator[bytes]:
+        try:
+            while chunk := fh.read(64 * 1024):
+                yield chunk
+        finally:
+            fh.close()
+
+    response = current_app.response_class(chunks(), mimetype=MIMETYPES[job.format])
+    response.call_on_close(fh.close)
+    response.headers["Content-Disposition"] = f'attachment; filename="{job.file_name}"'
+    response.headers["Content-Length"] = str(os.fstat(fh.fileno()).st_size)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def download_record(job: ExportJob, channel: str) -> downloads.Download:
     """The audit entry of a job's download, as the synchronous download of the same export writes it."""
     tabular = job.dataset in ("activities", "visits")
@@ -203,6 +222,14 @@ def _this_attempt(job_id: str, attempt: int) -> Any:
 
 def run(job_id: str) -> None:
     """Build the job's file (the ``exports.run`` task). A job not ``queued`` any more is left alone."""
+    token = write_intent.set(False)  # the build only reads (immediate mode inherits a POST's write intent)
+    try:
+        _run(job_id)
+    finally:
+        write_intent.reset(token)
+
+
+def _run(job_id: str) -> None:
     with writing():
         claimed = db.session.execute(
             update(ExportJob)

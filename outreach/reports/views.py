@@ -36,9 +36,12 @@ from outreach import download_audit
 from outreach.exports.tabular import write_csv, write_xlsx
 from outreach.extensions import db
 from outreach.i18n import current_language, enum_label
+from outreach.jobs import exports as export_jobs
+from outreach.jobs.builders import count_rows
 from outreach.models import ActivityStatus, Programme, ReportSection, Role
 from outreach.models.types import parse_id
 from outreach.reports import bp
+from outreach.reports import jobs as report_jobs
 from outreach.reports.forms import (
     ImportConfirmForm,
     ImportUploadForm,
@@ -112,12 +115,12 @@ def _filters(found: Filters) -> tuple[Programme, ActivityFilter]:
     )
 
 
-def _valid_filters() -> tuple[ReportFilterForm, Programme, ActivityFilter]:
+def _valid_filters() -> tuple[ReportFilterForm, Filters, Programme, ActivityFilter]:
     form, found = _filter_form()
     if found is None:
         abort(400)
     programme, filters = _filters(found)
-    return form, programme, filters
+    return form, found, programme, filters
 
 
 @bp.route("/")
@@ -140,22 +143,27 @@ def index() -> str:
     )
     return render_template(
         "reports/index.html", form=form, query=query, totals=totals, programme_id=found and found.programme_id,
-        counted=counted,
+        counted=counted, jobs=export_jobs.recent(current_user),
     )  # fmt: skip
 
 
 @bp.route("/programme.pdf")
 @role_required(*READERS)
 def programme_pdf() -> Response:
-    form, programme, filters = _valid_filters()
+    form, found, programme, filters = _valid_filters()
     max_photos = int(form.photos.data or 0)
     as_docx = request.args.get("format") == "docx"
+    lang = form.lang.data if request.args.get("lang") else current_language()
+    rows = reports.count_activities(current_user, filters)
+    if report_jobs.over_threshold(rows):  # issue 17: a large report is built by a worker
+        options = {"lang": lang, "numbering": form.numbering.data, "photos": max_photos}
+        return report_jobs.start("programme", "docx" if as_docx else "pdf", found, options)
     build = reports.programme_report_docx if as_docx else reports.programme_report_pdf
     data = build(
         current_user,
         programme,
         filters,
-        form.lang.data if request.args.get("lang") else current_language(),
+        lang,
         page_size=current_app.config["OUTREACH_REPORT_PAGE_SIZE"],
         agency=current_app.config["OUTREACH_AGENCY_NAME"],
         numbering=form.numbering.data or "of_total",
@@ -169,7 +177,7 @@ def programme_pdf() -> Response:
             "programme.docx" if as_docx else "programme.pdf",
             "web",
             {**downloads.filter_summary(filters), **({"photos": max_photos} if max_photos else {})},
-            rows=reports.count_activities(current_user, filters),
+            rows=rows,
             size_bytes=len(data),
             personal=max_photos > 0,  # the appendix shows photos of people met
         ),
@@ -184,8 +192,10 @@ def programme_pdf() -> Response:
 @bp.route("/export/<any(activities, visits):dataset>.<any(csv, xlsx):fmt>")
 @role_required(*READERS)
 def export(dataset: str, fmt: str) -> Response:
-    form, programme, filters = _valid_filters()
+    form, found, programme, filters = _valid_filters()
     lang = form.lang.data if request.args.get("lang") else current_language()
+    if report_jobs.over_threshold(count_rows(dataset, current_user, filters)):  # issue 17: a worker builds it
+        return report_jobs.start(dataset, fmt, found, {"lang": lang, "sep": request.args.get("sep")})
     columns = exports.columns(dataset, lang)  # type: ignore[arg-type]
     rows = download_audit.Counted(exports.rows(dataset, current_user, filters, lang))  # type: ignore[arg-type]
     stem = exports.file_stem(dataset, lang)  # type: ignore[arg-type]

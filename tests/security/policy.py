@@ -54,6 +54,11 @@ EXTRA_ARGS = {
     "api.programmes_targets_put": {"unit_code": "POLSEK-A1X"},  # issue 15
     "api.priority_messages_delete": {"priority_id": "999999"},
     "dashboard.priorities_delete": {"priority_id": "999999"},  # issue 15, item 6: none to find → 404
+    # issue 17: background exports; a job nobody requested is not found (404), for every role that may ask
+    "api.exports_detail": {"job_id": "no-such-job"},
+    "api.exports_download": {"job_id": "no-such-job"},
+    "reports.job_status": {"job_id": "no-such-job"},
+    "reports.job_download": {"job_id": "no-such-job"},
 }
 #: query strings some endpoints need
 QUERY = {
@@ -115,6 +120,8 @@ POLICY: dict[str, Rule] = {
     "reports.programme_pdf": Rule(READERS, G200),
     "reports.export": Rule(READERS, G200),
     "reports.recap": Rule(READERS, G200),  # issue 16: the WhatsApp recap page
+    "reports.job_status": Rule(READERS, {"GET": s(404)}),  # issue 17: only the requester's (and admins') jobs
+    "reports.job_download": Rule(READERS, {"GET": s(404)}),
     "activities.photo_captions": Rule(WRITERS, POST_REDIRECT, scoped=True),  # issue 16: photo captions
     "reports.texts": Rule(READERS, {"GET": s(200), "POST": s(302)}),  # empty POST saves the texts unchanged
     "reports.activity_pdf": Rule(READERS, G200, scoped=True),
@@ -155,6 +162,10 @@ POLICY: dict[str, Rule] = {
     "api.locations_index": Rule(EVERYONE, G200),
     "api.locations_create": Rule(EVERYONE, {"POST": s(400)}),
     "api.stats_summary": Rule(EVERYONE, G200),
+    # issue 17: background exports (readers start them; a job is visible to its requester and admins only)
+    "api.exports_create": Rule(READERS, {"POST": s(400)}),
+    "api.exports_detail": Rule(EVERYONE, {"GET": s(404)}),
+    "api.exports_download": Rule(EVERYONE, {"GET": s(404)}),
     "api.activities_index": Rule(EVERYONE, G200),
     "api.activities_create": Rule(EVERYONE, {"POST": s(400)}),
     "api.activities_detail": Rule(EVERYONE, G200, scoped=True, lookup_first=True),
