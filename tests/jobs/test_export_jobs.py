@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from outreach.extensions import db
 from outreach.jobs import exports as export_jobs
@@ -137,9 +137,7 @@ def test_the_reaper_retries_a_job_whose_worker_died_then_fails_it(app, world, ap
     job_id = _export(api_as("commander.a1"), {"dataset": "visits", "format": "csv"})
     stale = datetime.now(UTC) - timedelta(hours=1)
     for attempt in (1, 2):
-        db.session.execute(
-            ExportJob.__table__.update().values(status="running", attempts=attempt, heartbeat_at=stale)
-        )
+        db.session.execute(update(ExportJob).values(status="running", attempts=attempt, heartbeat_at=stale))
         db.session.commit()
         requeued, failed = export_jobs.reap()
         db.session.expire_all()
@@ -161,7 +159,7 @@ def test_expired_files_are_purged(app, world, api_as):
     stray.write_bytes(b"half")
     os.utime(stray, (0, 0))
     db.session.execute(
-        ExportJob.__table__.update()
+        update(ExportJob)
         .where(ExportJob.id == old)
         .values(expires_at=datetime.now(UTC) - timedelta(minutes=1))
     )
