@@ -76,11 +76,12 @@ class Worker:
         env = {k: v for k, v in os.environ.items() if not k.startswith("OUTREACH_")}
         env["OUTREACH_INSTANCE_PATH"] = str(instance)
         self.log = instance / "worker.log"
+        self._log_file = self.log.open("wb")
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and CLI
             [sys.executable, "-m", "flask", "--app", "outreach", "worker", *args],
             cwd=REPO,
             env=env,
-            stdout=self.log.open("wb"),
+            stdout=self._log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
@@ -89,6 +90,7 @@ class Worker:
         """SIGKILL: the worker dies mid-job, as on an OOM kill or a lost host."""
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
+        self._log_file.close()
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -97,6 +99,7 @@ class Worker:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
+        self._log_file.close()
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
