@@ -22,6 +22,9 @@ run: install assets translations instance db demo ## serve the app with demo dat
 	@echo "    admin        administrator (everything)"
 	@echo ""
 	@rm -rf instance/prometheus && mkdir -p instance/prometheus
+	@# One job worker beside gunicorn (large exports, reports; issue 17), stopped when gunicorn stops.
+	$(FLASK) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/instance/prometheus $(BIN)/gunicorn -c python:outreach.gunicorn_conf \
 		--workers 2 --preload --timeout 120 --bind $(HOST):$(PORT) \
 		$(if $(filter json,$(OUTREACH_LOG_FORMAT)),,--access-logfile -) "outreach:create_app()"

@@ -121,7 +121,21 @@ def init_app(app: Flask) -> Queue:
                 name=spec.name, retries=spec.retries, retry_delay=spec.retry_delay
             )(wrapped)
     app.extensions[EXTENSION] = queue
+    if not huey.immediate:
+        from outreach.ops import health
+
+        health.register_check(app, "queue", lambda: _reachable(huey))
     return queue
+
+
+def _reachable(huey: Huey) -> str | None:
+    """The ``/readyz`` check: the queue's storage answers (Redis, or the SQLite file)."""
+    try:
+        huey.pending_count()
+    except Exception:
+        log.warning("readyz: the job queue does not answer", exc_info=True)
+        return "unreachable"
+    return None
 
 
 def get_huey(app: Flask | None = None) -> Huey:
