@@ -96,9 +96,33 @@ def _download(data: bytes, mimetype: str, filename: str) -> Any:
     return response
 
 
+def _background(fmt: str) -> Any:
+    """Issue 17: over ``OUTREACH_EXPORT_JOB_THRESHOLD`` activities in scope, a worker builds the file (the
+    reports page shows it under "My exports"); ``None``: build it here."""
+    from outreach.reports import jobs as report_jobs
+    from outreach.services.activities import ActivityFilter
+
+    params = _params()[0]
+    scope = ActivityFilter(
+        programme_id=params["programme_id"], unit_code=params["unit_code"], date_from=params["date_from"],
+        date_to=params["date_to"], statuses=list(shared.DEFAULT_STATUSES),
+    )  # fmt: skip
+    if params["programme_id"] is None or not report_jobs.over_threshold(
+        reports.count_activities(current_user, scope)
+    ):
+        return None
+    found = shared.Filters(
+        programme_id=params["programme_id"], unit=params["unit_code"], date_from=params["date_from"],
+        date_to=params["date_to"],
+    )  # fmt: skip
+    return report_jobs.start("anev", fmt, found, {})
+
+
 @bp.route("/anev.pdf")
 @role_required(Role.COMMANDER, Role.PR)
 def anev_pdf() -> Any:
+    if (job := _background("pdf")) is not None:
+        return job
     report = anev.build(current_user, **_params()[0])
     unit = get_unit_in_scope(current_user, report.unit)
     assert unit is not None
@@ -117,6 +141,8 @@ def anev_pdf() -> Any:
 @bp.route("/anev.xlsx")
 @role_required(Role.COMMANDER, Role.PR)
 def anev_xlsx() -> Any:
+    if (job := _background("xlsx")) is not None:
+        return job
     report = anev.build(current_user, **_params()[0])
     return _download(
         export.build_xlsx(report),

@@ -172,3 +172,20 @@ def test_expired_files_are_purged(app, world, api_as):
     assert db.session.get(ExportJob, old) is None
     assert commander.get(f"/api/v1/exports/{old}").status_code == 404
     assert commander.get(f"/api/v1/exports/{keep}/download").status_code == 200
+
+
+def test_a_large_anev_runs_as_a_job(app, world, client, login_as):
+    support.activities(world, per_unit=1)
+    login_as("commander.a1")
+    query = f"programme_id={world.programme.id}&unit=POLRES-A1&from=2023-11-01&to=2023-11-30"
+    assert client.get(f"/dashboard/anev.xlsx?{query}").status_code == 200  # small: synchronous
+    app.config["OUTREACH_EXPORT_JOB_THRESHOLD"] = 1
+    for fmt, magic in (("pdf", b"%PDF-"), ("xlsx", b"PK")):
+        response = client.get(f"/dashboard/anev.{fmt}?{query}")
+        assert response.status_code == 302
+        job = db.session.scalars(select(ExportJob).where(ExportJob.format == fmt)).one()
+        assert (job.dataset, job.status) == ("anev", "done"), job.error
+        assert job.filters["unit"] == "POLRES-A1"
+        download = client.get(f"/reports/jobs/{job.id}/download")
+        assert download.data.startswith(magic)
+        assert "anev-polres-a1-" in download.headers["Content-Disposition"]
