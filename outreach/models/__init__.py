@@ -30,6 +30,13 @@ from outreach.models.programme import (
     ReportSection,
     ReportText,
 )
+from outreach.models.recap import (
+    DeliveryStatus,
+    NotificationChannel,
+    RecapDelivery,
+    RecapFrequency,
+    RecapSubscription,
+)
 from outreach.models.rollup import Leader, LocationRollup, Rollup
 
 __all__ = [
@@ -41,4 +48,5 @@ __all__ = [
     "normalize_rank", "utcnow",
     "AnevDirective", "LockException", "Plan", "PlanStatus",  # issue 15
     "PriorityMessage",  # issue 15, item 6
+    "DeliveryStatus", "NotificationChannel", "RecapDelivery", "RecapFrequency", "RecapSubscription",  # issue 17
 ]  # fmt: skip

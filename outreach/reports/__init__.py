@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-from outreach.reports import views  # noqa: E402,F401  (routes register on import)
+from outreach.reports import recaps, views  # noqa: E402,F401  (routes register on import)
