@@ -163,7 +163,8 @@ def _title(sub: RecapSubscription, delivery: RecapDelivery, gettext: Any) -> str
     period = delivery.period_start.isoformat()
     if delivery.period_end != delivery.period_start:
         period += f" – {delivery.period_end.isoformat()}"
-    return f"{gettext('Binmas activity recap')}: {sub.unit.name} ({period})"
+    label = gettext("Binmas activity recap")
+    return f"{label}: {sub.unit.name} ({period})"
 
 
 def build_text(sub: RecapSubscription, period_start: Any, period_end: Any) -> str:
