@@ -85,9 +85,9 @@ def _insert_ignoring_duplicates(rows: list[dict[str, Any]]) -> int:
         module.insert(table)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["subscription_id", "schedule_key"])
+        .returning(table.c.id)
     )
-    result: Any = db.session.execute(statement)
-    return int(result.rowcount or 0)
+    return len(db.session.execute(statement).all())  # the rows inserted (rowcount is -1 on psycopg here)
 
 
 def schedule_due(now: datetime) -> int:
