@@ -64,6 +64,9 @@ class Defaults:
     # Import workbooks: OUTREACH_IMPORT_MAX_{ROWS,COLUMNS,CELLS,PARTS,UNPACKED_BYTES,TEXT_CHARS}
     OUTREACH_IMPORT_MAX_ROWS = 5_000  # the others default to services.imports.Limits
     OUTREACH_ALLOW_SELF_VERIFY = False  # a commander may verify an activity they recorded or lead (audited)
+    # Issue 17: scheduled recaps (services.recap_delivery)
+    OUTREACH_RECAP_MAX_ATTEMPTS = 3  # attempts per recap delivery; then it stays "failed"
+    OUTREACH_RECAP_RETRY_MINUTES = 10  # delay before the first retry; it doubles at each further one
 
 
 #: Environment variables read on top of the instance config (name → config key).

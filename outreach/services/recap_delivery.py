@@ -195,7 +195,8 @@ def attempt(delivery_id: int, now: datetime | None = None) -> bool:
     from outreach.services import reports
 
     gettext = reports.press_gettext(_language(sub.user))
-    if not channel.is_enabled or sub.deleted_at is not None or not sub.is_active:
+    # (a paused subscription still sends its "Kirim sekarang"; its scheduled rows are not picked: due_ids)
+    if not channel.is_enabled or sub.deleted_at is not None:
         error, retry = gettext("The channel is disabled or the subscription ended."), False
     elif not text:
         try:
