@@ -240,3 +240,34 @@ def test_channel_url_is_a_secret(world: factories.World) -> None:
             world.users["admin"], channels.ChannelInput(name=channel.name.upper(), url=url)
         )
     assert set(dup.value.fields) == {"name"}
+
+
+def test_two_workers_at_the_same_moment_send_once(world: factories.World, app) -> None:
+    import threading
+
+    record_activity(world)
+    with ntfy_server() as ntfy:
+        subscribe(world, add_channel(world, ntfy.url(), name="ntfy"))
+        db.session.remove()
+        results: list[int] = []
+        errors: list[BaseException] = []
+        start = threading.Barrier(2)
+
+        def worker() -> None:
+            try:
+                with app.app_context():
+                    start.wait(timeout=10)
+                    results.append(recap_delivery.deliver_due(DUE))
+                    db.session.remove()
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert errors == []
+        assert sorted(results) == [0, 1]
+        assert len(ntfy.received) == 1
+    assert db.session.scalar(select(func.count()).select_from(RecapDelivery)) == 1
