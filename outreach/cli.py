@@ -630,6 +630,36 @@ def rollups_rebuild() -> None:
     click.echo("Rollups rebuilt.")
 
 
+recaps_cli = AppGroup("recaps", help="Scheduled recaps sent through the notification channels (issue 17).")
+
+
+@recaps_cli.command("send-due")
+@click.option(
+    "--now",
+    "now_text",
+    default=None,
+    help="Act as if it were this moment (ISO 8601 with an offset, e.g. 2026-12-01T07:05+07:00).",
+)
+def recaps_send_due(now_text: str | None) -> None:
+    """Create the recaps that are due and send every delivery that may go now (retries included); an
+    operator's cron can run it every few minutes, as the worker's periodic task does."""
+    from datetime import UTC, datetime
+
+    from outreach.services import recap_delivery
+
+    now = None
+    if now_text:
+        try:
+            now = datetime.fromisoformat(now_text)
+        except ValueError:
+            _fail(f"--now: not an ISO 8601 moment: {now_text!r}")
+        if now.tzinfo is None:
+            _fail("--now needs a UTC offset, e.g. +07:00.")
+        now = now.astimezone(UTC)
+    sent = recap_delivery.deliver_due(now)
+    click.echo(f"Recaps sent: {sent}.")
+
+
 privacy_cli = AppGroup("privacy", help="Personal data of people met: retention (docs/PRIVACY.md).")
 
 
@@ -972,6 +1002,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(report_cli)
+    app.cli.add_command(recaps_cli)  # issue 17: scheduled recaps
     app.cli.add_command(export_cli)
     app.cli.add_command(import_cmd)
     app.cli.add_command(import_undo_cmd)

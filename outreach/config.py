@@ -76,6 +76,9 @@ class Defaults:
     OUTREACH_EXPORT_JOB_STALL_SECONDS = 120.0  # no heartbeat for this long: the worker died
     OUTREACH_EXPORT_JOB_ATTEMPTS = 2  # a job whose worker died is started again up to this many times in all
     OUTREACH_EXPORT_JOB_THROTTLE_SECONDS = 0.0  # diagnostics/tests only: a pause per progress step
+    # Issue 17: scheduled recaps (services.recap_delivery)
+    OUTREACH_RECAP_MAX_ATTEMPTS = 3  # attempts per recap delivery; then it stays "failed"
+    OUTREACH_RECAP_RETRY_MINUTES = 10  # delay before the first retry; it doubles at each further one
 
 
 #: Environment variables read on top of the instance config (name → config key).

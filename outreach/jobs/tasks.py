@@ -1,9 +1,11 @@
-"""The tasks of the export jobs (see :mod:`outreach.jobs.exports`); each runs inside an app context."""
+"""The workers' tasks — export jobs (:mod:`outreach.jobs.exports`) and scheduled recaps
+(:mod:`outreach.services.recap_delivery`); each runs inside an app context."""
 
 from __future__ import annotations
 
 from outreach.jobs import exports
 from outreach.jobs.queue import periodic, task
+from outreach.services import recap_delivery
 
 
 @task(exports.RUN_TASK)
@@ -21,3 +23,10 @@ def reap_exports() -> None:
 def purge_exports() -> None:
     """Every hour: files past their retention are deleted."""
     exports.purge()
+
+
+@periodic("recaps.deliver_due", minute="*/5")
+def deliver_due_recaps() -> None:
+    """Every five minutes: scheduled recaps that are due are created once and sent (safe on several workers:
+    one delivery per subscription and period, claimed by a conditional update)."""
+    recap_delivery.deliver_due()

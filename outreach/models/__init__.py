@@ -31,6 +31,13 @@ from outreach.models.programme import (
     ReportSection,
     ReportText,
 )
+from outreach.models.recap import (
+    DeliveryStatus,
+    NotificationChannel,
+    RecapDelivery,
+    RecapFrequency,
+    RecapSubscription,
+)
 from outreach.models.rollup import Leader, LocationRollup, Rollup
 
 __all__ = [
@@ -43,4 +50,5 @@ __all__ = [
     "AnevDirective", "LockException", "Plan", "PlanStatus",  # issue 15
     "PriorityMessage",  # issue 15, item 6
     "JOB_STATUSES", "ExportJob",  # issue 17, item 3
+    "DeliveryStatus", "NotificationChannel", "RecapDelivery", "RecapFrequency", "RecapSubscription",  # issue 17
 ]  # fmt: skip

@@ -22,7 +22,7 @@ from outreach.services.activities import ActivityFilter, local_today
 ACTION = "download"
 #: the kinds of download (the audit entry's ``entity_type``)
 KINDS = ("export", "report", "press_release", "recap", "photo")
-CHANNELS = ("web", "api", "cli")
+CHANNELS = ("web", "api", "cli", "schedule")  # schedule: a recap sent by the outbox (issue 17)
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,14 @@ EXTRA_ARGS = {
     "api.exports_download": {"job_id": "no-such-job"},
     "reports.job_status": {"job_id": "no-such-job"},
     "reports.job_download": {"job_id": "no-such-job"},
+    # issue 17: scheduled recaps; none to find → 404 (another user's subscription is not found either)
+    "reports.recap_subscription_edit": {"subscription_id": "999999"},
+    "reports.recap_subscription_delete": {"subscription_id": "999999"},
+    "reports.recap_subscription_preview": {"subscription_id": "999999"},
+    "reports.recap_subscription_send": {"subscription_id": "999999"},
+    "admin.channel_edit": {"channel_id": "999999"},
+    "admin.channel_toggle": {"channel_id": "999999"},
+    "admin.channel_test": {"channel_id": "999999"},
 }
 #: query strings some endpoints need
 QUERY = {
@@ -208,4 +216,15 @@ POLICY: dict[str, Rule] = {
     "api.priority_messages_delete": Rule(frozenset({COMMANDER}), {"DELETE": s(404)}),
     "dashboard.priorities_page": Rule(frozenset({COMMANDER}), {"GET": s(200), "POST": s(422)}),
     "dashboard.priorities_delete": Rule(frozenset({COMMANDER}), {"POST": s(404)}),
+    # issue 17: scheduled recaps (a commander's own subscriptions; channels are the admin's)
+    "reports.recaps_index": Rule(frozenset({COMMANDER}), G200),
+    "reports.recap_subscription_create": Rule(frozenset({COMMANDER}), {"GET": s(200), "POST": s(422)}),
+    "reports.recap_subscription_edit": Rule(frozenset({COMMANDER}), {"GET": s(404), "POST": s(404)}),
+    "reports.recap_subscription_delete": Rule(frozenset({COMMANDER}), {"POST": s(404)}),
+    "reports.recap_subscription_preview": Rule(frozenset({COMMANDER}), {"GET": s(404)}),
+    "reports.recap_subscription_send": Rule(frozenset({COMMANDER}), {"POST": s(404)}),
+    "admin.channels_index": Rule(ADMIN_ONLY, {"GET": s(200), "POST": s(422)}),
+    "admin.channel_edit": Rule(ADMIN_ONLY, {"GET": s(404), "POST": s(404)}),
+    "admin.channel_toggle": Rule(ADMIN_ONLY, {"POST": s(404)}),
+    "admin.channel_test": Rule(ADMIN_ONLY, {"POST": s(404)}),
 }
