@@ -89,7 +89,8 @@
     var last = 0;
     try { last = Number(localStorage.getItem("outreach-kept-at") || 0); } catch (e) { /* private mode */ }
     var worker = registration.active;
-    if (!worker || Date.now() - last < KEEP_EVERY_MS) { return; }
+    if (!worker) { return; }
+    if (Date.now() - last < KEEP_EVERY_MS) { config.setAttribute("data-shell-kept", "1"); return; }
     worker.postMessage({ type: "keep", assets: referencedFiles(), pages: pages });
     try { localStorage.setItem("outreach-kept-at", String(Date.now())); } catch (e) { /* private mode */ }
   }
@@ -98,10 +99,10 @@
     navigator.serviceWorker.register(config.getAttribute("data-sw-url"), { scope: "/" })
       .then(function () { return navigator.serviceWorker.ready; })
       .then(function (registration) {
-        keepShell(registration);
         navigator.serviceWorker.addEventListener("message", function (event) {
           if (event.data && event.data.type === "kept") { config.setAttribute("data-shell-kept", "1"); }
         });
+        keepShell(registration);
       })
       .catch(function () { /* no worker (e.g. a private window): the outbox still works while the page is open */ });
   }
