@@ -205,3 +205,38 @@ def test_a_lost_answer_is_retried_and_returns_the_same_activity(browser: Browser
     assert record.get_by_role("link").get_attribute("href") == f"/activities/{stored}"
     context.close()
     assert [p for p in problems.seen if not _offline_problem(p)] == []
+
+
+def test_logout_deletes_the_phones_outbox_and_kept_pages(browser: Browser, server: Server):
+    problems = Problems()
+    context, page = _phone(browser, problems)
+    _login(page, server.url)
+    page.goto(f"{server.url}/activities/new")
+    page.wait_for_function("() => caches.match('/activities/new').then(Boolean)")
+    context.set_offline(True)
+    client_id = _record(page, server, "Belum terkirim")
+    expect(_record_item(page, client_id)).to_have_attribute("data-state", "waiting")
+    # the outbox's sends are lost, so the record is still waiting at logout
+    page.route(
+        "**/activities/new",
+        lambda route: route.abort() if route.request.method == "POST" else route.continue_(),
+    )
+    context.set_offline(False)
+    asked: list[str] = []
+
+    def accept(dialog: Any) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    page.locator(".navbar-toggler").click()
+    page.locator(".dropdown-toggle").last.click()
+    page.get_by_test_id("logout").click()
+    expect(page.locator("#username")).to_be_visible()
+    assert asked and "belum terkirim" in asked[0]  # warned first: 1 activity not sent yet
+    expect(page.locator("#offline-config")).to_have_attribute("data-purged", "1")
+    assert page.evaluate("() => caches.keys()") == []
+    names = page.evaluate("() => indexedDB.databases().then((dbs) => dbs.map((db) => db.name))")
+    assert "outreach-offline" not in names
+    context.close()
+    assert [p for p in problems.seen if not _offline_problem(p)] == []

@@ -295,6 +295,9 @@
   var clientInput = form && form.querySelector("input[name=client_id]");
   if (form && clientInput && panel) {
     if (!clientInput.value) { clientInput.value = newId(); }
+    // Back to a form already sent (the browser's page cache): a new activity needs its own id; the form's
+    // nonce still makes a plain resend of the same page return the first activity.
+    window.addEventListener("pageshow", function (event) { if (event.persisted) { clientInput.value = newId(); } });
     form.addEventListener("submit", function (event) {
       var submitter = event.submitter;
       if (event.defaultPrevented || navigator.onLine) { return; } // online: the ordinary submission
