@@ -97,11 +97,13 @@ def _login(page: Page, base: str) -> None:
     expect(page.locator("[data-testid=logout]")).to_be_attached()
 
 
-def _record(page: Page, server: Server, title: str, photo: Path | None = None) -> str:
+def _record(
+    page: Page, server: Server, title: str, photo: Path | None = None, date: str = "2023-11-30"
+) -> str:
     """Fill the form's required fields and save; returns the record's client_id."""
     page.select_option("#programme_id", str(server.programme_id))
     page.select_option("#kind", "bakti_sosial")
-    page.fill("#occurred_on", "2023-11-30")
+    page.fill("#occurred_on", date)
     page.fill("#title", title)
     page.fill("#leader_rank", "AKP")
     page.fill("#leader_name", "Lilik Widiastuti")
@@ -240,3 +242,25 @@ def test_logout_deletes_the_phones_outbox_and_kept_pages(browser: Browser, serve
     assert "outreach-offline" not in names
     context.close()
     assert [p for p in problems.seen if not _offline_problem(p)] == []
+
+
+def test_a_refusal_shows_on_the_record_with_its_reason(browser: Browser, server: Server):
+    problems = Problems()
+    context, page = _phone(browser, problems, service_workers="block")
+    _login(page, server.url)
+    page.goto(f"{server.url}/activities/new")
+    expect(page.get_by_test_id("activity-form")).to_be_visible()
+    context.set_offline(True)
+    # a date after the programme's end: kept offline, refused by the server once sent
+    client_id = _record(page, server, "Di luar program", date="2031-01-02")
+    expect(_record_item(page, client_id)).to_have_attribute("data-state", "waiting")
+    context.set_offline(False)
+    record = _record_item(page, client_id)
+    expect(record).to_have_attribute("data-state", "failed")
+    expect(record).to_contain_text("Gagal — ")
+    reason = record.locator("[data-outbox-state]").inner_text()
+    assert len(reason) > len("Gagal — ") + 5, reason
+    assert server.count(client_id=client_id) == 0
+    context.close()
+    # the refusal itself (a 422 to the outbox) is the expected answer here
+    assert [p for p in problems.seen if not _offline_problem(p) and "422" not in p] == []
