@@ -4,7 +4,6 @@ templates emit them (fingerprinted or not) instead of hard-coding file names."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from flask import current_app, jsonify, render_template, session, url_for
@@ -73,9 +72,9 @@ def service_worker() -> Response:
         static_prefixes=[current_app.static_url_path + "/", "/bootstrap/"],
         data_prefixes=[url_for("activities.locations_search"), url_for("regions.index")],
     )
+    # Served with Cache-Control: no-store like every page, so a deployment's new worker (other static URLs,
+    # compared byte for byte by the browser) takes over on the next visit.
     response = Response(script, mimetype="text/javascript")
-    # A new deployment's worker (other static URLs) must take over: the browser compares the bytes.
-    response.headers["ETag"] = hashlib.sha256(script.encode()).hexdigest()[:32]
     response.headers["Service-Worker-Allowed"] = "/"
     return response
 

@@ -294,7 +294,13 @@
   var form = document.querySelector("form[data-activity-form]");
   var clientInput = form && form.querySelector("input[name=client_id]");
   if (form && clientInput && panel) {
-    if (!clientInput.value) { clientInput.value = newId(); }
+    if (!clientInput.value) {
+      // A fresh page (or the service worker's copy of one, whose nonce an earlier submission may have used):
+      // this page's own id, also as the nonce that turns a double submission into one activity.
+      clientInput.value = newId();
+      var nonce = form.querySelector("input[name=nonce]");
+      if (nonce) { nonce.value = clientInput.value; }
+    }
     // Back to a form already sent (the browser's page cache): a new activity needs its own id; the form's
     // nonce still makes a plain resend of the same page return the first activity.
     window.addEventListener("pageshow", function (event) { if (event.persisted) { clientInput.value = newId(); } });
