@@ -152,3 +152,12 @@ def test_concurrent_duplicates_insert_once(app: Flask, world):
     assert sorted(r[1] for r in results) == [False, True]
     db.session.expire_all()
     assert _activities() == 1
+
+
+def test_openapi_shows_client_id_and_the_409(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    schemas = doc["components"]["schemas"]
+    field = schemas["ActivityInput"]["properties"]["client_id"]
+    assert "uuid" in str(field)
+    assert "client_id" in schemas["ActivityOut"]["properties"]
+    assert "409" in doc["paths"]["/api/v1/activities"]["post"]["responses"]
