@@ -359,6 +359,11 @@ def create() -> Any:
         photos.discard(written)
         if outbox.wanted():
             return outbox.refused(exc.status, exc.fields)
+        if "client_id" in exc.fields:  # this page's id is taken (sent before, then changed): a fresh one
+            form.client_id.data = ""
+            exc.fields["client_id"] = _(
+                "This form was already saved with other content. Save again to record it as a new activity."
+            )
         return _render_form(form, leftovers=apply_errors(form, exc.fields, rows), status=422)
     except Conflict as exc:  # the reporting lock (issue 15): its message on the form
         db.session.rollback()

@@ -138,3 +138,15 @@ def test_logout_clears_the_phones_outbox_and_caches(world, login_as):
     page = client.get("/login").get_data(as_text=True)
     assert "data-purge" in page
     assert "data-purge" not in client.get("/login").get_data(as_text=True)  # once
+
+
+def test_a_changed_form_sent_again_gets_a_fresh_id_and_a_plain_message(world, login_as):
+    client = login_as("staff.a1x")
+    client_id = str(uuid.uuid4())
+    assert client.post("/activities/new", data=base_form(world, client_id=client_id)).status_code == 302
+    again = client.post("/activities/new", data=base_form(world, client_id=client_id, title="Lain"))
+    assert again.status_code == 422
+    html = again.get_data(as_text=True)
+    assert "Simpan lagi untuk mencatatnya sebagai kegiatan baru" in html
+    assert f'value="{client_id}"' not in html  # the page's JavaScript makes a new one
+    assert _count() == 1
