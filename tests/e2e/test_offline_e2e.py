@@ -264,6 +264,9 @@ def test_a_refusal_shows_on_the_record_with_its_reason(browser: Browser, server:
     reason = record.locator("[data-outbox-state]").inner_text()
     assert len(reason) > len("Gagal — ") + 5, reason
     assert server.count(client_id=client_id) == 0
+    record.get_by_test_id("outbox-retry").click()  # refused again: the record keeps its fields and reason
+    expect(record).to_have_attribute("data-state", "failed")
+    assert server.count(client_id=client_id) == 0
     context.close()
     # the refusal itself (a 422 to the outbox) is the expected answer here
     assert [p for p in problems.seen if not _offline_problem(p) and "422" not in p] == []

@@ -267,6 +267,19 @@
           link.textContent = text("open");
           item.appendChild(link);
         }
+        if (record.state === "failed") { // e.g. the month was reopened: send the same record again
+          var retry = document.createElement("button");
+          retry.type = "button";
+          retry.className = "btn btn-link btn-sm p-0 me-3";
+          retry.setAttribute("data-testid", "outbox-retry");
+          retry.textContent = text("retry");
+          retry.addEventListener("click", function () {
+            record.state = "waiting";
+            record.reason = "";
+            put(record).then(sendAll);
+          });
+          item.appendChild(retry);
+        }
         if (record.state !== "waiting") {
           var remove = document.createElement("button");
           remove.type = "button";
