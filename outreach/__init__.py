@@ -114,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from outreach.api import bp as api_bp
     from outreach.auth import bp as auth_bp
     from outreach.dashboard import bp as dashboard_bp
+    from outreach.offline import bp as offline_bp
     from outreach.ops import bp as ops_bp
     from outreach.regions import bp as regions_bp
     from outreach.reports import bp as reports_bp
@@ -126,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(ops_bp)
     app.register_blueprint(regions_bp)
+    app.register_blueprint(offline_bp)  # issue 14: manifest, service worker, the outbox's session check
 
 
 def _register_cli(app: Flask) -> None:

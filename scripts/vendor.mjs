@@ -11,6 +11,16 @@ const files = {
   "leaflet/dist/leaflet.js": "leaflet/leaflet.js",
   "leaflet/dist/leaflet.css": "leaflet/leaflet.css",
   "leaflet/dist/images": "leaflet/images",
+  // Offline (issue 14): IndexedDB for the outbox, and workbox for the service worker. workbox-sw loads the
+  // modules named below from the same folder (modulesPathPrefix), so every one it uses is copied.
+  "idb/build/umd.js": "idb/umd.js",
+  "workbox-sw/build/workbox-sw.js": "workbox/workbox-sw.js",
+  ...Object.fromEntries(
+    ["core", "routing", "strategies", "expiration", "cacheable-response"].map((name) => [
+      `workbox-${name}/build/workbox-${name}.prod.js`,
+      `workbox/workbox-${name}.prod.js`,
+    ]),
+  ),
 };
 
 rmSync(target, { recursive: true, force: true });

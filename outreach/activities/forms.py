@@ -144,6 +144,7 @@ class ActivityForm(FlaskForm):
     version = HiddenField()
     nonce = HiddenField()
     plan_id = HiddenField()  # the approved plan this activity realises (issue 15)
+    client_id = HiddenField()  # the phone's UUID for the activity (issue 14): a resend returns the first one
 
     def set_choices(
         self, user: Any, catalogue: Choices, programmes: Any, locations: Any, people: Any
@@ -343,6 +344,7 @@ def to_input(form: ActivityForm, rows: RowMap) -> svc.ActivityInput:
         "partners": partners,
         "coverage": coverage,
         "plan_id": int(form.plan_id.data) if (form.plan_id.data or "").isdigit() else None,
+        "client_id": _text(form.client_id).strip() or None,
     }
     return parse(svc.ActivityInput, {k: v for k, v in wire.items() if v is not None})
 

@@ -55,8 +55,9 @@ from outreach.models import (
     Programme,
     Role,
 )
+from outreach.offline import answers as outbox
 from outreach.security import ALL_FORM_FIELDS, reports_control_characters, role_required
-from outreach.services import activities, catalogues, downloads, photos
+from outreach.services import activities, catalogues, downloads, offline, photos
 from outreach.services import filters as shared
 from outreach.services.errors import Conflict, Invalid
 
@@ -323,17 +324,28 @@ def create() -> Any:
         return _render_form(form)
     _prepare_form(form)
     earlier = _earlier_result(form.nonce.data or "")
+    if earlier is not None and outbox.wanted():
+        return outbox.stored(earlier, created=False)
     if earlier is not None:
         flash(_("This form was already sent; here is the activity it created."), "info")
         return redirect(url_for(".detail", activity_id=earlier))
     if not form.validate():
+        if outbox.wanted():
+            return outbox.refused(422, outbox.form_errors(form.errors))
         return _render_form(form, status=422)
     rows = RowMap()
     written: list[Any] = []
     try:
         data = to_input(form, rows)
         prepared = _prepare_photos(form)
-        activity = activities.create_activity(current_user, data)
+        # issue 14: the same client_id again (a resend after a lost answer) returns the first activity
+        activity, created_now = offline.create_or_return(current_user, data)
+        if not created_now:
+            db.session.commit()
+            if outbox.wanted():
+                return outbox.stored(activity.id, created=False)
+            flash(_("This form was already sent; here is the activity it created."), "info")
+            return redirect(url_for(".detail", activity_id=activity.id))
         written = photos.store(current_user, activity, prepared, current_app.config["OUTREACH_UPLOAD_DIR"])
         if form.nonce.data:
             db.session.add(
@@ -345,10 +357,19 @@ def create() -> Any:
     except Invalid as exc:
         db.session.rollback()
         photos.discard(written)
+        if outbox.wanted():
+            return outbox.refused(exc.status, exc.fields)
+        if "client_id" in exc.fields:  # this page's id is taken (sent before, then changed): a fresh one
+            form.client_id.data = ""
+            exc.fields["client_id"] = _(
+                "This form was already saved with other content. Save again to record it as a new activity."
+            )
         return _render_form(form, leftovers=apply_errors(form, exc.fields, rows), status=422)
     except Conflict as exc:  # the reporting lock (issue 15): its message on the form
         db.session.rollback()
         photos.discard(written)
+        if outbox.wanted():
+            return outbox.refused(409, message=exc.message)
         return _render_form(form, leftovers=[exc.message], status=409)
     except IntegrityError:
         db.session.rollback()
@@ -356,11 +377,15 @@ def create() -> Any:
         earlier = _earlier_result(form.nonce.data or "")
         if earlier is None:
             raise
+        if outbox.wanted():
+            return outbox.stored(earlier, created=False)
         return redirect(url_for(".detail", activity_id=earlier))
     except Exception:
         db.session.rollback()
         photos.discard(written)
         raise
+    if outbox.wanted():
+        return outbox.stored(activity.id, created=True)
     flash(_("Activity saved as a draft. Submit it when it is complete."), "success")
     return redirect(url_for(".detail", activity_id=activity.id))
 

@@ -165,6 +165,8 @@ class ActivityOut:
     verified_at: dt.datetime | None
     deleted_at: dt.datetime | None
     plan_id: int | None = None
+    #: The UUID the client made for it (issue 14), if it sent one.
+    client_id: str | None = None
 
 
 def unit_out(unit: Unit) -> UnitOut:
@@ -310,6 +312,7 @@ def activity_out(activity: Activity) -> ActivityOut:
         verified_at=activity.verified_at,
         deleted_at=activity.deleted_at,
         plan_id=activity.plan_id,
+        client_id=activity.client_id,
     )
 
 

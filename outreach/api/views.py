@@ -19,7 +19,7 @@ from outreach.extensions import csrf, db
 from outreach.models import Activity, IdempotencyKey, PlanStatus, Programme, utcnow
 from outreach.security import reports_control_characters
 from outreach.services import activities as svc
-from outreach.services import allocation, bulk, downloads, plans
+from outreach.services import allocation, bulk, downloads, offline, plans
 from outreach.services import filters as shared
 from outreach.services.errors import Invalid, NotFound
 from outreach.services.schema import parse as parse_input
@@ -507,7 +507,7 @@ def activities_index() -> Response:
     body=ActivityInput,
     response=s.ActivityOut,
     status=201,
-    errors=(403,),
+    errors=(403, 409),
     headers=("Idempotency-Key",),
 )
 def activities_create() -> Any:
@@ -522,7 +522,14 @@ def activities_create() -> Any:
         replay = _replay(user.id, key, body_hash)
         if replay is not None:
             return replay
-    activity = svc.create_activity(user, parse_body(ActivityInput))
+    activity, created_now = offline.create_or_return(user, parse_body(ActivityInput))
+    if not created_now:  # the same client_id and body again (issue 14): the activity stored the first time,
+        db.session.commit()  # answered as the first time was (201), like an Idempotency-Key replay
+        response, status = created(
+            s.activity_out(activity), url_for("api.activities_detail", activity_id=activity.id)
+        )
+        response.headers["Idempotent-Replayed"] = "true"
+        return response, status
     if key:
         db.session.add(
             IdempotencyKey(user_id=user.id, key=key, activity_id=activity.id, request_hash=body_hash)
@@ -607,6 +614,11 @@ def activities_update(activity_id: int) -> Response:
     user = current_api_user()
     patch = parse_body(p.ActivityPatch)
     given = {name: getattr(patch, name) for name in patch.model_fields_set - {"version"}}
+    sent_client_id = given.pop(
+        "client_id", None
+    )  # made with the activity (issue 14); the same one is harmless
+    if sent_client_id is not None and str(sent_client_id) != svc.get_activity(user, activity_id).client_id:
+        raise Invalid({"client_id": _("The client_id is set when the activity is created.")})
     if "messages" in given and "message_ids" not in given:
         given["message_ids"] = []  # the texts given replace every message, catalogued ones included
     activity = svc.get_activity(user, activity_id)

@@ -100,8 +100,11 @@ def logout() -> Response:
         db.session.commit()
     logout_user()
     session.clear()
+    session["offline_purge"] = True  # issue 14: the next page clears this phone's outbox and cached pages
     flash(_("You are logged out."), "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    response.headers["Clear-Site-Data"] = '"storage"'  # the same, by the browser itself where it can
+    return response
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -82,6 +82,8 @@ class Activity(TimestampMixin, Base):
             "unit_id",
         ),
         Index("ix_activities_kind", "kind_id"),
+        # Issue 14: the phone's UUID for the activity; a retried send finds the one it made (create-or-return).
+        Index("ix_activities_client_id", "client_id", unique=True),
         # "My drafts" and its badge in the navigation bar (on every page): an author's activities. One column
         # on purpose: with status and deleted_at after it, SQLite skip-scanned it for every list (status = ?
         # AND deleted_at IS NULL looked selective) and sorted the matches instead of walking the date index.
@@ -145,6 +147,12 @@ class Activity(TimestampMixin, Base):
 
     #: Optimistic lock: a stale edit or verification fails instead of overwriting a newer one.
     version: Mapped[int] = mapped_column(default=1)
+
+    #: A UUID the client made for this activity (the phone's outbox, issue 14): the same one sent again returns
+    #: this activity instead of storing a second one. ``client_hash`` is the SHA-256 of the input it was
+    #: created from, so the same ``client_id`` with another body is told apart (a 409) from a plain retry.
+    client_id: Mapped[str | None] = mapped_column(String(36))
+    client_hash: Mapped[str | None] = mapped_column(String(64))
 
     programme: Mapped[Programme] = relationship()
     unit: Mapped[Unit] = relationship()

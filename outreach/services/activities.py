@@ -46,7 +46,7 @@ from outreach.models import (
     normalize_rank,
     utcnow,
 )
-from outreach.services import audit, locks, regions, rollups
+from outreach.services import audit, locks, offline, regions, rollups
 from outreach.services.errors import Conflict, Forbidden, Invalid, NotFound
 from outreach.services.schema.activity import (
     ActivityInput,
@@ -407,7 +407,7 @@ def create_activity(actor: User, data: ActivityInput) -> Activity:
     resolved = _validate(actor, data, existing=None)
     assert data.occurred_on is not None
     locks.check(actor, resolved.programme, resolved.unit, data.occurred_on, local_today())
-    activity = Activity(created_by_id=actor.id, status=ActivityStatus.DRAFT)
+    activity = Activity(created_by_id=actor.id, status=ActivityStatus.DRAFT, **offline.client_fields(data))
     with rollups.tracking([activity]):
         _apply(activity, data, resolved)
         db.session.add(activity)

@@ -83,6 +83,10 @@ POLICY: dict[str, Rule] = {
     "auth.logout": Rule(EVERYONE, {"POST": s(LOGIN)}, public=True),
     "auth.language": Rule(EVERYONE, POST_REDIRECT, public=True),
     "api.openapi": Rule(EVERYONE, G200, public=True),
+    # issue 14: the installable app's manifest and service worker; the outbox's session check
+    "offline.manifest": Rule(EVERYONE, G200, public=True),
+    "offline.service_worker": Rule(EVERYONE, G200, public=True),
+    "offline.outbox_session": Rule(EVERYONE, G200),
     # --- any logged-in user
     "auth.password": Rule(EVERYONE, {"GET": s(200), "POST": s(200)}),
     "activities.index": Rule(EVERYONE, G200),

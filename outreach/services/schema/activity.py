@@ -14,6 +14,7 @@ under the same wire paths.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
@@ -118,6 +119,14 @@ class ActivityInput(Schema):
     coverage: list[CoverageInput] = Field(default_factory=list, max_length=MAX_LIST)
     plan_id: Id | None = Field(
         default=None, description="The approved plan (rencana kegiatan) this realises."
+    )
+    client_id: uuid.UUID | None = Field(
+        default=None,
+        description=(
+            "A UUID the client made for this activity (a phone's outbox). Sent again with the same body, "
+            "the activity stored the first time is returned (201 again, with `Idempotent-Replayed: true`) "
+            "instead of a second one; with a different body it is a 409 naming client_id."
+        ),
     )
 
 

@@ -1,0 +1,77 @@
+/* Outreach's service worker (issue 14), built on workbox from npm (outreach/static/vendor/workbox).
+   Rendered by outreach/offline/views.py so every URL below is the one the templates emit.
+   - the form (/activities/new) and the staff home: network first, the last copy when offline;
+   - static files (the app shell): served from the cache, refreshed in the background;
+   - the reference lists the form asks for (places, regions): network first, the last answer offline.
+   The outbox itself lives in IndexedDB (outreach/static/js/outbox.js); this worker only keeps pages. */
+importScripts({{ workbox_sw|tojson }});
+
+const MODULES = {{ modules|tojson }};
+workbox.setConfig({ debug: false, modulePathCb: (name) => MODULES[name] });
+// Every module is loaded now: a service worker may only import scripts while it first runs.
+Object.keys(MODULES).forEach((name) => workbox.loadModule(name));
+
+const PAGES = "outreach-pages";
+const STATIC = "outreach-static";
+const DATA = "outreach-data";
+const OFFLINE_PAGES = {{ pages|tojson }};
+const STATIC_PREFIXES = {{ static_prefixes|tojson }};
+const DATA_PREFIXES = {{ data_prefixes|tojson }};
+
+self.skipWaiting();
+workbox.core.clientsClaim();
+
+// Never keep a page the server answered with a redirect (an expired session lands on /login) or an error.
+const onlyTheRealPage = {
+  cacheWillUpdate: async ({ response }) => (response && response.status === 200 && !response.redirected ? response : null),
+};
+
+workbox.routing.registerRoute(
+  ({ request, url }) => request.mode === "navigate" && OFFLINE_PAGES.includes(url.pathname),
+  new workbox.strategies.NetworkFirst({ cacheName: PAGES, networkTimeoutSeconds: 10, plugins: [onlyTheRealPage] }),
+);
+workbox.routing.registerRoute(
+  ({ url }) => url.origin === self.location.origin && STATIC_PREFIXES.some((p) => url.pathname.startsWith(p)),
+  new workbox.strategies.StaleWhileRevalidate({
+    cacheName: STATIC,
+    plugins: [
+      new workbox.cacheableResponse.CacheableResponsePlugin({ statuses: [200] }),
+      new workbox.expiration.ExpirationPlugin({ maxEntries: 120 }),
+    ],
+  }),
+);
+workbox.routing.registerRoute(
+  ({ url }) => url.origin === self.location.origin && DATA_PREFIXES.some((p) => url.pathname.startsWith(p)),
+  new workbox.strategies.NetworkFirst({
+    cacheName: DATA,
+    networkTimeoutSeconds: 6,
+    plugins: [onlyTheRealPage, new workbox.expiration.ExpirationPlugin({ maxEntries: 200 })],
+  }),
+);
+
+async function keep(cacheName, url) {
+  const response = await fetch(url, { credentials: "same-origin" });
+  if (response.status === 200 && !response.redirected) {
+    const cache = await caches.open(cacheName);
+    await cache.put(url, response);
+  }
+}
+
+// The page tells the worker what it references (scripts, styles, icons) and which pages to keep: the app
+// shell is whatever the templates emit, fetched now, refreshed on each online visit.
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type === "keep") {
+    const work = [
+      ...(data.assets || []).map((url) => keep(STATIC, url)),
+      ...(data.pages || []).map((url) => keep(PAGES, url)),
+    ];
+    event.waitUntil(
+      Promise.allSettled(work).then(() => {
+        if (event.source) event.source.postMessage({ type: "kept" });
+      }),
+    );
+  } else if (data.type === "purge") {
+    event.waitUntil(caches.keys().then((names) => Promise.all(names.map((name) => caches.delete(name)))));
+  }
+});
