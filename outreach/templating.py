@@ -11,6 +11,7 @@ from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user
 
 from outreach.i18n import current_language, enum_label
+from outreach.services.activity_list import count_drafts_of, count_waiting_for
 
 
 def date_long(value: date | None) -> str:
@@ -60,12 +61,11 @@ def register(app: Flask) -> None:
     @app.context_processor
     def _globals() -> dict[str, Any]:
         from outreach.models import Role
-        from outreach.services import activities
 
         badges = {"waiting": 0, "drafts": 0}
         if current_user and current_user.is_authenticated:
-            badges["waiting"] = activities.count_waiting_for(current_user)
-            badges["drafts"] = activities.count_drafts_of(current_user)
+            badges["waiting"] = count_waiting_for(current_user)
+            badges["drafts"] = count_drafts_of(current_user)
         return {
             "Role": Role,
             "lang": current_language(),

@@ -58,7 +58,20 @@ from outreach.models import (
 from outreach.security import ALL_FORM_FIELDS, reports_control_characters, role_required
 from outreach.services import activities, catalogues, downloads, photos
 from outreach.services import filters as shared
+from outreach.services.activity_list import ActivityFilter, ActivityPage, page_activities
 from outreach.services.errors import Conflict, Invalid
+from outreach.services.locations import search_locations
+from outreach.services.policy import (
+    can_delete,
+    can_edit,
+    can_reopen,
+    can_restore,
+    can_return,
+    can_submit,
+    can_verify,
+)
+from outreach.services.schema.activity import PersonInput
+from outreach.services.scope import people_of, units_in_scope
 
 WRITERS = (Role.STAFF, Role.COMMANDER)
 #: The last page a list link may ask for (a larger number would overflow the database's OFFSET).
@@ -71,7 +84,7 @@ NONCE_PREFIX = "web-form:"
 
 def _choices() -> Choices:
     return Choices(
-        units=activities.units_in_scope(current_user),
+        units=units_in_scope(current_user),
         kinds=catalogues.active(ActivityKind),
         messages=catalogues.active(KamtibmasMessage),
         location_kinds=catalogues.active(LocationKind),
@@ -85,8 +98,8 @@ def _programmes() -> list[Programme]:
     return list(db.session.scalars(select(Programme).order_by(Programme.start_on.desc(), Programme.id)))
 
 
-def _page(filters: activities.ActivityFilter) -> activities.ActivityPage:
-    return activities.page_activities(
+def _page(filters: ActivityFilter) -> ActivityPage:
+    return page_activities(
         current_user,
         filters,
         page=min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE),
@@ -116,7 +129,7 @@ def index() -> str:
 @bp.route("/mine")
 @role_required(*WRITERS)
 def mine() -> str:
-    filters = activities.ActivityFilter(
+    filters = ActivityFilter(
         created_by_id=current_user.id,
         statuses=[ActivityStatus.DRAFT, ActivityStatus.RETURNED],
         sort="-updated",
@@ -133,7 +146,7 @@ def mine() -> str:
 @bp.route("/waiting")
 @role_required(Role.COMMANDER)
 def waiting() -> str:
-    filters = activities.ActivityFilter(statuses=[ActivityStatus.SUBMITTED], sort="date")
+    filters = ActivityFilter(statuses=[ActivityStatus.SUBMITTED], sort="date")
     return render_template(
         "activities/list.html",
         page=_page(filters),
@@ -147,7 +160,7 @@ def waiting() -> str:
 @role_required(*WRITERS)
 def locations_search() -> Response:
     lang = current_language()
-    found = activities.search_locations(current_user, request.args.get("q", "")[:200])
+    found = search_locations(current_user, request.args.get("q", "")[:200])
     return jsonify(
         [
             {"id": loc.id, "name": loc.name, "address": loc.address, "kind": loc.kind.label(lang)}
@@ -174,13 +187,13 @@ def _render_detail(activity: Any, status: int = 200, **forms: Any) -> Any:
             activity=activity,
             history=activities.history(activity),
             can={
-                "edit": activities.can_edit(user, activity),
-                "submit": activities.can_submit(user, activity),
-                "verify": activities.can_verify(user, activity),
-                "return": activities.can_return(user, activity),
-                "reopen": activities.can_reopen(user, activity),
-                "delete": activities.can_delete(user, activity),
-                "restore": activities.can_restore(user, activity),
+                "edit": can_edit(user, activity),
+                "submit": can_submit(user, activity),
+                "verify": can_verify(user, activity),
+                "return": can_return(user, activity),
+                "reopen": can_reopen(user, activity),
+                "delete": can_delete(user, activity),
+                "restore": can_restore(user, activity),
             },
             comment_form=forms.get("comment_form") or CommentForm(),
             reason_form=forms.get("reason_form") or ReasonForm(),
@@ -194,8 +207,8 @@ def _render_detail(activity: Any, status: int = 200, **forms: Any) -> Any:
 
 
 def _prepare_form(form: ActivityForm) -> None:
-    people = activities.people_of(current_user.unit)
-    locations = activities.search_locations(current_user, limit=1000)
+    people = people_of(current_user.unit)
+    locations = search_locations(current_user, limit=1000)
     form.set_choices(current_user, _choices(), _programmes(), locations, people)
 
 
@@ -203,7 +216,7 @@ def _render_form(
     form: ActivityForm, activity: Any = None, leftovers: list[str] | None = None, status: int = 200
 ) -> Any:
     _prepare_form(form)
-    people = activities.people_of(current_user.unit)
+    people = people_of(current_user.unit)
     return (
         render_template(
             "activities/form.html",
@@ -318,7 +331,7 @@ def create() -> Any:
             from outreach.services import plans
 
             plan = plans.get_plan(current_user, plan_id)
-            fill_from_input(form, plans.activity_input_from(plan, activities.PersonInput(rank="", name="")))
+            fill_from_input(form, plans.activity_input_from(plan, PersonInput(rank="", name="")))
         form.nonce.data = secrets.token_urlsafe(24)
         return _render_form(form)
     _prepare_form(form)
@@ -370,7 +383,7 @@ def create() -> Any:
 @reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def edit(activity_id: int) -> Any:
     activity = activities.get_activity(current_user, activity_id)
-    if not activities.can_edit(current_user, activity):
+    if not can_edit(current_user, activity):
         flash(_("This activity can no longer be edited."), "warning")
         return redirect(url_for(".detail", activity_id=activity.id))
     if request.method == "POST":

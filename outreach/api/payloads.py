@@ -16,9 +16,9 @@ from pydantic import Field
 
 from outreach.models import ActivityStatus, Indicator
 from outreach.models.types import MAX_ID
-from outreach.services.activities import MAX_COUNT
 from outreach.services.schema import partial
 from outreach.services.schema.activity import ActivityInput
+from outreach.services.schema.base import MAX_COUNT
 
 from .schema import meta
 

@@ -21,7 +21,9 @@ from outreach.security import reports_control_characters
 from outreach.services import activities as svc
 from outreach.services import allocation, bulk, downloads, plans
 from outreach.services import filters as shared
+from outreach.services.activity_list import ActivityFilter, page_activities
 from outreach.services.errors import Invalid, NotFound
+from outreach.services.locations import locations_query
 from outreach.services.schema import parse as parse_input
 from outreach.services.schema.activity import ActivityInput, CommentInput, ReasonInput
 from outreach.services.schema.location import LocationCreateInput
@@ -450,7 +452,7 @@ def priority_messages_delete(priority_id: int) -> Any:
 )
 def locations_index() -> Response:
     q = parse_query(p.SearchQuery)
-    return paginated(svc.locations_query(current_api_user(), q.q), q, s.location_out)
+    return paginated(locations_query(current_api_user(), q.q), q, s.location_out)
 
 
 @api_route(
@@ -487,8 +489,8 @@ def locations_create() -> Any:
 @reports_control_characters(*shared.PARAMETERS)  # the filter names every bad parameter
 def activities_index() -> Response:
     found, q = parse_filtered_query(p.ActivityQuery)
-    filters = svc.ActivityFilter(**found.activity_fields(), deleted=q.deleted)
-    listed = svc.page_activities(
+    filters = ActivityFilter(**found.activity_fields(), deleted=q.deleted)
+    listed = page_activities(
         current_api_user(),
         filters,
         q.page,

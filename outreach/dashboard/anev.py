@@ -20,7 +20,7 @@ from outreach.models import Role
 from outreach.security import role_required
 from outreach.services import anev, reports, stats
 from outreach.services import filters as shared
-from outreach.services.activities import local_today
+from outreach.services.clock import local_today
 from outreach.services.errors import Invalid
 from outreach.services.scope import get_unit_in_scope
 

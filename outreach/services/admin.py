@@ -672,7 +672,7 @@ class LocationEditInput:
 def locations_registry_query(actor: User, q: str = "", *, unmatched: bool = False) -> Select[Any]:
     """The registry in the admin's area (``q`` as the location picker searches); ``unmatched``: only the places
     with a region name that matched no Kemendagri region."""
-    from outreach.services.activities import locations_query
+    from outreach.services.locations import locations_query
 
     query = locations_query(actor, q)
     if unmatched:
@@ -696,7 +696,7 @@ def _location_snapshot(location: Location) -> dict[str, Any]:
 
 def update_location(actor: User, location: Location, data: LocationEditInput) -> Location:
     """Rename a place and (re)place its regions: codes where names or picked codes match, the flag otherwise."""
-    from outreach.services.activities import apply_placement
+    from outreach.services.locations import apply_placement
 
     errors: dict[str, str] = {}
     name = " ".join(data.name.split())
@@ -729,7 +729,7 @@ def place_unplaced_locations(actor: User | None = None) -> PlacingReport:
     """Give Kemendagri codes to the places registered before codes existed (every code empty, not flagged):
     each name that matches gets its code and official spelling, the others are kept and flagged for an admin.
     Idempotent: a place once placed (or flagged) is not looked at again."""
-    from outreach.services.activities import apply_placement
+    from outreach.services.locations import apply_placement
 
     report = PlacingReport()
     unplaced = (

@@ -32,7 +32,7 @@ from outreach.models import (
     Visit,
     VisitItem,
 )
-from outreach.services.activities import ActivityFilter
+from outreach.services.activity_list import ActivityFilter
 from outreach.services.cells import format_cell
 from outreach.services.reports import BATCH, _batches, _scoped, location_names, press_gettext, require_reader
 
