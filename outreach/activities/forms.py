@@ -2,7 +2,7 @@
 activity's one schema (:mod:`outreach.services.schema.activity`) checks the shape and services.activities the
 rules.
 
-:func:`to_input` turns a posted :class:`ActivityForm` into the API's wire dict, validates it with the schema
+:func:`input_from_form` turns a posted :class:`ActivityForm` into the API's wire dict, validates it with the schema
 (the same errors as the API) and remembers which form row each input row came from (blank rows are skipped),
 so :func:`apply_errors` can put each wire error path (``visits.1.contact``) back at the form's field
 (``visits-1-contact_name``).
@@ -228,7 +228,7 @@ def _text(field_: Any) -> str:
     return str(field_.data or "")
 
 
-def to_input(form: ActivityForm, rows: RowMap) -> ActivityInput:
+def input_from_form(form: ActivityForm, rows: RowMap) -> ActivityInput:
     """The posted form as the activity's wire dict, validated by the activity's schema (:class:`Invalid` with
     wire paths, which :func:`apply_errors` puts back on the form's fields). ``rows`` is filled as rows are read.
     """

@@ -39,7 +39,7 @@ from outreach.activities.forms import (
     RowMap,
     apply_errors,
     fill_from_input,
-    to_input,
+    input_from_form,
 )
 from outreach.extensions import db
 from outreach.i18n import current_language
@@ -344,7 +344,7 @@ def create() -> Any:
     rows = RowMap()
     written: list[Any] = []
     try:
-        data = to_input(form, rows)
+        data = input_from_form(form, rows)
         prepared = _prepare_photos(form)
         activity = activities.create_activity(current_user, data)
         written = photos.store(current_user, activity, prepared, current_app.config["OUTREACH_UPLOAD_DIR"])
@@ -392,7 +392,7 @@ def edit(activity_id: int) -> Any:
             return _handle_row_action(action, activity)
     form = ActivityForm()
     if request.method == "GET":
-        fill_from_input(form, activities.to_input(activity))
+        fill_from_input(form, activities.input_of(activity))
         form.version.data = str(activity.version)
         return _render_form(form, activity)
     _prepare_form(form)
@@ -402,7 +402,7 @@ def edit(activity_id: int) -> Any:
     version = int(form.version.data) if (form.version.data or "").isdigit() else None
     written: list[Any] = []
     try:
-        data = to_input(form, rows)
+        data = input_from_form(form, rows)
         prepared = _prepare_photos(form)
         activities.update_activity(current_user, activity, data, version=version)
         written = photos.store(current_user, activity, prepared, current_app.config["OUTREACH_UPLOAD_DIR"])

@@ -612,7 +612,7 @@ def activities_update(activity_id: int) -> Response:
     if "messages" in given and "message_ids" not in given:
         given["message_ids"] = []  # the texts given replace every message, catalogued ones included
     activity = svc.get_activity(user, activity_id)
-    data = svc.to_input(activity).model_copy(update=given)
+    data = svc.input_of(activity).model_copy(update=given)
     svc.update_activity(user, activity, data, version=patch.version)
     db.session.commit()
     return jsonify(to_json(s.activity_out(svc.get_activity(user, activity_id))))

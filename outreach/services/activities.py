@@ -682,7 +682,7 @@ def snapshot(activity: Activity) -> dict[str, Any]:
     return {k: (v.value if isinstance(v, enum.Enum) else v) for k, v in data.items()}
 
 
-def to_input(activity: Activity) -> ActivityInput:
+def input_of(activity: Activity) -> ActivityInput:
     """The input that would recreate ``activity`` (used to pre-fill the edit form and by the API's PATCH)."""
     return ActivityInput(
         programme_id=activity.programme_id,

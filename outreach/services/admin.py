@@ -492,7 +492,10 @@ def update_entry(actor: User, entry: Any, data: CatalogueInput) -> Any:
 
 
 @dataclass
-class PersonInput:
+class PersonRecordInput:
+    """A person of the registry (the admin people pages); an activity's leader or officer is
+    :class:`outreach.services.schema.activity.PersonInput`."""
+
     rank: str
     name: str
     unit_id: int | None
@@ -516,7 +519,7 @@ def _person_snapshot(p: Person) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _check_person(data: PersonInput, current: Person | None) -> tuple[str, str | None, Unit]:
+def _check_person(data: PersonRecordInput, current: Person | None) -> tuple[str, str | None, Unit]:
     errors: dict[str, str] = {}
     rank = normalize_rank(data.rank or "")
     if rank is None:
@@ -543,7 +546,7 @@ def _check_person(data: PersonInput, current: Person | None) -> tuple[str, str |
     return rank, nrp, unit
 
 
-def _apply_person(p: Person, data: PersonInput, rank: str, nrp: str | None, unit: Unit) -> None:
+def _apply_person(p: Person, data: PersonRecordInput, rank: str, nrp: str | None, unit: Unit) -> None:
     p.rank = rank
     p.name = _clean(data.name)
     p.degrees = _none_if_blank(data.degrees)
@@ -554,7 +557,7 @@ def _apply_person(p: Person, data: PersonInput, rank: str, nrp: str | None, unit
     p.is_active = data.is_active
 
 
-def create_person(actor: User, data: PersonInput) -> Person:
+def create_person(actor: User, data: PersonRecordInput) -> Person:
     rank, nrp, unit = _check_person(data, None)
     person = Person()
     _apply_person(person, data, rank, nrp, unit)
@@ -564,7 +567,7 @@ def create_person(actor: User, data: PersonInput) -> Person:
     return person
 
 
-def update_person(actor: User, person: Person, data: PersonInput) -> Person:
+def update_person(actor: User, person: Person, data: PersonRecordInput) -> Person:
     rank, nrp, unit = _check_person(data, person)
     before = _person_snapshot(person)
     _apply_person(person, data, rank, nrp, unit)

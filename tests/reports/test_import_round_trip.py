@@ -94,7 +94,7 @@ def _activity(world: Any, item_kinds: list[str], partner_kinds: list[str], messa
 
 def _record(activity: Any) -> dict[str, Any]:
     """What the visits export carries of an activity, as the service reads it back."""
-    data = svc.to_input(activity).model_dump()
+    data = svc.input_of(activity).model_dump()
     data.pop("coverage")  # not in the visits export
     for visit in data["visits"]:
         visit.pop("location")  # location_id says where: the import finds the same registered place

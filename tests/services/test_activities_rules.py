@@ -355,10 +355,10 @@ def test_a_submitted_activity_cannot_be_deleted_but_by_an_admin(world: World) ->
     assert activity.deleted_at is not None
 
 
-def test_to_input_round_trips_through_update(world: World) -> None:
+def test_input_of_round_trips_through_update(world: World) -> None:
     activity = _create(world, parcels=[4], messages=["Jaga kerukunan"])
     before = svc.snapshot(activity)
-    data = svc.to_input(activity)
+    data = svc.input_of(activity)
     svc.update_activity(world.users["staff.a1x"], activity, data.model_copy(deep=True))
     db.session.commit()
     assert svc.snapshot(activity) == before

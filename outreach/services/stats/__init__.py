@@ -39,22 +39,22 @@ from outreach.services.stats.types import (
     LeaderRow,
     LocationKindRow,
     MapPoint,
-    MessageRow,
+    MessageFigures,
     ProgrammeRef,
     Summary,
     TargetProgress,
     Totals,
     TrendRow,
+    UnitFigures,
     UnitRef,
-    UnitRow,
     UnvisitedLocation,
     WaitingActivity,
 )
 
 __all__ = [
     "DEFAULT_STATUSES", "GAP_LIST_LIMIT", "MAP_POINT_LIMIT", "TOP_LEADERS", "DistrictRow", "Gaps", "IdleUnit",
-    "ItemTotal", "KindRow", "LeaderRow", "LocationKindRow", "MapPoint", "MessageRow", "ProgrammeRef", "StatsFilter",
-    "Summary", "TargetProgress", "Totals", "TrendRow", "UnitRef", "UnitRow", "UnvisitedLocation", "WaitingActivity",
+    "ItemTotal", "KindRow", "LeaderRow", "LocationKindRow", "MapPoint", "MessageFigures", "ProgrammeRef", "StatsFilter",
+    "Summary", "TargetProgress", "Totals", "TrendRow", "UnitRef", "UnitFigures", "UnvisitedLocation", "WaitingActivity",
     "default_month", "default_programme_id", "effective_statuses", "gaps", "map_points", "map_points_to_list",
     "programme_choices", "runs_programme", "summarize", "summary_to_dict", "unit_choices",
 ]  # fmt: skip

@@ -46,14 +46,14 @@ from outreach.services.stats.types import (
     KindRow,
     LeaderRow,
     LocationKindRow,
-    MessageRow,
+    MessageFigures,
     ProgrammeRef,
     Summary,
     TargetProgress,
     Totals,
     TrendRow,
+    UnitFigures,
     UnitRef,
-    UnitRow,
 )
 
 TOP_LEADERS = 10
@@ -253,9 +253,9 @@ def _by_unit(
     targets_by_unit: dict[int | None, dict[Indicator, int]],
     programme: Programme | None,
     as_of: date,
-) -> tuple[UnitRow, ...]:
+) -> tuple[UnitFigures, ...]:
     """One row per child of ``root`` rolled up over the child's subtree, plus ``root``'s own activities."""
-    rows: list[UnitRow] = []
+    rows: list[UnitFigures] = []
     for u in units:
         is_root = u.id == root.id
         if not is_root and (u.parent_id != root.id or not u.is_active):
@@ -283,7 +283,7 @@ def _by_unit(
                 if ind in own and ind is not Indicator.MESSAGES
             )
         rows.append(
-            UnitRow(
+            UnitFigures(
                 code=u.code,
                 name=u.name,
                 level=level_value(u.level),
@@ -401,7 +401,7 @@ def _by_district(scope: Scope) -> tuple[DistrictRow, ...]:
     return tuple(out)
 
 
-def _by_message(scope: Scope) -> tuple[MessageRow, ...]:
+def _by_message(scope: Scope) -> tuple[MessageFigures, ...]:
     deliveries = func.sum(Rollup.amount)
     rows = db.session.execute(
         select(
@@ -420,7 +420,7 @@ def _by_message(scope: Scope) -> tuple[MessageRow, ...]:
         .order_by(deliveries.desc(), KamtibmasMessage.code)
     )
     return tuple(
-        MessageRow(
+        MessageFigures(
             r.code,
             r.label_id or "Imbauan lain (teks bebas)",
             r.label_en or "Other messages (free text)",

@@ -59,7 +59,7 @@ class TargetProgress(NamedTuple):
     scope: str
 
 
-class UnitRow(NamedTuple):
+class UnitFigures(NamedTuple):
     code: str
     name: str
     level: str
@@ -110,7 +110,7 @@ class DistrictRow(NamedTuple):
     beneficiaries: int
 
 
-class MessageRow(NamedTuple):
+class MessageFigures(NamedTuple):
     code: str | None
     label_id: str
     label_en: str
@@ -156,12 +156,12 @@ class Summary:
     as_of: date
     totals: Totals
     items: tuple[ItemTotal, ...]
-    by_unit: tuple[UnitRow, ...]
+    by_unit: tuple[UnitFigures, ...]
     by_kind: tuple[KindRow, ...]
     by_location_kind: tuple[LocationKindRow, ...]
     #: Per kecamatan (Kemendagri district code), biggest first; places without a code last, in one row.
     by_district: tuple[DistrictRow, ...]
-    by_message: tuple[MessageRow, ...]
+    by_message: tuple[MessageFigures, ...]
     by_month: tuple[TrendRow, ...]
     by_week: tuple[TrendRow, ...]
     leaders: tuple[LeaderRow, ...]
