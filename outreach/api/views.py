@@ -27,6 +27,14 @@ from outreach.services.locations import locations_query
 from outreach.services.schema import parse as parse_input
 from outreach.services.schema.activity import ActivityInput, CommentInput, ReasonInput
 from outreach.services.schema.location import LocationCreateInput
+from outreach.services.schema.operations import (
+    LockExceptionBody,
+    PlanBody,
+    PressBody,
+    PriorityBody,
+    TargetsBody,
+    VerifyManyBody,
+)
 from outreach.services.schema.registry import ProgrammeInput, UnitInput
 
 from . import bp, registry
@@ -230,12 +238,12 @@ def _programme(programme_id: int) -> Programme:
     ["PUT"],
     summary="Allocate targets to a unit out of its parent's (the parent's commander, admin)",
     tag="programmes",
-    body=p.TargetsBody,
+    body=TargetsBody,
     response=s.AllocationOut,
     errors=(403, 404, 422),
 )
 def programmes_targets_put(programme_id: int, unit_code: str) -> Response:
-    body = parse_body(p.TargetsBody)
+    body = parse_body(TargetsBody)
     user = current_api_user()
     programme = _programme(programme_id)
     unit = allocation.get_allocatable_unit(user, unit_code)
@@ -278,14 +286,14 @@ def plans_index() -> Response:
     ["POST"],
     summary="File a plan for a commander's approval (staff, commander)",
     tag="plans",
-    body=p.PlanBody,
+    body=PlanBody,
     response=s.PlanOut,
     status=201,
     errors=(403, 422),
 )
 def plans_create() -> Any:
-    body = parse_body(p.PlanBody)
-    plan = plans.create_plan(current_api_user(), body.to_input())
+    body = parse_body(PlanBody)
+    plan = plans.create_plan(current_api_user(), body.plan_input())
     db.session.commit()
     return created(s.plan_out(plan), url_for("api.plans_index"))
 
@@ -352,7 +360,7 @@ def anev_index() -> Response:
     ["POST"],
     summary="Reopen a locked month for a unit and below (admin; commander for their area); audited",
     tag="programmes",
-    body=p.LockExceptionBody,
+    body=LockExceptionBody,
     response=s.LockExceptionOut,
     status=201,
     errors=(403, 404, 422),
@@ -360,7 +368,7 @@ def anev_index() -> Response:
 def programmes_lock_exception(programme_id: int) -> Any:
     from outreach.services import locks
 
-    body = parse_body(p.LockExceptionBody)
+    body = parse_body(LockExceptionBody)
     programme = _programme(programme_id)
     row = locks.grant_exception(current_api_user(), programme, body.unit_code, body.month, body.reason)
     db.session.commit()
@@ -400,7 +408,7 @@ def priority_messages_index() -> Response:
     ["POST"],
     summary="Mark a message as the priority for a unit and a period (commander for their area, admin); audited",
     tag="stats",
-    body=p.PriorityBody,
+    body=PriorityBody,
     response=s.PriorityOut,
     status=201,
     errors=(403, 422),
@@ -408,7 +416,7 @@ def priority_messages_index() -> Response:
 def priority_messages_create() -> Any:
     from outreach.services import priorities
 
-    body = parse_body(p.PriorityBody)
+    body = parse_body(PriorityBody)
     row = priorities.create(
         current_api_user(),
         unit_code=body.unit,
@@ -683,12 +691,12 @@ def activities_verify(activity_id: int) -> Response:
     ["POST"],
     summary="Verify many submitted activities at once (commander); the others are skipped with the reason",
     tag="workflow",
-    body=p.VerifyManyBody,
+    body=VerifyManyBody,
     response=s.VerifyManyOut,
     errors=(403, 422),
 )
 def activities_verify_many() -> Response:
-    body = parse_body(p.VerifyManyBody)
+    body = parse_body(VerifyManyBody)
     result = bulk.verify_many(current_api_user(), body.ids)
     db.session.commit()
     return jsonify(to_json(s.verify_many_out(result)))
@@ -920,7 +928,7 @@ def activities_press(activity_id: int) -> Response:
     ["PUT"],
     summary="Keep Humas' edit of the press release (audited); an empty text goes back to the draft",
     tag="reports",
-    body=p.PressBody,
+    body=PressBody,
     media_type="text/plain",
     errors=(403, 404, 422),
 )
@@ -929,7 +937,7 @@ def activities_press_save(activity_id: int) -> Response:
 
     user = current_api_user()
     reports.require_reader(user)
-    text = parse_body(p.PressBody).text
+    text = parse_body(PressBody).text
     svc.get_activity(user, activity_id)
     if not text.strip():
         text = reports.draft_press(user, activity_id).text
