@@ -26,14 +26,14 @@ from outreach.admin.forms import (
     as_choices,
 )
 from outreach.extensions import db
-from outreach.models import Indicator, Person, Programme, Role, Unit, UnitLevel, User
+from outreach.models import Indicator, Person, Programme, Role, Unit, User
 from outreach.models.types import parse_id
 from outreach.security import ALL_FORM_FIELDS, admin_required, reports_control_characters
 from outreach.services import admin, downloads, users
 from outreach.services import filters as shared
 from outreach.services.errors import Invalid
 from outreach.services.schema import parse
-from outreach.services.schema.registry import ProgrammeInput
+from outreach.services.schema.registry import ProgrammeInput, UnitFields
 from outreach.services.schema.user import UserInput
 from outreach.services.scope import get_unit_in_scope
 
@@ -182,18 +182,26 @@ def user_edit(user_id: int) -> Response | str:
 
 
 def _unit_input(form: UnitForm) -> admin.UnitInput:
+    """The unit's fields validated by their one schema (:class:`UnitFields`, the API's too: same messages),
+    then the admin service's input (the parent by id, the code, the active flag)."""
+    fields = parse(
+        UnitFields,
+        {
+            "name": form.name.data or "",
+            "level": form.level.data or "",
+            "kind": form.kind.data or None,
+            "province": form.province.data or None,
+            "regency": form.regency.data or None,
+            "district": form.district.data or None,
+            "city": form.city.data or None,
+            "timezone": form.timezone.data or "WIB",
+        },
+    )
     return admin.UnitInput(
         code=form.code.data or "" if form.code is not None else "",
-        name=form.name.data or "",
-        level=UnitLevel(form.level.data),
-        kind=form.kind.data,
         parent_id=form.parent_id.data,
-        province=form.province.data,
-        regency=form.regency.data,
-        district=form.district.data,
-        city=form.city.data,
-        timezone=form.timezone.data or "WIB",
         is_active=bool(form.is_active.data),
+        **fields.model_dump(),
     )
 
 
