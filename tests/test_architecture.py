@@ -38,7 +38,7 @@ SPLIT_MODULES = (
     "outreach.services.stats.types",
     "outreach.services.stats.query",
     "outreach.services.stats.summary",
-    "outreach.services.stats.gaps",
+    "outreach.services.stats.gaps_map",
     "outreach.services.stats.serialize",
     "outreach.services.schema.operations",
 )

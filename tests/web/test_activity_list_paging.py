@@ -149,7 +149,7 @@ def _fake_page(monkeypatch, activity, *, page, total, exact, has_next=True):
             items=[activity] * 25, page=page, per_page=25, total=total, total_exact=exact, has_next=has_next
         )
 
-    monkeypatch.setattr(svc, "page_activities", fake)
+    monkeypatch.setattr("outreach.activities.views.page_activities", fake)
 
 
 def test_large_totals_use_the_locales_separators(world, login_as, seven, monkeypatch):

@@ -15,7 +15,8 @@ Rules shared by every function here:
 
 The package's files each have one reason to change: :mod:`.filter` (which activities count), :mod:`.types`
 (the result shapes), :mod:`.query` (the scope every figure shares), :mod:`.summary` (the dashboard's figures),
-:mod:`.gaps` (what is missing, and the map) and :mod:`.serialize` (JSON). This module is its interface.
+:mod:`.gaps_map` (what is missing, and the map: not named ``gaps``, which the function re-exported here
+would shadow) and :mod:`.serialize` (JSON). This module is its interface.
 """
 
 from outreach.services.stats.filter import (
@@ -27,7 +28,7 @@ from outreach.services.stats.filter import (
     programme_choices,
     unit_choices,
 )
-from outreach.services.stats.gaps import GAP_LIST_LIMIT, MAP_POINT_LIMIT, gaps, map_points
+from outreach.services.stats.gaps_map import GAP_LIST_LIMIT, MAP_POINT_LIMIT, gaps, map_points
 from outreach.services.stats.serialize import map_points_to_list, summary_to_dict
 from outreach.services.stats.summary import TOP_LEADERS, runs_programme, summarize
 from outreach.services.stats.types import (
