@@ -11,7 +11,6 @@ from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user
 
 from outreach.i18n import current_language, enum_label
-from outreach.services.activity_list import count_drafts_of, count_waiting_for
 
 
 def date_long(value: date | None) -> str:
@@ -61,6 +60,7 @@ def register(app: Flask) -> None:
     @app.context_processor
     def _globals() -> dict[str, Any]:
         from outreach.models import Role
+        from outreach.services.activity_list import count_drafts_of, count_waiting_for
 
         badges = {"waiting": 0, "drafts": 0}
         if current_user and current_user.is_authenticated:
