@@ -241,7 +241,7 @@ def measure_stats(app: Any, ds: Dataset, repeats: int, log: Any) -> list[Result]
 def measure_list(app: Any, ds: Dataset, repeats: int, log: Any) -> list[Result]:
     from outreach.extensions import db
     from outreach.models import ActivityStatus
-    from outreach.services.activities import ActivityFilter, page_activities
+    from outreach.services.activity_list import ActivityFilter, page_activities
 
     results = []
     with app.app_context():
@@ -534,7 +534,7 @@ def measure_exports(app: Any, ds: Dataset, repeats: int, log: Any, *, full: bool
     from outreach.extensions import db
     from outreach.models import ActivityStatus, Programme
     from outreach.services import exports
-    from outreach.services.activities import ActivityFilter
+    from outreach.services.activity_list import ActivityFilter
     from outreach.services.reports import iter_activity_rows, programme_report_pdf
 
     results = []

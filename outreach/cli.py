@@ -671,7 +671,7 @@ def privacy_purge(dry_run: bool) -> None:
     from pathlib import Path
 
     from outreach.services import photos, privacy
-    from outreach.services.activities import local_today
+    from outreach.services.clock import local_today
 
     months = current_app.config.get("OUTREACH_RETENTION_MONTHS")
     if not months:

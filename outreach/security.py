@@ -47,7 +47,9 @@ def load_user(identity: str) -> User | None:
 
 
 def role_required(*roles: Role) -> Callable[[F], F]:
-    """Allow only logged-in users with one of ``roles`` (admin always passes); others get 403."""
+    """Allow only logged-in users with one of ``roles`` (admin always passes); others get 403.
+
+    Admin-only views say so with :func:`admin_required` rather than an empty ``roles``."""
 
     def decorator(view: F) -> F:
         @wraps(view)
@@ -61,6 +63,11 @@ def role_required(*roles: Role) -> Callable[[F], F]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def admin_required(view: F) -> F:
+    """Allow only logged-in administrators; others get 403 (the reference data and user pages)."""
+    return role_required()(view)
 
 
 def is_safe_next(target: str | None) -> bool:

@@ -60,12 +60,12 @@ def register(app: Flask) -> None:
     @app.context_processor
     def _globals() -> dict[str, Any]:
         from outreach.models import Role
-        from outreach.services import activities
+        from outreach.services.activity_list import count_drafts_of, count_waiting_for
 
         badges = {"waiting": 0, "drafts": 0}
         if current_user and current_user.is_authenticated:
-            badges["waiting"] = activities.count_waiting_for(current_user)
-            badges["drafts"] = activities.count_drafts_of(current_user)
+            badges["waiting"] = count_waiting_for(current_user)
+            badges["drafts"] = count_drafts_of(current_user)
         return {
             "Role": Role,
             "lang": current_language(),

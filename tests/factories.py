@@ -22,6 +22,7 @@ from outreach.models import (
 )
 from outreach.services import activities as svc
 from outreach.services import users
+from outreach.services.schema.activity import ActivityInput, PersonInput, VisitInput
 from outreach.services.scope import set_path
 
 PASSWORD = "correct horse battery"
@@ -67,22 +68,20 @@ def make_location(name: str, kind: str = "pondok_pesantren", unit: Unit | None =
     return location
 
 
-def activity_input(
-    programme: Programme, unit: Unit, locations: list[Location], **kw: Any
-) -> svc.ActivityInput:
+def activity_input(programme: Programme, unit: Unit, locations: list[Location], **kw: Any) -> ActivityInput:
     parcels = kw.pop("parcels", [10] * len(locations))
     beneficiaries = kw.pop("beneficiaries", [20] * len(locations))
-    return svc.ActivityInput(
+    return ActivityInput(
         programme_id=programme.id,
         unit_code=unit.code,
         kind=kw.pop("kind", "bakti_sosial"),
         occurred_on=kw.pop("occurred_on", date(2023, 11, 30)),
         leader=kw.pop(
             "leader",
-            svc.PersonInput(rank="AKP", name="Lilik Widiastuti", degrees="S.H.", position="Kasat Binmas"),
+            PersonInput(rank="AKP", name="Lilik Widiastuti", degrees="S.H.", position="Kasat Binmas"),
         ),
         visits=[
-            svc.VisitInput(location_id=loc.id, parcels=p, beneficiaries=b)
+            VisitInput(location_id=loc.id, parcels=p, beneficiaries=b)
             for loc, p, b in zip(locations, parcels, beneficiaries, strict=True)
         ],
         **kw,

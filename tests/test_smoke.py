@@ -1,5 +1,5 @@
 from outreach.extensions import db
-from outreach.services import activities as svc
+from outreach.services.activity_list import ActivityFilter, list_activities_query
 from tests import factories
 from tests.conftest import login
 
@@ -30,8 +30,8 @@ def test_sibling_polsek_cannot_see(client, world):
     login(client, "staff.a1y")
     assert client.get(f"/activities/{activity.id}").status_code == 404
     # The list is scoped too: the rules' query leaves the sibling's activity out, the owner's includes it.
-    other = db.session.scalars(svc.list_activities_query(world.users["staff.a1y"], svc.ActivityFilter()))
+    other = db.session.scalars(list_activities_query(world.users["staff.a1y"], ActivityFilter()))
     assert activity not in other.all()
-    own = db.session.scalars(svc.list_activities_query(world.users["staff.a1x"], svc.ActivityFilter()))
+    own = db.session.scalars(list_activities_query(world.users["staff.a1x"], ActivityFilter()))
     assert activity in own.all()
     assert f"/activities/{activity.id}" not in client.get("/activities/").get_data(as_text=True)

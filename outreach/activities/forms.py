@@ -2,7 +2,7 @@
 activity's one schema (:mod:`outreach.services.schema.activity`) checks the shape and services.activities the
 rules.
 
-:func:`to_input` turns a posted :class:`ActivityForm` into the API's wire dict, validates it with the schema
+:func:`input_from_form` turns a posted :class:`ActivityForm` into the API's wire dict, validates it with the schema
 (the same errors as the API) and remembers which form row each input row came from (blank rows are skipped),
 so :func:`apply_errors` can put each wire error path (``visits.1.contact``) back at the form's field
 (``visits-1-contact_name``).
@@ -36,9 +36,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from outreach.form_messages import NoControlCharacters, SubForm
 from outreach.models import ActivityStatus
 from outreach.models.types import parse_id
-from outreach.services import activities as svc
 from outreach.services import filters as shared
+from outreach.services.activity_list import ActivityFilter
 from outreach.services.schema import parse
+from outreach.services.schema.activity import ActivityInput
 
 
 def _options(pairs: list[tuple[Any, Any]]) -> list[SelectChoice]:
@@ -228,7 +229,7 @@ def _text(field_: Any) -> str:
     return str(field_.data or "")
 
 
-def to_input(form: ActivityForm, rows: RowMap) -> svc.ActivityInput:
+def input_from_form(form: ActivityForm, rows: RowMap) -> ActivityInput:
     """The posted form as the activity's wire dict, validated by the activity's schema (:class:`Invalid` with
     wire paths, which :func:`apply_errors` puts back on the form's fields). ``rows`` is filled as rows are read.
     """
@@ -346,10 +347,10 @@ def to_input(form: ActivityForm, rows: RowMap) -> svc.ActivityInput:
         "plan_id": int(form.plan_id.data) if (form.plan_id.data or "").isdigit() else None,
         "client_id": _text(form.client_id).strip() or None,
     }
-    return parse(svc.ActivityInput, {k: v for k, v in wire.items() if v is not None})
+    return parse(ActivityInput, {k: v for k, v in wire.items() if v is not None})
 
 
-def fill_from_input(form: ActivityForm, data: svc.ActivityInput) -> None:
+def fill_from_input(form: ActivityForm, data: ActivityInput) -> None:
     """Pre-fill a fresh form (GET on edit) from an existing activity's input: every field the API carries."""
     form.programme_id.data = data.programme_id
     form.unit_code.data = data.unit_code
@@ -585,10 +586,10 @@ class ActivityFilterForm(FlaskForm):
             field = targets[name]
             field.errors = [*(e for e in field.errors if e != message), message]
 
-    def to_filter(self, found: shared.Filters) -> svc.ActivityFilter:
+    def to_filter(self, found: shared.Filters) -> ActivityFilter:
         """The list's filter: the shared filters plus the list's own fields."""
         location_kind = (self.location_kind.data or "").strip()
-        return svc.ActivityFilter(
+        return ActivityFilter(
             **found.activity_fields(),
             location_kind=location_kind if location_kind.isidentifier() else None,
             deleted=bool(self.deleted.data),

@@ -23,8 +23,8 @@ from outreach.extensions import db
 from outreach.models import PlanStatus, Role
 from outreach.security import role_required
 from outreach.services import plans
-from outreach.services.activities import MAX_COUNT
 from outreach.services.errors import Invalid
+from outreach.services.schema.base import MAX_COUNT
 
 PLAN_READERS = (Role.STAFF, Role.COMMANDER)
 WRITERS = (Role.STAFF, Role.COMMANDER)

@@ -39,7 +39,7 @@ from outreach.activities.forms import (
     RowMap,
     apply_errors,
     fill_from_input,
-    to_input,
+    input_from_form,
 )
 from outreach.extensions import db
 from outreach.i18n import current_language
@@ -59,7 +59,20 @@ from outreach.offline import answers as outbox
 from outreach.security import ALL_FORM_FIELDS, reports_control_characters, role_required
 from outreach.services import activities, catalogues, downloads, offline, photos
 from outreach.services import filters as shared
+from outreach.services.activity_list import ActivityFilter, ActivityPage, page_activities
 from outreach.services.errors import Conflict, Invalid
+from outreach.services.locations import search_locations
+from outreach.services.policy import (
+    can_delete,
+    can_edit,
+    can_reopen,
+    can_restore,
+    can_return,
+    can_submit,
+    can_verify,
+)
+from outreach.services.schema.activity import PersonInput
+from outreach.services.scope import people_of, units_in_scope
 
 WRITERS = (Role.STAFF, Role.COMMANDER)
 #: The last page a list link may ask for (a larger number would overflow the database's OFFSET).
@@ -72,7 +85,7 @@ NONCE_PREFIX = "web-form:"
 
 def _choices() -> Choices:
     return Choices(
-        units=activities.units_in_scope(current_user),
+        units=units_in_scope(current_user),
         kinds=catalogues.active(ActivityKind),
         messages=catalogues.active(KamtibmasMessage),
         location_kinds=catalogues.active(LocationKind),
@@ -86,8 +99,8 @@ def _programmes() -> list[Programme]:
     return list(db.session.scalars(select(Programme).order_by(Programme.start_on.desc(), Programme.id)))
 
 
-def _page(filters: activities.ActivityFilter) -> activities.ActivityPage:
-    return activities.page_activities(
+def _page(filters: ActivityFilter) -> ActivityPage:
+    return page_activities(
         current_user,
         filters,
         page=min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE),
@@ -117,7 +130,7 @@ def index() -> str:
 @bp.route("/mine")
 @role_required(*WRITERS)
 def mine() -> str:
-    filters = activities.ActivityFilter(
+    filters = ActivityFilter(
         created_by_id=current_user.id,
         statuses=[ActivityStatus.DRAFT, ActivityStatus.RETURNED],
         sort="-updated",
@@ -134,7 +147,7 @@ def mine() -> str:
 @bp.route("/waiting")
 @role_required(Role.COMMANDER)
 def waiting() -> str:
-    filters = activities.ActivityFilter(statuses=[ActivityStatus.SUBMITTED], sort="date")
+    filters = ActivityFilter(statuses=[ActivityStatus.SUBMITTED], sort="date")
     return render_template(
         "activities/list.html",
         page=_page(filters),
@@ -148,7 +161,7 @@ def waiting() -> str:
 @role_required(*WRITERS)
 def locations_search() -> Response:
     lang = current_language()
-    found = activities.search_locations(current_user, request.args.get("q", "")[:200])
+    found = search_locations(current_user, request.args.get("q", "")[:200])
     return jsonify(
         [
             {"id": loc.id, "name": loc.name, "address": loc.address, "kind": loc.kind.label(lang)}
@@ -175,13 +188,13 @@ def _render_detail(activity: Any, status: int = 200, **forms: Any) -> Any:
             activity=activity,
             history=activities.history(activity),
             can={
-                "edit": activities.can_edit(user, activity),
-                "submit": activities.can_submit(user, activity),
-                "verify": activities.can_verify(user, activity),
-                "return": activities.can_return(user, activity),
-                "reopen": activities.can_reopen(user, activity),
-                "delete": activities.can_delete(user, activity),
-                "restore": activities.can_restore(user, activity),
+                "edit": can_edit(user, activity),
+                "submit": can_submit(user, activity),
+                "verify": can_verify(user, activity),
+                "return": can_return(user, activity),
+                "reopen": can_reopen(user, activity),
+                "delete": can_delete(user, activity),
+                "restore": can_restore(user, activity),
             },
             comment_form=forms.get("comment_form") or CommentForm(),
             reason_form=forms.get("reason_form") or ReasonForm(),
@@ -195,8 +208,8 @@ def _render_detail(activity: Any, status: int = 200, **forms: Any) -> Any:
 
 
 def _prepare_form(form: ActivityForm) -> None:
-    people = activities.people_of(current_user.unit)
-    locations = activities.search_locations(current_user, limit=1000)
+    people = people_of(current_user.unit)
+    locations = search_locations(current_user, limit=1000)
     form.set_choices(current_user, _choices(), _programmes(), locations, people)
 
 
@@ -204,7 +217,7 @@ def _render_form(
     form: ActivityForm, activity: Any = None, leftovers: list[str] | None = None, status: int = 200
 ) -> Any:
     _prepare_form(form)
-    people = activities.people_of(current_user.unit)
+    people = people_of(current_user.unit)
     return (
         render_template(
             "activities/form.html",
@@ -319,7 +332,7 @@ def create() -> Any:
             from outreach.services import plans
 
             plan = plans.get_plan(current_user, plan_id)
-            fill_from_input(form, plans.activity_input_from(plan, activities.PersonInput(rank="", name="")))
+            fill_from_input(form, plans.activity_input_from(plan, PersonInput(rank="", name="")))
         form.nonce.data = secrets.token_urlsafe(24)
         return _render_form(form)
     _prepare_form(form)
@@ -336,7 +349,7 @@ def create() -> Any:
     rows = RowMap()
     written: list[Any] = []
     try:
-        data = to_input(form, rows)
+        data = input_from_form(form, rows)
         prepared = _prepare_photos(form)
         # issue 14: the same client_id again (a resend after a lost answer) returns the first activity
         activity, created_now = offline.create_or_return(current_user, data)
@@ -395,7 +408,7 @@ def create() -> Any:
 @reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def edit(activity_id: int) -> Any:
     activity = activities.get_activity(current_user, activity_id)
-    if not activities.can_edit(current_user, activity):
+    if not can_edit(current_user, activity):
         flash(_("This activity can no longer be edited."), "warning")
         return redirect(url_for(".detail", activity_id=activity.id))
     if request.method == "POST":
@@ -404,7 +417,7 @@ def edit(activity_id: int) -> Any:
             return _handle_row_action(action, activity)
     form = ActivityForm()
     if request.method == "GET":
-        fill_from_input(form, activities.to_input(activity))
+        fill_from_input(form, activities.input_of(activity))
         form.version.data = str(activity.version)
         return _render_form(form, activity)
     _prepare_form(form)
@@ -414,7 +427,7 @@ def edit(activity_id: int) -> Any:
     version = int(form.version.data) if (form.version.data or "").isdigit() else None
     written: list[Any] = []
     try:
-        data = to_input(form, rows)
+        data = input_from_form(form, rows)
         prepared = _prepare_photos(form)
         activities.update_activity(current_user, activity, data, version=version)
         written = photos.store(current_user, activity, prepared, current_app.config["OUTREACH_UPLOAD_DIR"])

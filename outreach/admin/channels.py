@@ -19,7 +19,7 @@ from wtforms.validators import Length
 from outreach.admin import bp
 from outreach.extensions import db
 from outreach.form_messages import NoControlCharacters
-from outreach.security import ALL_FORM_FIELDS, reports_control_characters, role_required
+from outreach.security import ALL_FORM_FIELDS, admin_required, reports_control_characters
 from outreach.services import channels
 from outreach.services.errors import Invalid
 
@@ -56,7 +56,7 @@ def _show_errors(form: ChannelForm, exc: Invalid) -> None:
 
 
 @bp.route("/channels", methods=["GET", "POST"])
-@role_required()
+@admin_required
 @reports_control_characters(ALL_FORM_FIELDS)  # the form names the field
 def channels_index() -> Any:
     form = ChannelForm()
@@ -82,7 +82,7 @@ def channels_index() -> Any:
 
 
 @bp.route("/channels/<int:channel_id>/edit", methods=["GET", "POST"])
-@role_required()
+@admin_required
 @reports_control_characters(ALL_FORM_FIELDS)
 def channel_edit(channel_id: int) -> Any:
     channel = channels.get_channel(current_user, channel_id)
@@ -110,7 +110,7 @@ def channel_edit(channel_id: int) -> Any:
 
 
 @bp.route("/channels/<int:channel_id>/toggle", methods=["POST"])
-@role_required()
+@admin_required
 def channel_toggle(channel_id: int) -> Any:
     channel = channels.get_channel(current_user, channel_id)
     channels.set_enabled(current_user, channel, not channel.is_enabled)
@@ -123,7 +123,7 @@ def channel_toggle(channel_id: int) -> Any:
 
 
 @bp.route("/channels/<int:channel_id>/test", methods=["POST"])
-@role_required()
+@admin_required
 def channel_test(channel_id: int) -> Any:
     """Send a test message through the channel (disabled ones too: that is how an admin checks it first)."""
     channel = channels.get_channel(current_user, channel_id)

@@ -26,14 +26,14 @@ from outreach.admin.forms import (
     as_choices,
 )
 from outreach.extensions import db
-from outreach.models import Indicator, Person, Programme, Role, Unit, UnitLevel, User
+from outreach.models import Indicator, Person, Programme, Role, Unit, User
 from outreach.models.types import parse_id
-from outreach.security import ALL_FORM_FIELDS, reports_control_characters, role_required
+from outreach.security import ALL_FORM_FIELDS, admin_required, reports_control_characters
 from outreach.services import admin, downloads, users
 from outreach.services import filters as shared
 from outreach.services.errors import Invalid
 from outreach.services.schema import parse
-from outreach.services.schema.registry import ProgrammeInput
+from outreach.services.schema.registry import ProgrammeInput, UnitFields
 from outreach.services.schema.user import UserInput
 from outreach.services.scope import get_unit_in_scope
 
@@ -63,7 +63,7 @@ def _page_size() -> int:
 
 
 @bp.route("/")
-@role_required()
+@admin_required
 def index() -> str:
     titles = {k: str(v) for k, v in CATALOGUE_TITLES.items()}
     return render_template("admin/index.html", overview=admin.overview(), catalogue_titles=titles)
@@ -73,7 +73,7 @@ def index() -> str:
 
 
 @bp.route("/users")
-@role_required()
+@admin_required
 def users_index() -> str:
     unit = _unit_arg()
     page = db.paginate(admin.users_query(unit.id if unit else None), per_page=_page_size(), error_out=False)
@@ -94,7 +94,7 @@ def _unit_arg() -> Unit | None:
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@role_required()
+@admin_required
 @reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def user_create() -> Response | str:
     form = UserCreateForm()
@@ -134,7 +134,7 @@ def user_create() -> Response | str:
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
-@role_required()
+@admin_required
 @reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def user_edit(user_id: int) -> Response | str:
     user = db.get_or_404(User, user_id)
@@ -182,29 +182,37 @@ def user_edit(user_id: int) -> Response | str:
 
 
 def _unit_input(form: UnitForm) -> admin.UnitInput:
+    """The unit's fields validated by their one schema (:class:`UnitFields`, the API's too: same messages),
+    then the admin service's input (the parent by id, the code, the active flag)."""
+    fields = parse(
+        UnitFields,
+        {
+            "name": form.name.data or "",
+            "level": form.level.data or "",
+            "kind": form.kind.data or None,
+            "province": form.province.data or None,
+            "regency": form.regency.data or None,
+            "district": form.district.data or None,
+            "city": form.city.data or None,
+            "timezone": form.timezone.data or "WIB",
+        },
+    )
     return admin.UnitInput(
         code=form.code.data or "" if form.code is not None else "",
-        name=form.name.data or "",
-        level=UnitLevel(form.level.data),
-        kind=form.kind.data,
         parent_id=form.parent_id.data,
-        province=form.province.data,
-        regency=form.regency.data,
-        district=form.district.data,
-        city=form.city.data,
-        timezone=form.timezone.data or "WIB",
         is_active=bool(form.is_active.data),
+        **fields.model_dump(),
     )
 
 
 @bp.route("/units")
-@role_required()
+@admin_required
 def units_index() -> str:
     return render_template("admin/units.html", units=admin.units_in_tree_order())
 
 
 @bp.route("/units/new", methods=["GET", "POST"])
-@role_required()
+@admin_required
 @reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def unit_create() -> Response | str:
     form = UnitForm(parent_id=request.args.get("parent", type=parse_id))
@@ -222,7 +230,7 @@ def unit_create() -> Response | str:
 
 
 @bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
-@role_required()
+@admin_required
 @reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def unit_edit(unit_id: int) -> Response | str:
     unit = db.get_or_404(Unit, unit_id)
@@ -298,13 +306,13 @@ def _programme_form(programme: Programme, *, posted: bool) -> ProgrammeForm:
 
 
 @bp.route("/programmes")
-@role_required()
+@admin_required
 def programmes_index() -> str:
     return render_template("admin/programmes.html", programmes=admin.list_programmes())
 
 
 @bp.route("/programmes/new", methods=["GET", "POST"])
-@role_required()
+@admin_required
 @reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def programme_create() -> Response | str:
     form = ProgrammeForm()
@@ -328,7 +336,7 @@ def _target_form() -> UnitTargetForm:
 
 
 @bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
-@role_required()
+@admin_required
 @reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def programme_edit(programme_id: int) -> Response | str:
     programme = db.get_or_404(Programme, programme_id)
@@ -349,7 +357,7 @@ def programme_edit(programme_id: int) -> Response | str:
 
 
 @bp.route("/programmes/<int:programme_id>/targets", methods=["POST"])
-@role_required()
+@admin_required
 def programme_target(programme_id: int) -> Response | tuple[str, int]:
     programme = db.get_or_404(Programme, programme_id)
     target_form = _target_form()
@@ -373,7 +381,7 @@ def programme_target(programme_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/programmes/<int:programme_id>/targets/<int:target_id>/delete", methods=["POST"])
-@role_required()
+@admin_required
 def programme_target_delete(programme_id: int, target_id: int) -> Response:
     programme = db.get_or_404(Programme, programme_id)
     admin.delete_unit_target(current_user, programme, target_id)
@@ -411,13 +419,13 @@ def _catalogue_context(slug: str) -> dict[str, Any]:
 
 
 @bp.route("/catalogues/")
-@role_required()
+@admin_required
 def catalogues_index() -> Response:
     return redirect(url_for("admin.catalogue", slug="activity-kinds"))
 
 
 @bp.route("/catalogues/<slug>/")
-@role_required()
+@admin_required
 def catalogue(slug: str) -> str:
     model = admin.catalogue_model(slug)
     entries = admin.catalogue_entries(model)
@@ -425,7 +433,7 @@ def catalogue(slug: str) -> str:
 
 
 @bp.route("/catalogues/<slug>/new", methods=["GET", "POST"])
-@role_required()
+@admin_required
 @reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def catalogue_create(slug: str) -> Response | str:
     model = admin.catalogue_model(slug)
@@ -443,7 +451,7 @@ def catalogue_create(slug: str) -> Response | str:
 
 
 @bp.route("/catalogues/<slug>/<int:entry_id>/edit", methods=["GET", "POST"])
-@role_required()
+@admin_required
 @reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def catalogue_edit(slug: str, entry_id: int) -> Response | str:
     model = admin.catalogue_model(slug)
@@ -464,8 +472,8 @@ def catalogue_edit(slug: str, entry_id: int) -> Response | str:
 # --------------------------------------------------------------------------- people
 
 
-def _person_input(form: PersonForm) -> admin.PersonInput:
-    return admin.PersonInput(
+def _person_input(form: PersonForm) -> admin.PersonRecordInput:
+    return admin.PersonRecordInput(
         rank=form.rank.data or "",
         name=form.name.data or "",
         degrees=form.degrees.data,
@@ -477,7 +485,7 @@ def _person_input(form: PersonForm) -> admin.PersonInput:
 
 
 @bp.route("/people")
-@role_required()
+@admin_required
 def people_index() -> str:
     unit = _unit_arg()
     page = db.paginate(admin.people_query(unit.id if unit else None), per_page=_page_size(), error_out=False)
@@ -489,7 +497,7 @@ def people_index() -> str:
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
-@role_required()
+@admin_required
 @reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def person_create() -> Response | str:
     unit = _unit_arg()
@@ -508,7 +516,7 @@ def person_create() -> Response | str:
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
-@role_required()
+@admin_required
 @reports_control_characters(ALL_FORM_FIELDS)  # the form/schema names the field
 def person_edit(person_id: int) -> Response | str:
     person = db.get_or_404(Person, person_id)
@@ -530,7 +538,7 @@ def person_edit(person_id: int) -> Response | str:
 
 
 @bp.route("/locations")
-@role_required()
+@admin_required
 def locations_index() -> str:
     q = request.args.get("q", "")[:200]
     unmatched = request.args.get("unmatched") == "1"
@@ -540,7 +548,7 @@ def locations_index() -> str:
 
 
 @bp.route("/locations/<int:location_id>/edit", methods=["GET", "POST"])
-@role_required()
+@admin_required
 def location_edit(location_id: int) -> Response | str:
     location = admin.get_registry_location(current_user, location_id)
     form = LocationEditForm(obj=location)
@@ -577,7 +585,7 @@ AUDIT_KIND_LABELS = {
 
 
 @bp.route("/audit")
-@role_required()
+@admin_required
 def audit_log() -> str:
     period, errors = shared.parse_lenient(request.args, allowed=("from", "to"))
     kind = request.args.get("kind", "")

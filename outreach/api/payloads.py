@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from pydantic import Field
 
-from outreach.models import ActivityStatus, Indicator
+from outreach.models import ActivityStatus
 from outreach.models.types import MAX_ID
-from outreach.services.activities import MAX_COUNT
 from outreach.services.schema import partial
 from outreach.services.schema.activity import ActivityInput
+from outreach.services.schema.base import MAX_COUNT
 
 from .schema import meta
 
@@ -44,65 +43,9 @@ ActivityPatch = partial(
 # --------------------------------------------------------------------------------------------- registry
 
 
-# The unit's and the programme's bodies are outreach.services.schema.registry.UnitInput / ProgrammeInput.
-
-
-TARGET = meta(minimum=0, maximum=100_000_000)
-
-
-@dataclass
-class TargetsBody:
-    """A unit's whole allocation of its parent's programme targets (PUT replaces it): an indicator that is
-    left out or null has no target."""
-
-    activities: int | None = field(default=None, metadata=TARGET)
-    visits: int | None = field(default=None, metadata=TARGET)
-    locations: int | None = field(default=None, metadata=TARGET)
-    parcels: int | None = field(default=None, metadata=TARGET)
-    beneficiaries: int | None = field(default=None, metadata=TARGET)
-    messages: int | None = field(default=None, metadata=TARGET)
-
-    def wanted(self) -> dict[Indicator, int | None]:
-        return {ind: getattr(self, ind.value) for ind in Indicator}
-
-
-@dataclass
-class VerifyManyBody:
-    """The activities to verify at once (duplicates count once)."""
-
-    ids: list[int] = field(metadata=ID)
-
-
-@dataclass
-class PlanBody:
-    """A plan (rencana kegiatan) filed for a commander's approval."""
-
-    programme_id: int = field(metadata=ID)
-    unit_code: str
-    kind: str = field(metadata=meta(description="Activity kind code, e.g. bakti_sosial, sambang."))
-    date: dt.date
-    title: str = field(metadata=meta(max_length=250))
-    places: list[str] = field(
-        default_factory=list, metadata=meta(max_length=200, description="Intended places.")
-    )
-    messages: list[str] = field(
-        default_factory=list, metadata=meta(max_length=500, description="Intended kamtibmas messages.")
-    )
-    expected_parcels: int = field(default=0, metadata=COUNT)
-
-    def to_input(self) -> Any:
-        from outreach.services.plans import PlanInput
-
-        return PlanInput(
-            programme_id=self.programme_id,
-            unit_code=self.unit_code,
-            kind=self.kind,
-            planned_on=self.date,
-            title=self.title,
-            places="\n".join(self.places),
-            messages="\n".join(self.messages),
-            expected_parcels=self.expected_parcels,
-        )
+# The unit's and the programme's bodies are outreach.services.schema.registry.UnitInput / ProgrammeInput; the
+# operations' bodies (targets, plans, verify-many, lock exceptions, priorities, press) are
+# outreach.services.schema.operations.
 
 
 # --------------------------------------------------------------------------------------------- queries
@@ -173,13 +116,6 @@ class PressQuery:
 
 
 @dataclass
-class PressBody:
-    """Humas' edit of the release: the headline, a blank line, then the paragraphs (empty: back to the draft)."""
-
-    text: str = field(default="", metadata=meta(max_length=50_000))
-
-
-@dataclass
 class RecapQuery:
     """A unit and a day or week for the WhatsApp recap."""
 
@@ -212,15 +148,6 @@ class AnevQuery:
     )
 
 
-@dataclass
-class LockExceptionBody:
-    """Reopen one month (any day of it) for a unit and the units below it, despite the reporting lock."""
-
-    unit_code: str
-    month: dt.date
-    reason: str = field(metadata=meta(max_length=2000))
-
-
 # issue 15, item 6: priority messages
 
 
@@ -233,14 +160,3 @@ class PriorityQuery(PageQuery):
     )
     date_from: dt.date | None = field(default=None, metadata=meta(alias="from"))
     date_to: dt.date | None = field(default=None, metadata=meta(alias="to"))
-
-
-@dataclass
-class PriorityBody:
-    """Mark a catalogue message as the priority for a unit (the caller's or below) and a period."""
-
-    unit: str
-    message_id: int = field(metadata=ID)
-    date_from: dt.date = field(metadata=meta(alias="from"))
-    date_to: dt.date = field(metadata=meta(alias="to"))
-    programme_id: int | None = field(default=None, metadata=ID)

@@ -25,8 +25,10 @@ from outreach.models import (
     UnitLevel,
     User,
 )
-from outreach.services import activities, admin, audit
+from outreach.services import admin, audit
 from outreach.services.errors import Conflict, Forbidden, Invalid
+from outreach.services.locations import build_location, find_location, place_location
+from outreach.services.policy import WRITER_ROLES
 from outreach.services.schema.location import LocationCreateInput
 from outreach.services.schema.registry import ProgrammeInput, UnitInput
 from outreach.services.scope import get_unit_in_scope, subtree_ids_query
@@ -125,7 +127,7 @@ def create_programme(actor: User, body: ProgrammeInput) -> Programme:
 
 
 def create_location(actor: User, body: LocationCreateInput) -> Location:
-    if actor.role not in activities.WRITER_ROLES:
+    if actor.role not in WRITER_ROLES:
         raise Forbidden(_("Your role cannot register locations."))
     errors: dict[str, str] = {}
     name = " ".join(body.name.split())
@@ -143,14 +145,14 @@ def create_location(actor: User, body: LocationCreateInput) -> Location:
             errors["unit_code"] = _("Unknown unit, or a unit outside your area.")
         else:
             unit = found
-    placement = activities.place_location(body, errors)
+    placement = place_location(body, errors)
     if errors:
         raise Invalid(errors)
-    existing = activities.find_location(name, body.regency, placement, within=actor)
+    existing = find_location(name, body.regency, placement, within=actor)
     if existing is not None:
         raise Conflict(_("This place is already registered (location %(id)d).", id=existing.id))
     assert kind is not None
-    location = activities.build_location(body, kind, unit.id, placement)
+    location = build_location(body, kind, unit.id, placement)
     db.session.add(location)
     db.session.flush()
     audit.record(actor, "create", "location", location.id, unit_id=unit.id, changes={"name": name})

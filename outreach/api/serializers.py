@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from outreach.models import Activity, Location, Programme, Unit
-from outreach.services.activities import ActivityPage
+from outreach.services.activity_list import ActivityPage
 
 from .schema import meta, to_json
 

@@ -21,10 +21,20 @@ from outreach.security import reports_control_characters
 from outreach.services import activities as svc
 from outreach.services import allocation, bulk, downloads, offline, plans
 from outreach.services import filters as shared
+from outreach.services.activity_list import ActivityFilter, page_activities
 from outreach.services.errors import Invalid, NotFound
+from outreach.services.locations import locations_query
 from outreach.services.schema import parse as parse_input
 from outreach.services.schema.activity import ActivityInput, CommentInput, ReasonInput
 from outreach.services.schema.location import LocationCreateInput
+from outreach.services.schema.operations import (
+    LockExceptionBody,
+    PlanBody,
+    PressBody,
+    PriorityBody,
+    TargetsBody,
+    VerifyManyBody,
+)
 from outreach.services.schema.registry import ProgrammeInput, UnitInput
 
 from . import bp, registry
@@ -228,12 +238,12 @@ def _programme(programme_id: int) -> Programme:
     ["PUT"],
     summary="Allocate targets to a unit out of its parent's (the parent's commander, admin)",
     tag="programmes",
-    body=p.TargetsBody,
+    body=TargetsBody,
     response=s.AllocationOut,
     errors=(403, 404, 422),
 )
 def programmes_targets_put(programme_id: int, unit_code: str) -> Response:
-    body = parse_body(p.TargetsBody)
+    body = parse_body(TargetsBody)
     user = current_api_user()
     programme = _programme(programme_id)
     unit = allocation.get_allocatable_unit(user, unit_code)
@@ -276,14 +286,14 @@ def plans_index() -> Response:
     ["POST"],
     summary="File a plan for a commander's approval (staff, commander)",
     tag="plans",
-    body=p.PlanBody,
+    body=PlanBody,
     response=s.PlanOut,
     status=201,
     errors=(403, 422),
 )
 def plans_create() -> Any:
-    body = parse_body(p.PlanBody)
-    plan = plans.create_plan(current_api_user(), body.to_input())
+    body = parse_body(PlanBody)
+    plan = plans.create_plan(current_api_user(), body.plan_input())
     db.session.commit()
     return created(s.plan_out(plan), url_for("api.plans_index"))
 
@@ -350,7 +360,7 @@ def anev_index() -> Response:
     ["POST"],
     summary="Reopen a locked month for a unit and below (admin; commander for their area); audited",
     tag="programmes",
-    body=p.LockExceptionBody,
+    body=LockExceptionBody,
     response=s.LockExceptionOut,
     status=201,
     errors=(403, 404, 422),
@@ -358,7 +368,7 @@ def anev_index() -> Response:
 def programmes_lock_exception(programme_id: int) -> Any:
     from outreach.services import locks
 
-    body = parse_body(p.LockExceptionBody)
+    body = parse_body(LockExceptionBody)
     programme = _programme(programme_id)
     row = locks.grant_exception(current_api_user(), programme, body.unit_code, body.month, body.reason)
     db.session.commit()
@@ -398,7 +408,7 @@ def priority_messages_index() -> Response:
     ["POST"],
     summary="Mark a message as the priority for a unit and a period (commander for their area, admin); audited",
     tag="stats",
-    body=p.PriorityBody,
+    body=PriorityBody,
     response=s.PriorityOut,
     status=201,
     errors=(403, 422),
@@ -406,7 +416,7 @@ def priority_messages_index() -> Response:
 def priority_messages_create() -> Any:
     from outreach.services import priorities
 
-    body = parse_body(p.PriorityBody)
+    body = parse_body(PriorityBody)
     row = priorities.create(
         current_api_user(),
         unit_code=body.unit,
@@ -450,7 +460,7 @@ def priority_messages_delete(priority_id: int) -> Any:
 )
 def locations_index() -> Response:
     q = parse_query(p.SearchQuery)
-    return paginated(svc.locations_query(current_api_user(), q.q), q, s.location_out)
+    return paginated(locations_query(current_api_user(), q.q), q, s.location_out)
 
 
 @api_route(
@@ -487,8 +497,8 @@ def locations_create() -> Any:
 @reports_control_characters(*shared.PARAMETERS)  # the filter names every bad parameter
 def activities_index() -> Response:
     found, q = parse_filtered_query(p.ActivityQuery)
-    filters = svc.ActivityFilter(**found.activity_fields(), deleted=q.deleted)
-    listed = svc.page_activities(
+    filters = ActivityFilter(**found.activity_fields(), deleted=q.deleted)
+    listed = page_activities(
         current_api_user(),
         filters,
         q.page,
@@ -622,7 +632,7 @@ def activities_update(activity_id: int) -> Response:
     if "messages" in given and "message_ids" not in given:
         given["message_ids"] = []  # the texts given replace every message, catalogued ones included
     activity = svc.get_activity(user, activity_id)
-    data = svc.to_input(activity).model_copy(update=given)
+    data = svc.input_of(activity).model_copy(update=given)
     svc.update_activity(user, activity, data, version=patch.version)
     db.session.commit()
     return jsonify(to_json(s.activity_out(svc.get_activity(user, activity_id))))
@@ -693,12 +703,12 @@ def activities_verify(activity_id: int) -> Response:
     ["POST"],
     summary="Verify many submitted activities at once (commander); the others are skipped with the reason",
     tag="workflow",
-    body=p.VerifyManyBody,
+    body=VerifyManyBody,
     response=s.VerifyManyOut,
     errors=(403, 422),
 )
 def activities_verify_many() -> Response:
-    body = parse_body(p.VerifyManyBody)
+    body = parse_body(VerifyManyBody)
     result = bulk.verify_many(current_api_user(), body.ids)
     db.session.commit()
     return jsonify(to_json(s.verify_many_out(result)))
@@ -930,7 +940,7 @@ def activities_press(activity_id: int) -> Response:
     ["PUT"],
     summary="Keep Humas' edit of the press release (audited); an empty text goes back to the draft",
     tag="reports",
-    body=p.PressBody,
+    body=PressBody,
     media_type="text/plain",
     errors=(403, 404, 422),
 )
@@ -939,7 +949,7 @@ def activities_press_save(activity_id: int) -> Response:
 
     user = current_api_user()
     reports.require_reader(user)
-    text = parse_body(p.PressBody).text
+    text = parse_body(PressBody).text
     svc.get_activity(user, activity_id)
     if not text.strip():
         text = reports.draft_press(user, activity_id).text

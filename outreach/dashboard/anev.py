@@ -20,7 +20,7 @@ from outreach.models import Role
 from outreach.security import role_required
 from outreach.services import anev, reports, stats
 from outreach.services import filters as shared
-from outreach.services.activities import local_today
+from outreach.services.clock import local_today
 from outreach.services.errors import Invalid
 from outreach.services.scope import get_unit_in_scope
 
@@ -100,7 +100,7 @@ def _background(fmt: str) -> Any:
     """Issue 17: over ``OUTREACH_EXPORT_JOB_THRESHOLD`` activities in scope, a worker builds the file (the
     reports page shows it under "My exports"); ``None``: build it here."""
     from outreach.reports import jobs as report_jobs
-    from outreach.services.activities import ActivityFilter
+    from outreach.services.activity_list import ActivityFilter
 
     params = _params()[0]
     scope = ActivityFilter(

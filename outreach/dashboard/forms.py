@@ -1,7 +1,10 @@
-"""The dashboard filter form: a GET form whose field names are the shared filter vocabulary.
+"""The dashboard's filter form: it only shows filters, it never parses them.
 
-The form only renders the filters and carries their errors; :mod:`outreach.services.filters` parses the
-query string for the dashboard, the lists, the reports and the API alike.
+The view parses the query string with :mod:`outreach.services.filters` (the vocabulary the lists, the reports,
+the operations pages and the API read too) and builds this form with ``formdata=None``; :meth:`show` then
+displays what was applied, defaults included (the statuses shown are those counted, PR users' included), and
+:meth:`add_errors` puts each bad parameter's message next to its filter. The field names are the vocabulary's
+(``programme_id``, ``unit``, ``from``, ``to``, ``status``), so the GET form writes links the other pages take.
 """
 
 from __future__ import annotations

@@ -16,8 +16,9 @@ from outreach.models import LockException, Programme, Role
 from outreach.security import role_required
 from outreach.services import filters as shared
 from outreach.services import locks, stats
-from outreach.services.activities import local_today, units_in_scope
+from outreach.services.clock import local_today
 from outreach.services.errors import Invalid
+from outreach.services.scope import units_in_scope
 
 
 @bp.route("/locks", methods=["GET", "POST"])

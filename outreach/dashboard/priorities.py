@@ -20,9 +20,9 @@ from outreach.models import KamtibmasMessage, Role
 from outreach.security import role_required
 from outreach.services import filters as shared
 from outreach.services import priorities, stats
-from outreach.services.activities import local_today, units_in_scope
+from outreach.services.clock import local_today
 from outreach.services.errors import Invalid, NotFound
-from outreach.services.scope import get_unit_in_scope
+from outreach.services.scope import get_unit_in_scope, units_in_scope
 
 
 def _date(raw: str | None) -> date | None:

@@ -18,9 +18,8 @@ from sqlalchemy import func, select
 
 from outreach.extensions import db
 from outreach.models import Programme, User, Visit
-from outreach.services import activities as activity_service
-from outreach.services import exports, reports
-from outreach.services.activities import ActivityFilter
+from outreach.services import activity_list, exports, reports
+from outreach.services.activity_list import ActivityFilter
 
 Beat = Callable[[int, int], None]
 
@@ -33,7 +32,7 @@ def slug(text: str) -> str:
 def count_rows(dataset: str, user: User, filters: ActivityFilter) -> int:
     """How many rows the export of ``dataset`` holds (activities, or their visits); reports count activities."""
     if dataset == "visits":
-        scoped = activity_service.list_activities_query(user, filters).order_by(None).subquery("scoped")
+        scoped = activity_list.list_activities_query(user, filters).order_by(None).subquery("scoped")
         query = select(func.count(Visit.id)).where(Visit.activity_id.in_(select(scoped.c.id)))
         return int(db.session.scalar(query) or 0)
     return reports.count_activities(user, filters)
@@ -118,7 +117,7 @@ def write_anev(fmt: str, user: User, params: dict[str, Any], out: IO[bytes], bea
     """The ANEV (PDF or XLSX) of a unit's subtree for a period, as the ANEV page builds it."""
     from outreach.exports import anev as anev_export
     from outreach.services import anev
-    from outreach.services.activities import local_today
+    from outreach.services.clock import local_today
     from outreach.services.scope import get_unit_in_scope
 
     beat(0, 1)

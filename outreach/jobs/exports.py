@@ -39,7 +39,7 @@ from outreach.jobs.queue import enqueue
 from outreach.models import ExportJob, Programme, Role, User, utcnow
 from outreach.services import downloads
 from outreach.services import filters as shared
-from outreach.services.activities import ActivityFilter
+from outreach.services.activity_list import ActivityFilter
 from outreach.services.errors import DomainError, NotFound
 
 log = logging.getLogger(__name__)

@@ -54,7 +54,7 @@ from outreach.security import reports_control_characters, role_required
 from outreach.services import downloads, exports, imports, reports, stats
 from outreach.services import filters as shared
 from outreach.services import recap as recap_service
-from outreach.services.activities import ActivityFilter
+from outreach.services.activity_list import ActivityFilter
 from outreach.services.errors import Invalid
 from outreach.services.filters import Filters
 

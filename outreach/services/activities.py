@@ -1,4 +1,8 @@
-"""Activities: the rules for creating, editing, the submit–verify workflow, deletion and listing.
+"""Activities: creating and editing (with the validation that needs the database), the submit–verify workflow,
+deletion and restoring, the audit snapshot and the edit form's pre-filled input.
+
+Who may do what is :mod:`outreach.services.policy`; lists and pagers are :mod:`outreach.services.activity_list`;
+the location registry is :mod:`outreach.services.locations`.
 
 Both the browser forms and the JSON API build an :class:`ActivityInput` and call these functions, so every rule
 (scope, role, dates, duplicates, counts) exists once. Field paths in :class:`~outreach.services.errors.Invalid`
@@ -9,14 +13,11 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, false, func, literal, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -46,8 +47,23 @@ from outreach.models import (
     normalize_rank,
     utcnow,
 )
-from outreach.services import audit, locks, offline, regions, rollups
+from outreach.services import audit, locations, locks, offline, regions, rollups
+from outreach.services.clock import local_today
 from outreach.services.errors import Conflict, Forbidden, Invalid, NotFound
+from outreach.services.policy import (
+    VERIFIER_ROLES,
+    WRITER_ROLES,
+    can_delete,
+    can_edit,
+    can_reopen,
+    can_restore,
+    can_return,
+    can_submit,
+    can_verify,
+    can_view,
+    is_own,
+    self_verification_allowed,
+)
 from outreach.services.schema.activity import (
     ActivityInput,
     CoverageInput,
@@ -57,116 +73,9 @@ from outreach.services.schema.activity import (
     PersonInput,
     VisitInput,
 )
-from outreach.services.schema.base import MAX_COUNT
-from outreach.services.scope import get_unit_in_scope, is_whole_tree, is_within, subtree_ids_query
+from outreach.services.scope import get_unit_in_scope, is_within
 
-LOCAL_TZ = ZoneInfo("Asia/Jakarta")
-WRITER_ROLES = frozenset({Role.STAFF, Role.COMMANDER, Role.ADMIN})
-VERIFIER_ROLES = frozenset({Role.COMMANDER, Role.ADMIN})
-EDITABLE = frozenset({ActivityStatus.DRAFT, ActivityStatus.RETURNED})
 _NRP = re.compile(r"^(\d{8}|\d{18})$")
-
-
-# --------------------------------------------------------------------------------------------- input
-# The input models (ActivityInput and its parts) are defined once in services/schema/activity.py.
-
-
-__all__ = [
-    "MAX_COUNT",
-    "ActivityInput",
-    "CoverageInput",
-    "ItemInput",
-    "LocationInput",
-    "PartnerInput",
-    "PersonInput",
-    "VisitInput",
-]
-
-
-@dataclass
-class ActivityFilter:
-    programme_id: int | None = None
-    unit_code: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    statuses: list[ActivityStatus] = field(default_factory=list)
-    kind: str | None = None
-    location_kind: str | None = None
-    q: str = ""
-    created_by_id: int | None = None
-    deleted: bool = False
-    sort: str = "-date"
-
-
-# --------------------------------------------------------------------------------------------- rules
-
-
-def local_today() -> date:
-    """Today in Western Indonesia (the app's reference zone for "a date in the future")."""
-    return datetime.now(LOCAL_TZ).date()
-
-
-def can_view(user: User, activity: Activity) -> bool:
-    if not is_within(activity.unit, user.unit):
-        return False
-    if activity.deleted_at is not None and user.role is not Role.ADMIN:
-        return False
-    return not (user.role is Role.PR and activity.status is not ActivityStatus.VERIFIED)
-
-
-def can_edit(user: User, activity: Activity) -> bool:
-    return user.role in WRITER_ROLES and activity.status in EDITABLE and activity.deleted_at is None
-
-
-def can_submit(user: User, activity: Activity) -> bool:
-    return can_edit(user, activity)
-
-
-def can_return(user: User, activity: Activity) -> bool:
-    return (
-        user.role in VERIFIER_ROLES
-        and activity.status is ActivityStatus.SUBMITTED
-        and activity.deleted_at is None
-    )
-
-
-def can_verify(user: User, activity: Activity) -> bool:
-    return can_return(user, activity) and (not is_own(user, activity) or self_verification_allowed())
-
-
-def is_own(user: User, activity: Activity) -> bool:
-    """A commander who recorded the activity or leads it (four-eyes: they may not verify it themselves).
-
-    Administrators are not bound: they act for the whole force and can restore or undo anything anyway."""
-    return user.role is Role.COMMANDER and (
-        activity.created_by_id == user.id
-        or (user.person_id is not None and activity.leader_person_id == user.person_id)
-    )
-
-
-def self_verification_allowed() -> bool:
-    """``OUTREACH_ALLOW_SELF_VERIFY``: for units too small to have a second commander; every use is audited."""
-    return bool(current_app.config.get("OUTREACH_ALLOW_SELF_VERIFY", False))
-
-
-def can_reopen(user: User, activity: Activity) -> bool:
-    return (
-        user.role in VERIFIER_ROLES
-        and activity.status is ActivityStatus.VERIFIED
-        and activity.deleted_at is None
-    )
-
-
-def can_delete(user: User, activity: Activity) -> bool:
-    if activity.deleted_at is not None:
-        return False
-    if user.role is Role.ADMIN:
-        return True
-    return user.role in WRITER_ROLES and activity.status in EDITABLE
-
-
-def can_restore(user: User, activity: Activity) -> bool:
-    return user.role is Role.ADMIN and activity.deleted_at is not None
 
 
 # --------------------------------------------------------------------------------------------- queries
@@ -195,206 +104,6 @@ def get_activity(user: User, activity_id: int) -> Activity:
     if activity is None or not can_view(user, activity):
         raise NotFound(_("Activity not found."))
     return activity
-
-
-def _list_options() -> list[Any]:
-    return [selectinload(Activity.unit), selectinload(Activity.kind)]
-
-
-def list_activities_query(user: User, filters: ActivityFilter) -> Select[Any]:
-    """Activities the user may see, filtered and sorted, as an unexecuted select (the edge paginates)."""
-    root: Unit | None = get_unit_in_scope(user, filters.unit_code) if filters.unit_code else user.unit
-    query = select(Activity).options(*_list_options())
-    if root is None:  # a unit outside the user's area (or unknown) shows nothing
-        return query.where(false())
-    if not is_whole_tree(root):  # the whole tree needs no filter (and then the date index serves the order)
-        query = query.where(Activity.unit_id.in_(subtree_ids_query(root)))
-    if filters.deleted and user.role is Role.ADMIN:
-        query = query.where(Activity.deleted_at.is_not(None))
-    else:
-        query = query.where(Activity.deleted_at.is_(None))
-    statuses = list(filters.statuses)
-    if user.role is Role.PR:
-        statuses = [ActivityStatus.VERIFIED]
-    if statuses:
-        query = query.where(Activity.status.in_(statuses))
-    if filters.programme_id:
-        query = query.where(Activity.programme_id == filters.programme_id)
-    if filters.date_from:
-        query = query.where(Activity.occurred_on >= filters.date_from)
-    if filters.date_to:
-        query = query.where(Activity.occurred_on <= filters.date_to)
-    if filters.kind:
-        query = query.where(
-            Activity.kind_id.in_(select(ActivityKind.id).where(ActivityKind.code == filters.kind))
-        )
-    if filters.created_by_id:
-        query = query.where(Activity.created_by_id == filters.created_by_id)
-    if filters.location_kind:
-        visited = (
-            select(Visit.activity_id)
-            .join(Location, Location.id == Visit.location_id)
-            .join(LocationKind, LocationKind.id == Location.kind_id)
-            .where(LocationKind.code == filters.location_kind)
-        )
-        query = query.where(Activity.id.in_(visited))
-    if filters.q.strip():
-        pattern = like_pattern(filters.q.strip().lower())
-        at_location = (
-            select(Visit.activity_id)
-            .join(Location, Location.id == Visit.location_id)
-            .where(
-                or_(
-                    func.lower(Location.name).like(pattern, escape="\\"),
-                    func.lower(Location.village).like(pattern, escape="\\"),
-                )
-            )
-        )
-        query = query.where(
-            or_(
-                func.lower(Activity.title).like(pattern, escape="\\"),
-                func.lower(Activity.leader_name).like(pattern, escape="\\"),
-                func.lower(Activity.summary).like(pattern, escape="\\"),
-                Activity.id.in_(at_location),
-            )
-        )
-    return query.order_by(*_ordering(filters.sort))
-
-
-SORTS = {
-    "date": Activity.occurred_on,
-    "parcels": Activity.parcel_count,
-    "visits": Activity.visit_count,
-    "beneficiaries": Activity.beneficiary_count,
-    "status": Activity.status,
-    "updated": Activity.updated_at,
-}
-
-
-def _ordering(sort: str) -> list[Any]:
-    descending = sort.startswith("-")
-    column = SORTS.get(sort.lstrip("-"), Activity.occurred_on)
-    primary = column.desc() if descending else column.asc()
-    return [primary, Activity.id.desc() if descending else Activity.id.asc()]
-
-
-#: A list counts its matches up to this many; above it, it says "more than 10,000" (counting every match of a
-#: national list would cost time in proportion to the whole table on every page).
-COUNT_CAP = 10_000
-#: The highest page number a list serves (an offset beyond any real list, far below integer overflow).
-MAX_PAGE = 1_000_000
-
-
-@dataclass(frozen=True)
-class ActivityPage:
-    """One page of a list. ``total`` is exact when ``total_exact``; otherwise it is the cap, and there are more."""
-
-    items: list[Activity]
-    page: int
-    per_page: int
-    total: int
-    total_exact: bool
-    has_next: bool
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def prev_num(self) -> int | None:
-        return self.page - 1 if self.has_prev else None
-
-    @property
-    def next_num(self) -> int | None:
-        return self.page + 1 if self.has_next else None
-
-    @property
-    def first(self) -> int:
-        """The 1-based position of the page's first row (0 for an empty page)."""
-        return (self.page - 1) * self.per_page + 1 if self.items else 0
-
-    @property
-    def last(self) -> int:
-        """The 1-based position of the page's last row (0 for an empty page)."""
-        return (self.page - 1) * self.per_page + len(self.items) if self.items else 0
-
-    @property
-    def pages(self) -> int | None:
-        """The number of pages when the total is exact (None: only "more than the cap" is known)."""
-        return -(-self.total // self.per_page) if self.total_exact else None
-
-    def numbers(self, around: int = 2) -> list[int | None]:
-        """Page numbers for a pager: the first, those around this page, and the last when the total is exact.
-
-        ``None`` marks a gap. Only pages known to exist are listed: up to the last page when the total is exact,
-        otherwise up to the pages the cap fills (or the next page, when that is further).
-        """
-        if self.pages is not None:
-            known = self.pages
-        else:
-            known = max(-(-self.total // self.per_page), self.page + 1 if self.has_next else self.page)
-        wanted = {1, *range(max(1, self.page - around), min(known, self.page + around) + 1)}
-        if self.total_exact:
-            wanted.add(known)
-        numbers: list[int | None] = []
-        for number in sorted(n for n in wanted if 1 <= n <= known):
-            if numbers and number - (numbers[-1] or 0) > 1:
-                numbers.append(None)
-            numbers.append(number)
-        return numbers
-
-
-def page_activities(
-    user: User, filters: ActivityFilter, page: int, per_page: int, count_cap: int = COUNT_CAP
-) -> ActivityPage:
-    """One page of :func:`list_activities_query`, counting at most ``count_cap + 1`` matches.
-
-    Fetches ``per_page + 1`` rows (the extra one tells whether a next page exists) with LIMIT/OFFSET, so the
-    cost follows the page and the cap, not the size of the table. On the last page the total is known without
-    counting; past the end the page is empty and the total still says where the list ends.
-    """
-    page = min(max(page, 1), MAX_PAGE)
-    query = list_activities_query(user, filters)
-    offset = (page - 1) * per_page
-    # Ids first: ordering and skipping read only the index; the table is read for the rows shown.
-    ids = list(db.session.scalars(query.with_only_columns(Activity.id).limit(per_page + 1).offset(offset)))
-    has_next = len(ids) > per_page
-    ids = ids[:per_page]
-    shown = db.session.scalars(select(Activity).where(Activity.id.in_(ids)).options(*_list_options()))
-    by_id = {activity.id: activity for activity in shown}
-    items = [by_id[i] for i in ids if i in by_id]
-    if not has_next and (ids or page == 1):  # the last page: the rows before it plus its own
-        total, exact = offset + len(ids), True
-    elif ids and offset + len(ids) + 1 > count_cap:  # already past the cap: nothing to count
-        total, exact = count_cap, False
-    else:
-        matches = query.with_only_columns(literal(1)).order_by(None).limit(count_cap + 1).subquery()
-        counted = int(db.session.scalar(select(func.count()).select_from(matches)) or 0)
-        total, exact = min(counted, count_cap), counted <= count_cap
-    return ActivityPage(
-        items=items, page=page, per_page=per_page, total=total, total_exact=exact, has_next=has_next
-    )
-
-
-def count_waiting_for(user: User) -> int:
-    """Submitted activities in the user's subtree that this user could verify (0 for other roles)."""
-    if user.role not in VERIFIER_ROLES:
-        return 0
-    query = select(func.count()).where(
-        Activity.unit_id.in_(subtree_ids_query(user.unit)),
-        Activity.status == ActivityStatus.SUBMITTED,
-        Activity.deleted_at.is_(None),
-    )
-    return int(db.session.scalar(query) or 0)
-
-
-def count_drafts_of(user: User) -> int:
-    query = select(func.count()).where(
-        Activity.created_by_id == user.id,
-        Activity.status.in_([ActivityStatus.DRAFT, ActivityStatus.RETURNED]),
-        Activity.deleted_at.is_(None),
-    )
-    return int(db.session.scalar(query) or 0)
 
 
 # --------------------------------------------------------------------------------------------- writes
@@ -750,7 +459,9 @@ def _check_visits(actor: User, visits: list[VisitInput], errors: dict[str, str])
         key: int | tuple[str, str] | None = None
         if visit.location_id is not None:
             location = db.session.get(Location, visit.location_id)
-            if location is None or (location.unit is not None and not _location_visible(actor, location)):
+            if location is None or (
+                location.unit is not None and not locations.location_visible(actor, location)
+            ):
                 errors[f"{path}.location_id"] = _("Unknown location.")
                 location = None
             else:
@@ -781,12 +492,6 @@ def _check_visits(actor: User, visits: list[VisitInput], errors: dict[str, str])
     return resolved
 
 
-def _location_visible(actor: User, location: Location) -> bool:
-    """A registered place may be used by any unit whose area overlaps: its own subtree or an ancestor's."""
-    assert location.unit is not None
-    return is_within(location.unit, actor.unit) or is_within(actor.unit, location.unit)
-
-
 def _resolve_inline_location(
     new: LocationInput,
     kinds: dict[str, LocationKind],
@@ -805,72 +510,14 @@ def _resolve_inline_location(
             _("Choose the kind of place.") if not new.kind else _("Unknown kind of place.")
         )
         ok = False
-    placement = place_location(new, errors, f"{path}.location.")
+    placement = locations.place_location(new, errors, f"{path}.location.")
     if not ok or errors.keys() & {f"{path}.location.{f}_code" for f in regions.FIELD_LEVELS}:
         return None
     assert kind is not None
-    existing = find_location(name, new.regency, placement, within=actor)
+    existing = locations.find_location(name, new.regency, placement, within=actor)
     if existing is not None:
         return existing
-    return build_location(new, kind, actor.unit_id, placement)
-
-
-def place_location(data: LocationInput, errors: dict[str, str], prefix: str = "") -> regions.Placement:
-    """The location's regions resolved to Kemendagri codes (``services.regions.place``); bad codes → ``errors``."""
-    return regions.place(
-        {f: getattr(data, f) for f in regions.FIELD_LEVELS},
-        {f: getattr(data, f"{f}_code") for f in regions.FIELD_LEVELS},
-        errors,
-        prefix,
-    )
-
-
-def apply_placement(location: Location, placement: regions.Placement) -> None:
-    """Write the resolved region names, codes and the unmatched flag onto ``location``."""
-    for fld in regions.FIELD_LEVELS:
-        setattr(location, fld, placement.names[fld])
-        setattr(location, f"{fld}_code", placement.codes[fld])
-    location.is_region_unmatched = placement.is_unmatched
-
-
-def build_location(
-    data: LocationInput, kind: LocationKind, unit_id: int | None, placement: regions.Placement
-) -> Location:
-    """A new (unsaved) registry entry from validated input, with names tidied and regions placed."""
-    location = Location(
-        name=" ".join(data.name.split()),
-        kind=kind,
-        latitude=data.latitude,
-        longitude=data.longitude,
-        contact_name=data.contact_name.strip() or None,
-        unit_id=unit_id,
-    )
-    apply_placement(location, placement)
-    return location
-
-
-def find_location(
-    name: str, regency: str, placement: regions.Placement | None = None, *, within: User
-) -> Location | None:
-    """A registered location with the same name and regency (case-insensitive), used to avoid duplicates.
-
-    Only places in ``within``'s area count (:func:`_area_condition`): another unit's place is never
-    returned, reused or named; outside the area a new place is registered instead. With a placement whose
-    regency matched, the regency is the same when its code is, or when the stored name is the official one or
-    the one written (places registered before codes existed).
-    """
-    query = select(Location).where(
-        func.lower(Location.name) == " ".join(name.split()).lower(), _area_condition(within)
-    )
-    code = placement.codes["regency"] if placement else None
-    if code and placement:
-        spellings = {regency.strip().lower(), (placement.names["regency"] or "").lower()} - {""}
-        query = query.where(or_(Location.regency_code == code, func.lower(Location.regency).in_(spellings)))
-    elif regency.strip():
-        query = query.where(func.lower(Location.regency) == regency.strip().lower())
-    else:
-        query = query.where(Location.regency.is_(None))
-    return db.session.scalars(query.order_by(Location.id).limit(1)).first()
+    return locations.build_location(new, kind, actor.unit_id, placement)
 
 
 def _check_messages(data: ActivityInput, errors: dict[str, str]) -> list[tuple[int | None, str]]:
@@ -1035,7 +682,7 @@ def snapshot(activity: Activity) -> dict[str, Any]:
     return {k: (v.value if isinstance(v, enum.Enum) else v) for k, v in data.items()}
 
 
-def to_input(activity: Activity) -> ActivityInput:
+def input_of(activity: Activity) -> ActivityInput:
     """The input that would recreate ``activity`` (used to pre-fill the edit form and by the API's PATCH)."""
     return ActivityInput(
         programme_id=activity.programme_id,
@@ -1103,59 +750,6 @@ def to_input(activity: Activity) -> ActivityInput:
 
 
 # --------------------------------------------------------------------------------------------- web form helpers
-
-
-def units_in_scope(user: User) -> list[Unit]:
-    """The user's unit and every active unit below it, in tree order (the unit select of the forms)."""
-    query = select(Unit).where(Unit.id.in_(subtree_ids_query(user.unit)), Unit.is_active.is_(True))
-    return list(db.session.scalars(query.order_by(Unit.path)))
-
-
-def people_of(unit: Unit) -> list[Person]:
-    """Active people of ``unit`` and the units below it (the leader/officer pickers), at most 500."""
-    query = select(Person).where(Person.unit_id.in_(subtree_ids_query(unit)), Person.is_active.is_(True))
-    return list(db.session.scalars(query.order_by(Person.name, Person.id).limit(500)))
-
-
-def _area_condition(user: User) -> Any:
-    """Locations a user may pick: unassigned ones, those of their subtree, and those of the units above them."""
-    ancestors = [int(p) for p in user.unit.path.strip("/").split("/") if p.isdigit()]
-    return or_(
-        Location.unit_id.is_(None),
-        Location.unit_id.in_(subtree_ids_query(user.unit)),
-        Location.unit_id.in_(ancestors),
-    )
-
-
-def like_pattern(text: str) -> str:
-    """``%text%`` for LIKE ... ESCAPE '\\': a ``%`` or ``_`` the user typed matches only itself."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def locations_query(user: User, q: str = "") -> Select[Any]:
-    """Registered locations in the user's area whose name, village or district contains ``q``, by name."""
-    query = (
-        select(Location)
-        .options(selectinload(Location.kind), selectinload(Location.unit))
-        .where(_area_condition(user))
-    )
-    text = " ".join(q.split()).lower()
-    if text:
-        pattern = like_pattern(text)
-        query = query.where(
-            or_(
-                func.lower(Location.name).like(pattern, escape="\\"),
-                func.lower(Location.village).like(pattern, escape="\\"),
-                func.lower(Location.district).like(pattern, escape="\\"),
-            )
-        )
-    return query.order_by(Location.name, Location.id)
-
-
-def search_locations(user: User, q: str = "", limit: int = 20) -> list[Location]:
-    """The first ``limit`` rows of :func:`locations_query` (the form's location picker)."""
-    return list(db.session.scalars(locations_query(user, q).limit(limit)))
 
 
 def history(activity: Activity) -> list[Any]:

@@ -492,7 +492,10 @@ def update_entry(actor: User, entry: Any, data: CatalogueInput) -> Any:
 
 
 @dataclass
-class PersonInput:
+class PersonRecordInput:
+    """A person of the registry (the admin people pages); an activity's leader or officer is
+    :class:`outreach.services.schema.activity.PersonInput`."""
+
     rank: str
     name: str
     unit_id: int | None
@@ -516,7 +519,7 @@ def _person_snapshot(p: Person) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _check_person(data: PersonInput, current: Person | None) -> tuple[str, str | None, Unit]:
+def _check_person(data: PersonRecordInput, current: Person | None) -> tuple[str, str | None, Unit]:
     errors: dict[str, str] = {}
     rank = normalize_rank(data.rank or "")
     if rank is None:
@@ -543,7 +546,7 @@ def _check_person(data: PersonInput, current: Person | None) -> tuple[str, str |
     return rank, nrp, unit
 
 
-def _apply_person(p: Person, data: PersonInput, rank: str, nrp: str | None, unit: Unit) -> None:
+def _apply_person(p: Person, data: PersonRecordInput, rank: str, nrp: str | None, unit: Unit) -> None:
     p.rank = rank
     p.name = _clean(data.name)
     p.degrees = _none_if_blank(data.degrees)
@@ -554,7 +557,7 @@ def _apply_person(p: Person, data: PersonInput, rank: str, nrp: str | None, unit
     p.is_active = data.is_active
 
 
-def create_person(actor: User, data: PersonInput) -> Person:
+def create_person(actor: User, data: PersonRecordInput) -> Person:
     rank, nrp, unit = _check_person(data, None)
     person = Person()
     _apply_person(person, data, rank, nrp, unit)
@@ -564,7 +567,7 @@ def create_person(actor: User, data: PersonInput) -> Person:
     return person
 
 
-def update_person(actor: User, person: Person, data: PersonInput) -> Person:
+def update_person(actor: User, person: Person, data: PersonRecordInput) -> Person:
     rank, nrp, unit = _check_person(data, person)
     before = _person_snapshot(person)
     _apply_person(person, data, rank, nrp, unit)
@@ -672,7 +675,7 @@ class LocationEditInput:
 def locations_registry_query(actor: User, q: str = "", *, unmatched: bool = False) -> Select[Any]:
     """The registry in the admin's area (``q`` as the location picker searches); ``unmatched``: only the places
     with a region name that matched no Kemendagri region."""
-    from outreach.services.activities import locations_query
+    from outreach.services.locations import locations_query
 
     query = locations_query(actor, q)
     if unmatched:
@@ -696,7 +699,7 @@ def _location_snapshot(location: Location) -> dict[str, Any]:
 
 def update_location(actor: User, location: Location, data: LocationEditInput) -> Location:
     """Rename a place and (re)place its regions: codes where names or picked codes match, the flag otherwise."""
-    from outreach.services.activities import apply_placement
+    from outreach.services.locations import apply_placement
 
     errors: dict[str, str] = {}
     name = " ".join(data.name.split())
@@ -729,7 +732,7 @@ def place_unplaced_locations(actor: User | None = None) -> PlacingReport:
     """Give Kemendagri codes to the places registered before codes existed (every code empty, not flagged):
     each name that matches gets its code and official spelling, the others are kept and flagged for an admin.
     Idempotent: a place once placed (or flagged) is not looked at again."""
-    from outreach.services.activities import apply_placement
+    from outreach.services.locations import apply_placement
 
     report = PlacingReport()
     unplaced = (

@@ -22,7 +22,7 @@ from outreach.models import Indicator, Programme, ProgrammeTarget, Role, Unit, U
 from outreach.services import audit
 from outreach.services.errors import Forbidden, Invalid, NotFound
 from outreach.services.scope import is_within
-from outreach.services.stats import _runs_programme
+from outreach.services.stats.summary import runs_programme
 
 #: The largest target one indicator may have (the same bound as the programme's own targets).
 MAX_TARGET = 100_000_000
@@ -77,7 +77,7 @@ def own_targets(programme: Programme, unit: Unit) -> tuple[dict[Indicator, int],
     rows = _rows(programme)
     if rows.get(unit.id):
         return rows[unit.id], "unit"
-    if _runs_programme(unit, programme) and rows.get(None):
+    if runs_programme(unit, programme) and rows.get(None):
         return rows[None], "programme"
     return {}, None
 

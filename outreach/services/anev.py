@@ -33,7 +33,7 @@ from outreach.extensions import db
 from outreach.models import AnevDirective, Programme, Role, Unit, User
 from outreach.services import audit, plans, priorities, stats
 from outreach.services import filters as shared
-from outreach.services.activities import local_today
+from outreach.services.clock import local_today
 from outreach.services.errors import Forbidden, Invalid, NotFound
 from outreach.services.scope import get_unit_in_scope
 

@@ -19,7 +19,9 @@ from sqlalchemy import Select, select
 from outreach.extensions import db
 from outreach.models import Activity, ActivityStatus, User
 from outreach.services import activities as svc
+from outreach.services.activity_list import ActivityFilter, list_activities_query
 from outreach.services.errors import DomainError, Forbidden, Invalid
+from outreach.services.policy import VERIFIER_ROLES
 
 #: The most activities one bulk verification takes (a preview lists them all, so it must stay readable).
 MAX_BULK = 500
@@ -39,16 +41,16 @@ class BulkResult:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-def candidates_query(user: User, filters: svc.ActivityFilter) -> Select[Any]:
+def candidates_query(user: User, filters: ActivityFilter) -> Select[Any]:
     """Ids of the submitted activities matching ``filters`` that ``user`` sees (what a preview lists)."""
     wanted = replace(filters, statuses=[ActivityStatus.SUBMITTED], deleted=False)
-    listed = svc.list_activities_query(user, wanted).subquery()
+    listed = list_activities_query(user, wanted).subquery()
     return select(listed.c.id).order_by(listed.c.occurred_on, listed.c.id)
 
 
-def preview(user: User, filters: svc.ActivityFilter) -> tuple[list[Activity], int]:
+def preview(user: User, filters: ActivityFilter) -> tuple[list[Activity], int]:
     """The first :data:`MAX_BULK` submitted activities matching ``filters`` (by date) and how many match."""
-    if user.role not in svc.VERIFIER_ROLES:
+    if user.role not in VERIFIER_ROLES:
         raise Forbidden(_("Only a commander can verify activities."))
     ids_query = candidates_query(user, filters)
     total = db.session.scalar(select(db.func.count()).select_from(ids_query.subquery())) or 0
@@ -59,7 +61,7 @@ def preview(user: User, filters: svc.ActivityFilter) -> tuple[list[Activity], in
 
 def verify_many(actor: User, ids: list[int]) -> BulkResult:
     """Verify each of ``ids`` (in the given order, duplicates once) that ``actor`` may verify; skip the rest."""
-    if actor.role not in svc.VERIFIER_ROLES:
+    if actor.role not in VERIFIER_ROLES:
         raise Forbidden(_("Only a commander can verify activities."))
     unique = list(dict.fromkeys(ids))
     if not unique:

@@ -29,8 +29,16 @@ from outreach.models import (
 )
 from outreach.services import activities as svc
 from outreach.services import regions, users
-from outreach.services.activities import apply_placement
 from outreach.services.catalogues import MESSAGES, seed_catalogues
+from outreach.services.locations import apply_placement
+from outreach.services.schema.activity import (
+    ActivityInput,
+    CoverageInput,
+    ItemInput,
+    PartnerInput,
+    PersonInput,
+    VisitInput,
+)
 from outreach.services.scope import set_path
 
 DEMO_PROGRAMME = "Cooling System Pemilu 2024"
@@ -382,7 +390,7 @@ def _seed_story(
     for loc in locations["SEED"]:
         is_alif = loc.name == "Ponpes Al Alif Tunjungan"
         visits.append(
-            svc.VisitInput(
+            VisitInput(
                 location_id=loc.id,
                 parcels=10,
                 beneficiaries=10,
@@ -390,7 +398,7 @@ def _seed_story(
                 contact_name="KH. Nasir" if is_alif else "",
                 contact_role="Pengasuh Ponpes Al Alif Tunjungan" if is_alif else "",
                 items=[
-                    svc.ItemInput(
+                    ItemInput(
                         name="Paket sembako (beras 5 kg, gula, minyak goreng 1 l)",
                         quantity=10,
                         kind="paket_sembako",
@@ -399,7 +407,7 @@ def _seed_story(
                 ],
             )
         )
-    data = svc.ActivityInput(
+    data = ActivityInput(
         programme_id=programme.id,
         unit_code="SATBINMAS-BLORA",
         kind="bakti_sosial",
@@ -416,7 +424,7 @@ def _seed_story(
             "Harapannya bantuan yang diberikan bermanfaat bagi warga penerima sekaligus menjadi langkah awal "
             "dalam menciptakan pemilu yang aman dan damai"
         ),
-        leader=svc.PersonInput(
+        leader=PersonInput(
             rank="AKP",
             name="Lilik Widiastuti",
             degrees="S.H.",
@@ -425,18 +433,16 @@ def _seed_story(
             person_id=lilik.id if lilik else None,
         ),
         officers=[
-            svc.PersonInput(rank="Iptu", name="Sutrisno", position="Kanit Binpolmas"),
-            svc.PersonInput(rank="Brigadir", name="Dwi Santoso", position="Banit Sat Binmas"),
+            PersonInput(rank="Iptu", name="Sutrisno", position="Kanit Binpolmas"),
+            PersonInput(rank="Brigadir", name="Dwi Santoso", position="Banit Sat Binmas"),
         ],
         visits=visits,
         message_ids=[ids["jaga_persatuan"], ids["tolak_hoaks"], ids["jangan_terprovokasi"], ids["kerukunan"]],
         partners=[
-            svc.PartnerInput(
-                name="KH. Nasir", role="Pengasuh Ponpes Al Alif Tunjungan", kind="pengasuh_ponpes"
-            )
+            PartnerInput(name="KH. Nasir", role="Pengasuh Ponpes Al Alif Tunjungan", kind="pengasuh_ponpes")
         ],
         coverage=[
-            svc.CoverageInput(
+            CoverageInput(
                 outlet="INFODESANEWS",
                 published_on=SEED_DATE,
                 headline="Bakti Sosial Polres Blora Polda Jateng, Menguatkan Cooling System Pemilu 2024 Aman dan Damai",
@@ -505,14 +511,14 @@ def _generate(
         leader = rng.choice(people[unit.code])
         places = rng.sample(locations[unit.code], k=rng.randint(1, 4 if kind in _PARCEL_KINDS else 2))
         visits = [
-            svc.VisitInput(
+            VisitInput(
                 location_id=loc.id,
                 parcels=rng.choice([5, 10, 10, 15, 20]) if kind in _PARCEL_KINDS else 0,
                 beneficiaries=rng.randint(8, 120),
                 beneficiary_group=rng.choice(_GROUPS),
                 items=(
                     [
-                        svc.ItemInput(
+                        ItemInput(
                             name="Brosur imbauan pemilu damai",
                             quantity=rng.randint(20, 200),
                             kind="brosur",
@@ -525,7 +531,7 @@ def _generate(
             )
             for loc in places
         ]
-        data = svc.ActivityInput(
+        data = ActivityInput(
             programme_id=programme.id,
             unit_code=unit.code,
             kind=kind,
@@ -533,7 +539,7 @@ def _generate(
             start_time=time(rng.choice([8, 9, 10, 13, 19]), rng.choice([0, 30])),
             title="",
             summary="",
-            leader=svc.PersonInput(
+            leader=PersonInput(
                 rank=leader.rank,
                 name=leader.name,
                 nrp=leader.nrp or "",

@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from outreach.extensions import db
 from outreach.models import AuditEntry, User
 from outreach.services import audit
-from outreach.services.activities import ActivityFilter, local_today
+from outreach.services.activity_list import ActivityFilter
+from outreach.services.clock import local_today
 
 ACTION = "download"
 #: the kinds of download (the audit entry's ``entity_type``)

@@ -22,7 +22,6 @@ from outreach.models import (
     ActivityPartner,
     ActivityStatus,
     ItemKind,
-    KamtibmasMessage,
     Location,
     LocationKind,
     PartnerKind,
@@ -32,7 +31,7 @@ from outreach.models import (
     Visit,
     VisitItem,
 )
-from outreach.services.activities import ActivityFilter
+from outreach.services.activity_list import ActivityFilter
 from outreach.services.cells import format_cell
 from outreach.services.reports import BATCH, _batches, _scoped, location_names, press_gettext, require_reader
 
@@ -428,16 +427,3 @@ def extra_sheets(
 
 def rows(dataset: Dataset, user: User, filters: ActivityFilter, lang: str = "id") -> Iterator[dict[str, Any]]:
     return activity_rows(user, filters, lang) if dataset == "activities" else visit_rows(user, filters, lang)
-
-
-def catalogue_codes() -> dict[str, list[str]]:
-    """Valid codes for the import template's help sheet."""
-    return {
-        "kind": list(db.session.scalars(select(ActivityKind.code).order_by(ActivityKind.sort_order))),
-        "location_kind": list(
-            db.session.scalars(select(LocationKind.code).order_by(LocationKind.sort_order))
-        ),
-        "messages": list(
-            db.session.scalars(select(KamtibmasMessage.label_id).order_by(KamtibmasMessage.sort_order))
-        ),
-    }

@@ -93,7 +93,7 @@ class Filters:
         return args
 
     def activity_fields(self) -> dict[str, Any]:
-        """The matching keyword arguments of ``services.activities.ActivityFilter``."""
+        """The matching keyword arguments of ``services.activity_list.ActivityFilter``."""
         return {
             "programme_id": self.programme_id,
             "unit_code": self.unit,
@@ -256,3 +256,9 @@ __all__ = [
     "parse_lenient",
     "period_errors",
 ]  # fmt: skip
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` for LIKE ... ESCAPE '\\': a ``%`` or ``_`` the user typed matches only itself."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

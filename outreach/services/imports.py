@@ -50,8 +50,16 @@ from outreach.services import audit, rollups
 from outreach.services.cells import parse_cell
 from outreach.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from outreach.services.exports import MESSAGE_SEPARATOR, VISIT_KEYS, column, header_aliases
+from outreach.services.policy import (
+    VERIFIER_ROLES,
+    can_delete,
+    can_verify,
+    can_view,
+    self_verification_allowed,
+)
 from outreach.services.reports import find_programme
 from outreach.services.schema import parse
+from outreach.services.schema.activity import ActivityInput
 from outreach.services.scope import get_unit_in_scope, is_within, subtree_ids_query
 
 IMPORTER_ROLES = frozenset({Role.STAFF, Role.COMMANDER, Role.ADMIN})
@@ -243,7 +251,7 @@ class Group:
     rows: list[int] = field(default_factory=list)
     #: The activity as its wire dict (built cell by cell), then ``data`` once the schema has validated it.
     raw: dict[str, Any] = field(default_factory=dict)
-    data: svc.ActivityInput | None = None
+    data: ActivityInput | None = None
     status: str = ""
     errors: list[RowError] = field(default_factory=list)
     duplicates: list[RowError] = field(default_factory=list)
@@ -530,7 +538,7 @@ def _parse_group(group: Group) -> None:
     """Validate the group's wire dict with the activity's schema; its errors go to their cells (a cell that
     already has a row-level error keeps that one)."""
     try:
-        group.data = parse(svc.ActivityInput, group.raw)
+        group.data = parse(ActivityInput, group.raw)
     except Invalid as exc:
         flagged = {(e.row, e.column) for e in group.errors}
         for path, message in exc.fields.items():
@@ -697,14 +705,14 @@ def _flag_duplicates(actor: User, groups: list[Group]) -> None:
 def _flag_unverifiable(actor: User, groups: list[Group]) -> None:
     """A row marked "verified" that the actor may not verify is imported as submitted; say so up front.
 
-    The importer is the activity's author, so the four-eyes rule (:func:`activities.self_verification`)
+    The importer is the activity's author, so the four-eyes rule (:func:`policy.self_verification_allowed`)
     applies as in the form: a commander's own import cannot be verified by that commander."""
     for group in groups:
         if group.status != "verified" or group.data is None:
             continue
-        if actor.role not in svc.VERIFIER_ROLES:
+        if actor.role not in VERIFIER_ROLES:
             message = _("Your role cannot verify: this activity will be imported as submitted.")
-        elif not svc.self_verification_allowed():
+        elif not self_verification_allowed():
             message = _(
                 "You cannot verify an activity you record yourself: it will be imported as submitted, "
                 "for another commander to verify."
@@ -742,7 +750,7 @@ def run(
         activity.import_batch_id = batch.id
         if group.status in ("submitted", "verified"):
             svc.submit_activity(actor, activity)
-            if group.status == "verified" and svc.can_verify(actor, activity):
+            if group.status == "verified" and can_verify(actor, activity):
                 svc.verify_activity(actor, activity)
     db.session.flush()
     audit.record(
@@ -789,7 +797,7 @@ class Undo:
 
 
 def undo_batch(actor: User, batch_id: int) -> Undo:
-    """Soft-delete the batch's activities the actor could delete one by one (:func:`activities.can_delete`:
+    """Soft-delete the batch's activities the actor could delete one by one (:func:`policy.can_delete`:
     for staff and commanders only drafts and returned ones); the others are skipped and listed. Audited.
 
     The batch counts as undone only once nothing of it is left, so a commander or an administrator can
@@ -798,7 +806,7 @@ def undo_batch(actor: User, batch_id: int) -> Undo:
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None or not (
         batch.created_by_id == actor.id
-        or (actor.role in svc.VERIFIER_ROLES and is_within(batch.created_by.unit, actor.unit))
+        or (actor.role in VERIFIER_ROLES and is_within(batch.created_by.unit, actor.unit))
     ):
         raise NotFound(_("Import not found."))
     if batch.undone_at is not None:
@@ -811,7 +819,7 @@ def undo_batch(actor: User, batch_id: int) -> Undo:
             .order_by(Activity.id)
         )
     )
-    deletable = [a for a in activities if svc.can_view(actor, a) and svc.can_delete(actor, a)]
+    deletable = [a for a in activities if can_view(actor, a) and can_delete(actor, a)]
     skipped = [(a.id, a.status.value) for a in activities if a not in deletable]
     with rollups.tracking(deletable):
         for activity in deletable:

@@ -22,8 +22,8 @@ from sqlalchemy import select
 from outreach.extensions import db
 from outreach.models import Activity, Photo, User
 from outreach.services import audit
-from outreach.services.activities import can_edit, can_view
 from outreach.services.errors import Conflict, Invalid, NotFound
+from outreach.services.policy import can_edit, can_view
 
 #: Pillow format → (stored content type, file extension).
 #: MPO is how Pillow reports the multi-picture JPEGs many phone cameras write; it is stored as a plain JPEG.

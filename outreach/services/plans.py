@@ -33,16 +33,12 @@ from outreach.models import (
     utcnow,
 )
 from outreach.services import audit
-from outreach.services.activities import (
-    MAX_COUNT,
-    VERIFIER_ROLES,
-    WRITER_ROLES,
-    ActivityInput,
-    PersonInput,
-    local_today,
-    resolve_programme_unit_kind,
-)
+from outreach.services.activities import resolve_programme_unit_kind
+from outreach.services.clock import local_today
 from outreach.services.errors import Conflict, Forbidden, Invalid, NotFound
+from outreach.services.policy import VERIFIER_ROLES, WRITER_ROLES
+from outreach.services.schema.activity import ActivityInput, PersonInput
+from outreach.services.schema.base import MAX_COUNT
 from outreach.services.scope import get_unit_in_scope, is_whole_tree, is_within, subtree_ids_query
 
 #: Who may read plans: everyone but PR (plans are internal; PR reads verified activities only).

@@ -18,8 +18,8 @@ from babel.dates import format_date
 from outreach.exports import fmt
 from outreach.extensions import db
 from outreach.models import Activity, ActivityStatus, Indicator, Unit, User
-from outreach.services import activities as activity_service
 from outreach.services import stats
+from outreach.services.activity_list import ActivityFilter, list_activities_query
 from outreach.services.errors import Invalid
 from outreach.services.scope import get_unit_in_scope
 
@@ -100,9 +100,9 @@ def build_recap(
     footer = ["", f"⏳ *{t('Waiting for verification')}*: {number(waiting)}"] if waiting else []
 
     query = (
-        activity_service.list_activities_query(
+        list_activities_query(
             user,
-            activity_service.ActivityFilter(
+            ActivityFilter(
                 programme_id=programme_id,
                 unit_code=unit.code,
                 date_from=date_from,

@@ -57,7 +57,8 @@ from outreach.models import (
 from outreach.services import activities as activity_service
 from outreach.services import audit, stats
 from outreach.services import filters as shared
-from outreach.services.activities import ActivityFilter
+from outreach.services.activity_list import ActivityFilter, list_activities_query
+from outreach.services.clock import local_today
 from outreach.services.errors import Forbidden, Invalid, NotFound
 from outreach.services.scope import get_unit_in_scope
 
@@ -149,7 +150,7 @@ def find_programme(name_or_id: str) -> Programme | None:
 
 def _scoped(user: User, filters: ActivityFilter) -> Subquery:
     """The filtered, visible activities as a subquery (one row per activity)."""
-    return activity_service.list_activities_query(user, filters).order_by(None).subquery("scoped")
+    return list_activities_query(user, filters).order_by(None).subquery("scoped")
 
 
 # ------------------------------------------------------------------------------------------- aggregates
@@ -519,7 +520,7 @@ def build_programme_report(
         period_start=filters.date_from or programme.start_on,
         period_end=filters.date_to or programme.end_on,
         signing_place=_place(unit),
-        signing_date=today or activity_service.local_today(),
+        signing_date=today or local_today(),
         signatory=signatory(unit),
         kop=kop_lines(unit, agency),
         locale=language,
@@ -537,8 +538,7 @@ def build_programme_report(
         targets=_targets(summary, language),
         by_unit=_by_unit(summary, language),
         by_unit_total=_by_unit_total(summary),
-        counted=_counted(summary, language)
-        + _locked(programme, language, today or activity_service.local_today()),
+        counted=_counted(summary, language) + _locked(programme, language, today or local_today()),
         by_location_kind=_by_location_kind(summary, language),
         by_message=_by_message(summary, language),
         monthly=_monthly(summary, language),

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from outreach.extensions import db
-from outreach.models import Unit, User
+from outreach.models import Person, Unit, User
 
 
 def subtree_ids_query(unit: Unit) -> Select[Any]:
@@ -32,10 +32,6 @@ def is_within(unit: Unit, root: Unit) -> bool:
     return unit.path.startswith(root.path)
 
 
-def user_can_see_unit(user: User, unit: Unit) -> bool:
-    return is_within(unit, user.unit)
-
-
 def get_unit_in_scope(user: User, code: str) -> Unit | None:
     """The unit with ``code`` if it lies in the user's subtree (None otherwise: unknown and foreign look alike)."""
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
@@ -49,3 +45,15 @@ def set_path(unit: Unit) -> None:
     parent_path = unit.parent.path if unit.parent is not None else "/"
     unit.path = f"{parent_path}{unit.id}/"
     unit.depth = parent_path.count("/") - 1
+
+
+def units_in_scope(user: User) -> list[Unit]:
+    """The user's unit and every active unit below it, in tree order (the unit select of the forms)."""
+    query = select(Unit).where(Unit.id.in_(subtree_ids_query(user.unit)), Unit.is_active.is_(True))
+    return list(db.session.scalars(query.order_by(Unit.path)))
+
+
+def people_of(unit: Unit) -> list[Person]:
+    """Active people of ``unit`` and the units below it (the leader/officer pickers), at most 500."""
+    query = select(Person).where(Person.unit_id.in_(subtree_ids_query(unit)), Person.is_active.is_(True))
+    return list(db.session.scalars(query.order_by(Person.name, Person.id).limit(500)))

@@ -84,7 +84,7 @@ def test_edit_delete_and_move_are_locked_admin_is_not(locked: factories.World) -
     )
     world.programme.lock_after_days = 10
     db.session.commit()
-    data = svc.to_input(activity)
+    data = svc.input_of(activity)
     with pytest.raises(locks.Locked):
         svc.update_activity(staff, activity, data)
     with pytest.raises(locks.Locked):
@@ -102,9 +102,9 @@ def test_edit_delete_and_move_are_locked_admin_is_not(locked: factories.World) -
     world.programme.lock_after_days = 10
     db.session.commit()
     with pytest.raises(locks.Locked):
-        svc.update_activity(staff, fresh, svc.to_input(fresh))
+        svc.update_activity(staff, fresh, svc.input_of(fresh))
     # An administrator is not locked.
-    svc.update_activity(world.users["admin"], fresh, svc.to_input(fresh))
+    svc.update_activity(world.users["admin"], fresh, svc.input_of(fresh))
     db.session.commit()
 
 

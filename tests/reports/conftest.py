@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from outreach.extensions import db
 from outreach.models import Activity
 from outreach.services import activities as svc
+from outreach.services.schema.activity import PartnerInput
 from tests import factories
 
 
@@ -41,7 +42,7 @@ def seeded(world: factories.World) -> Seeded:
         beneficiaries=[30],
         title="Bakti sosial di pondok pesantren",
         messages=["Jaga persatuan dan kesatuan"],
-        partners=[svc.PartnerInput(name="KH. Nasir", role="Pengasuh Ponpes")],
+        partners=[PartnerInput(name="KH. Nasir", role="Pengasuh Ponpes")],
     )
     second = factories.make_activity(
         staff,

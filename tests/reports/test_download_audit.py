@@ -13,7 +13,7 @@ from sqlalchemy import select
 from outreach.extensions import db
 from outreach.models import AuditEntry
 from outreach.services import downloads, tokens
-from outreach.services.activities import local_today
+from outreach.services.clock import local_today
 from tests.reports.conftest import Seeded
 from tests.support.photos import add_photo
 

@@ -17,6 +17,8 @@ from outreach.extensions import db
 from outreach.models import Activity
 from outreach.services import activities as svc
 from outreach.services import exports, imports
+from outreach.services.activity_list import ActivityFilter
+from outreach.services.schema.activity import ItemInput, PartnerInput, PersonInput
 from tests import factories
 from tests.reports.conftest import Seeded
 
@@ -31,14 +33,14 @@ def _with_lists(seeded: Seeded, *, verify: bool = True) -> Activity:
         [w.locations["POLSEK-A1X"], w.locations["POLSEK-A1Y"]],
         occurred_on=date(2023, 12, 10),
         officers=[
-            svc.PersonInput(
+            PersonInput(
                 rank="Bripka", name="Agus Santoso", degrees="S.H.", nrp="78010123", position="Bhabinkamtibmas"
             ),
-            svc.PersonInput(rank="Briptu", name="Dewi Lestari", position="Banit Binmas"),
+            PersonInput(rank="Briptu", name="Dewi Lestari", position="Banit Binmas"),
         ],
         partners=[
-            svc.PartnerInput(name="Camat Jepon", role="Camat", kind="camat"),
-            svc.PartnerInput(name='=HYPERLINK("x")', role="Tokoh pemuda"),
+            PartnerInput(name="Camat Jepon", role="Camat", kind="camat"),
+            PartnerInput(name='=HYPERLINK("x")', role="Tokoh pemuda"),
         ],
     )
     first, second = data.visits
@@ -48,16 +50,14 @@ def _with_lists(seeded: Seeded, *, verify: bool = True) -> Activity:
                 first.model_copy(
                     update={
                         "items": [
-                            svc.ItemInput(
+                            ItemInput(
                                 name="Brosur pemilu damai", quantity=150, kind="brosur", measure="lembar"
                             ),
-                            svc.ItemInput(name="Beras", quantity=50, kind="beras", measure="kg"),
+                            ItemInput(name="Beras", quantity=50, kind="beras", measure="kg"),
                         ]
                     }
                 ),
-                second.model_copy(
-                    update={"items": [svc.ItemInput(name="Masker", quantity=20, measure="buah")]}
-                ),
+                second.model_copy(update={"items": [ItemInput(name="Masker", quantity=20, measure="buah")]}),
             ]
         }
     )
@@ -159,7 +159,7 @@ def test_import_reads_only_the_main_sheet(seeded: Seeded) -> None:
     main sheet alone would (extra sheets are ignored)."""
     activity = _with_lists(seeded, verify=False)  # a draft, which its author may delete before re-importing
     commander = seeded.world.users["commander.a1"]
-    filters = svc.ActivityFilter()
+    filters = ActivityFilter()
     rows = [r for r in exports.rows("visits", commander, filters, "id") if r["activity_id"] == activity.id]
     extra = [
         (title, cols, list(it)) for title, cols, it in exports.extra_sheets("activities", commander, filters)

@@ -15,8 +15,10 @@ from outreach.extensions import db
 from outreach.models import RANKS, Activity, ItemKind, KamtibmasMessage, PartnerKind
 from outreach.services import activities as svc
 from outreach.services import catalogues, exports, imports
+from outreach.services.activity_list import ActivityFilter
 from outreach.services.cells import format_cell, parse_cell
 from outreach.services.schema import parse
+from outreach.services.schema.activity import ActivityInput
 
 _ALPHABET = st.characters(
     whitelist_categories=("Lu", "Ll", "Nd"), whitelist_characters=" .,:'-—&|[]()=+@\"", max_codepoint=0x2014
@@ -92,7 +94,7 @@ def _activity(world: Any, item_kinds: list[str], partner_kinds: list[str], messa
 
 def _record(activity: Any) -> dict[str, Any]:
     """What the visits export carries of an activity, as the service reads it back."""
-    data = svc.to_input(activity).model_dump()
+    data = svc.input_of(activity).model_dump()
     data.pop("coverage")  # not in the visits export
     for visit in data["visits"]:
         visit.pop("location")  # location_id says where: the import finds the same registered place
@@ -112,13 +114,13 @@ def test_export_then_import_reproduces_the_activity(world, data):
     message_ids = [m.id for m in catalogues.active(KamtibmasMessage)]
     staff = world.users["staff.a1"]
     body = data.draw(_activity(world, item_kinds, partner_kinds, message_ids))
-    original = svc.create_activity(staff, parse(svc.ActivityInput, body))
+    original = svc.create_activity(staff, parse(ActivityInput, body))
     db.session.commit()
     expected = _record(original)
 
     rows = [
         r
-        for r in exports.rows("visits", world.users["commander.a1"], svc.ActivityFilter(), "id")
+        for r in exports.rows("visits", world.users["commander.a1"], ActivityFilter(), "id")
         if r["activity_id"] == original.id
     ]
     content = xlsx_bytes(exports.columns("visits", "id"), rows, "visits")

@@ -17,6 +17,14 @@ from pypdf import PdfReader
 from outreach.extensions import db
 from outreach.services import activities as svc
 from outreach.services.errors import Invalid
+from outreach.services.schema.activity import (
+    ActivityInput,
+    CoverageInput,
+    LocationInput,
+    PartnerInput,
+    PersonInput,
+    VisitInput,
+)
 from tests import factories
 from tests.security.conftest import OWN_UNIT, SecWorld, populate
 from tests.support.app import build_app
@@ -89,7 +97,7 @@ def assert_inert(html: str, where: str) -> str:
     return text
 
 
-def _input(sec: SecWorld, payload: str, loc_name: str) -> svc.ActivityInput:
+def _input(sec: SecWorld, payload: str, loc_name: str) -> ActivityInput:
     world = sec.world
     base = factories.activity_input(world.programme, world.u(OWN_UNIT), [world.locations[OWN_UNIT]])
     visits = [
@@ -101,8 +109,8 @@ def _input(sec: SecWorld, payload: str, loc_name: str) -> svc.ActivityInput:
                 "beneficiary_group": payload,
             }
         ),
-        svc.VisitInput(
-            location=svc.LocationInput(
+        VisitInput(
+            location=LocationInput(
                 name=loc_name, kind="pondok_pesantren", regency="Kabupaten A1", village=payload
             ),
             parcels=1,
@@ -113,11 +121,11 @@ def _input(sec: SecWorld, payload: str, loc_name: str) -> svc.ActivityInput:
         update={
             "title": payload,
             "summary": payload,
-            "leader": svc.PersonInput(rank="AKP", name=payload, position=payload),
+            "leader": PersonInput(rank="AKP", name=payload, position=payload),
             "visits": visits,
             "messages": [payload],
-            "partners": [svc.PartnerInput(name=payload, role=payload)],
-            "coverage": [svc.CoverageInput(outlet=payload, url="https://news.example/a", headline=payload)],
+            "partners": [PartnerInput(name=payload, role=payload)],
+            "coverage": [CoverageInput(outlet=payload, url="https://news.example/a", headline=payload)],
             "occurred_on": date(2024, 1, 15),
         }
     )
@@ -164,7 +172,7 @@ def test_javascript_url_is_refused_as_coverage_link(isec: Any) -> None:
         "data:text/html,x",
         "//evil",
     ):
-        bad = data.model_copy(update={"coverage": [svc.CoverageInput(outlet="Koran", url=url)]})
+        bad = data.model_copy(update={"coverage": [CoverageInput(outlet="Koran", url=url)]})
         with pytest.raises(Invalid) as exc:
             svc.create_activity(sec.world.users["staff.a1x"], bad)
         assert "coverage.0.url" in exc.value.fields

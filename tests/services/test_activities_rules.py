@@ -16,11 +16,13 @@ from outreach.extensions import db
 from outreach.models import Activity, ActivityStatus, AuditEntry, Person
 from outreach.services import activities as svc
 from outreach.services.errors import Conflict, Forbidden, Invalid, NotFound
+from outreach.services.policy import can_edit, can_view
+from outreach.services.schema.activity import ActivityInput, CoverageInput, PartnerInput, PersonInput
 from tests import factories
 from tests.factories import World
 
 
-def _input(world: World, unit: str = "POLSEK-A1X", **kw: object) -> svc.ActivityInput:
+def _input(world: World, unit: str = "POLSEK-A1X", **kw: object) -> ActivityInput:
     assert world.programme is not None
     return factories.activity_input(world.programme, world.u(unit), [world.locations[unit]], **kw)
 
@@ -85,10 +87,10 @@ def test_create_reports_every_error_under_its_field_path(world: World) -> None:
         world,
         kind="no_such_kind",
         occurred_on=date.today() + timedelta(days=3),
-        leader=svc.PersonInput(rank="Jenderal Galaksi", name=" ", nrp="12"),
-        officers=[svc.PersonInput(rank="", name="Agus")],
-        partners=[svc.PartnerInput(name="", kind="nope")],
-        coverage=[svc.CoverageInput(outlet="Radar", url="ftp://x")],
+        leader=PersonInput(rank="Jenderal Galaksi", name=" ", nrp="12"),
+        officers=[PersonInput(rank="", name="Agus")],
+        partners=[PartnerInput(name="", kind="nope")],
+        coverage=[CoverageInput(outlet="Radar", url="ftp://x")],
     )  # shapes and bounds (a 251-character title, negative parcels) are the input schema's: tests/api
     with pytest.raises(Invalid) as caught:
         svc.create_activity(world.users["staff.a1x"], data)
@@ -239,7 +241,7 @@ def test_four_eyes_covers_the_commander_who_leads_the_activity(world: World) -> 
     db.session.flush()
     commander = world.users["commander.a1x"]
     commander.person_id = person.id
-    leader = svc.PersonInput(rank="AKP", name="Lilik Widiastuti", person_id=person.id)
+    leader = PersonInput(rank="AKP", name="Lilik Widiastuti", person_id=person.id)
     activity = _create(world, leader=leader)  # recorded by staff, led by the commander
     svc.submit_activity(world.users["staff.a1x"], activity)
     with pytest.raises(Forbidden):
@@ -251,7 +253,7 @@ def test_a_person_link_outside_the_unit_is_refused(world: World) -> None:
     stranger = Person(name="Agus Santoso", rank="Bripka", unit=world.u("POLSEK-A1Y"))
     db.session.add(stranger)
     db.session.flush()
-    leader = svc.PersonInput(rank="Bripka", name="Agus Santoso", person_id=stranger.id)
+    leader = PersonInput(rank="Bripka", name="Agus Santoso", person_id=stranger.id)
     with pytest.raises(Invalid) as caught:
         svc.create_activity(world.users["staff.a1"], _input(world, leader=leader))
     assert set(caught.value.fields) == {"leader.person_id"}
@@ -284,7 +286,7 @@ def test_return_needs_a_comment_and_keeps_it(world: World) -> None:
     assert activity.return_comment == "Foto kurang"
     assert _audit(activity)[-1] == ("return", "commander.a1x", "Foto kurang")
     # A returned activity is editable and can be submitted again.
-    assert svc.can_edit(world.users["staff.a1x"], activity)
+    assert can_edit(world.users["staff.a1x"], activity)
     svc.submit_activity(world.users["staff.a1x"], activity)
     assert _status(activity) is ActivityStatus.SUBMITTED
 
@@ -310,10 +312,10 @@ def test_reopen_needs_a_reason_and_clears_the_verification(world: World) -> None
 def test_pr_sees_only_verified_activities(world: World) -> None:
     activity = _submitted(world)
     pr = world.users["pr.a1x"]
-    assert not svc.can_view(pr, activity)
+    assert not can_view(pr, activity)
     svc.verify_activity(world.users["commander.a1x"], activity)
-    assert svc.can_view(pr, activity)
-    assert not svc.can_view(world.users["pr.a1y"], activity)  # and only in their subtree
+    assert can_view(pr, activity)
+    assert not can_view(world.users["pr.a1y"], activity)  # and only in their subtree
 
 
 # --------------------------------------------------------------------------------------------- delete
@@ -328,7 +330,7 @@ def test_delete_and_restore(world: World) -> None:
     assert activity.deleted_at is not None
     assert activity.deleted_by_id == world.users["staff.a1x"].id
     # Deleted: gone for everyone but an administrator, who alone may restore it.
-    assert not svc.can_view(world.users["commander.a1x"], activity)
+    assert not can_view(world.users["commander.a1x"], activity)
     with pytest.raises(NotFound):
         svc.submit_activity(world.users["staff.a1x"], activity)
     with pytest.raises(Forbidden):
@@ -353,10 +355,10 @@ def test_a_submitted_activity_cannot_be_deleted_but_by_an_admin(world: World) ->
     assert activity.deleted_at is not None
 
 
-def test_to_input_round_trips_through_update(world: World) -> None:
+def test_input_of_round_trips_through_update(world: World) -> None:
     activity = _create(world, parcels=[4], messages=["Jaga kerukunan"])
     before = svc.snapshot(activity)
-    data = svc.to_input(activity)
+    data = svc.input_of(activity)
     svc.update_activity(world.users["staff.a1x"], activity, data.model_copy(deep=True))
     db.session.commit()
     assert svc.snapshot(activity) == before

@@ -1,4 +1,4 @@
-"""services.activities.page_activities: LIMIT/OFFSET pages with a total counted only up to a cap."""
+"""services.activity_list.page_activities: LIMIT/OFFSET pages with a total counted only up to a cap."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from outreach.extensions import db
 from outreach.models import Role, UnitLevel
-from outreach.services import activities as svc
+from outreach.services.activity_list import MAX_PAGE, ActivityFilter, ActivityPage, page_activities
 from outreach.services.scope import is_whole_tree
 from tests import factories
 
@@ -30,7 +30,7 @@ def _ids(page):
 
 def test_exact_total_under_the_cap(world, seven):
     user = world.users["commander.a1"]
-    page = svc.page_activities(user, svc.ActivityFilter(), page=2, per_page=3)
+    page = page_activities(user, ActivityFilter(), page=2, per_page=3)
     assert _ids(page) == [a.id for a in seven[3:6]]
     assert (page.total, page.total_exact, page.pages) == (7, True, 3)
     assert (page.has_prev, page.prev_num, page.has_next, page.next_num) == (True, 1, True, 3)
@@ -40,7 +40,7 @@ def test_exact_total_under_the_cap(world, seven):
 
 def test_last_page_knows_its_total_without_counting(world, seven):
     user = world.users["commander.a1"]
-    page = svc.page_activities(user, svc.ActivityFilter(), page=3, per_page=3, count_cap=2)
+    page = page_activities(user, ActivityFilter(), page=3, per_page=3, count_cap=2)
     assert _ids(page) == [seven[6].id]
     assert (page.total, page.total_exact, page.has_next) == (7, True, False)
     assert (page.first, page.last) == (7, 7)
@@ -48,18 +48,18 @@ def test_last_page_knows_its_total_without_counting(world, seven):
 
 def test_capped_total_above_the_cap(world, seven):
     user = world.users["commander.a1"]
-    page = svc.page_activities(user, svc.ActivityFilter(), page=1, per_page=2, count_cap=3)
+    page = page_activities(user, ActivityFilter(), page=1, per_page=2, count_cap=3)
     assert _ids(page) == [a.id for a in seven[:2]]
     assert (page.total, page.total_exact, page.pages) == (3, False, None)
     assert page.has_next
     assert page.numbers() == [1, 2]  # more than 3 rows: two full pages are known to exist, no last page
-    exactly = svc.page_activities(user, svc.ActivityFilter(), page=1, per_page=2, count_cap=7)
+    exactly = page_activities(user, ActivityFilter(), page=1, per_page=2, count_cap=7)
     assert (exactly.total, exactly.total_exact) == (7, True)
 
 
 def test_past_the_cap_needs_no_count(world, seven):
     user = world.users["commander.a1"]
-    page = svc.page_activities(user, svc.ActivityFilter(), page=2, per_page=2, count_cap=3)
+    page = page_activities(user, ActivityFilter(), page=2, per_page=2, count_cap=3)
     assert _ids(page) == [a.id for a in seven[2:4]]
     assert (page.total, page.total_exact, page.has_next) == (3, False, True)
     assert page.numbers() == [1, 2, 3]
@@ -67,19 +67,19 @@ def test_past_the_cap_needs_no_count(world, seven):
 
 def test_page_past_the_end_is_empty_and_says_where_the_list_ends(world, seven):
     user = world.users["commander.a1"]
-    page = svc.page_activities(user, svc.ActivityFilter(), page=9, per_page=3)
+    page = page_activities(user, ActivityFilter(), page=9, per_page=3)
     assert page.items == []
     assert (page.total, page.total_exact, page.pages, page.has_next) == (7, True, 3, False)
     assert (page.first, page.last) == (0, 0)
-    capped = svc.page_activities(user, svc.ActivityFilter(), page=9, per_page=3, count_cap=5)
+    capped = page_activities(user, ActivityFilter(), page=9, per_page=3, count_cap=5)
     assert (capped.items, capped.total, capped.total_exact) == ([], 5, False)
 
 
 def test_page_numbers_below_one_or_absurd_are_clamped(world, seven):
     user = world.users["commander.a1"]
-    assert svc.page_activities(user, svc.ActivityFilter(), page=0, per_page=3).page == 1
-    far = svc.page_activities(user, svc.ActivityFilter(), page=10**30, per_page=3)
-    assert (far.page, far.items, far.total) == (svc.MAX_PAGE, [], 7)
+    assert page_activities(user, ActivityFilter(), page=0, per_page=3).page == 1
+    far = page_activities(user, ActivityFilter(), page=10**30, per_page=3)
+    assert (far.page, far.items, far.total) == (MAX_PAGE, [], 7)
 
 
 def test_filters_and_scope_are_those_of_the_list_query(world, seven):
@@ -88,17 +88,15 @@ def test_filters_and_scope_are_those_of_the_list_query(world, seven):
         staff_b, world.programme, world.u("POLRES-B1"), [world.locations["POLSEK-B1X"]]
     )
     db.session.commit()
-    admin = svc.page_activities(world.users["admin"], svc.ActivityFilter(), page=1, per_page=50)
+    admin = page_activities(world.users["admin"], ActivityFilter(), page=1, per_page=50)
     assert (admin.total, admin.total_exact) == (8, True)
     assert other.id in _ids(admin)
-    a1 = svc.page_activities(world.users["commander.a1"], svc.ActivityFilter(), page=1, per_page=50)
+    a1 = page_activities(world.users["commander.a1"], ActivityFilter(), page=1, per_page=50)
     assert other.id not in _ids(a1)
-    dated = svc.ActivityFilter(date_from=date(2023, 12, 6))
-    assert svc.page_activities(world.users["commander.a1"], dated, page=1, per_page=50).total == 2
-    assert (
-        svc.page_activities(world.users["admin"], svc.ActivityFilter(unit_code="POLRES-B1"), 1, 50).total == 1
-    )
-    empty = svc.page_activities(world.users["commander.a1"], svc.ActivityFilter(unit_code="POLRES-B1"), 1, 50)
+    dated = ActivityFilter(date_from=date(2023, 12, 6))
+    assert page_activities(world.users["commander.a1"], dated, page=1, per_page=50).total == 2
+    assert page_activities(world.users["admin"], ActivityFilter(unit_code="POLRES-B1"), 1, 50).total == 1
+    empty = page_activities(world.users["commander.a1"], ActivityFilter(unit_code="POLRES-B1"), 1, 50)
     assert (empty.items, empty.total, empty.total_exact, empty.numbers()) == ([], 0, True, [])
 
 
@@ -118,7 +116,7 @@ def test_admin_of_a_second_root_still_sees_only_the_first_tree(world, seven):
     loc2 = factories.make_location("Ponpes Z", unit=unit2)
     theirs = factories.make_activity(staff2, world.programme, unit2, [loc2])
     db.session.commit()
-    page = svc.page_activities(world.users["admin"], svc.ActivityFilter(), page=1, per_page=50)
+    page = page_activities(world.users["admin"], ActivityFilter(), page=1, per_page=50)
     assert theirs.id not in _ids(page)
     assert page.total == 7
 
@@ -135,7 +133,5 @@ def test_admin_of_a_second_root_still_sees_only_the_first_tree(world, seven):
     ],
 )
 def test_page_numbers(page_no, total, exact, has_next, expected):
-    page = svc.ActivityPage(
-        items=[], page=page_no, per_page=2, total=total, total_exact=exact, has_next=has_next
-    )
+    page = ActivityPage(items=[], page=page_no, per_page=2, total=total, total_exact=exact, has_next=has_next)
     assert page.numbers() == expected

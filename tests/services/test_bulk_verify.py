@@ -11,6 +11,7 @@ from outreach.extensions import db
 from outreach.models import Activity, ActivityStatus, AuditEntry
 from outreach.services import activities as svc
 from outreach.services import bulk
+from outreach.services.activity_list import ActivityFilter
 from outreach.services.errors import Forbidden, Invalid
 from tests import factories
 
@@ -73,10 +74,10 @@ def test_preview_lists_the_submitted_matches_of_the_filter(world: factories.Worl
     b = _submitted(world, "POLSEK-A1Y", 2, "Sambang gereja")
     _submitted(world, "POLSEK-B1X", 3, "Sambang pesantren")
     commander = world.users["commander.a1"]
-    items, total = bulk.preview(commander, svc.ActivityFilter())
+    items, total = bulk.preview(commander, ActivityFilter())
     assert [i.id for i in items] == [a, b] and total == 2
-    items, total = bulk.preview(commander, svc.ActivityFilter(q="pesantren"))
+    items, total = bulk.preview(commander, ActivityFilter(q="pesantren"))
     assert [i.id for i in items] == [a] and total == 1
     # A status filter of the list does not widen the preview beyond submitted activities.
-    items, _total = bulk.preview(commander, svc.ActivityFilter(statuses=[ActivityStatus.DRAFT]))
+    items, _total = bulk.preview(commander, ActivityFilter(statuses=[ActivityStatus.DRAFT]))
     assert [i.id for i in items] == [a, b]

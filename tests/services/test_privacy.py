@@ -15,7 +15,8 @@ from outreach.extensions import db
 from outreach.models import ActivityPartner, AuditEntry, Location, Photo, Visit
 from outreach.services import activities as svc
 from outreach.services import privacy, stats
-from outreach.services.activities import local_today
+from outreach.services.clock import local_today
+from outreach.services.schema.activity import PartnerInput
 from tests import factories
 from tests.support.photos import add_photo
 
@@ -38,7 +39,7 @@ def aged(world: factories.World, app: Flask) -> dict[str, Any]:
             w.u("POLSEK-A1X"),
             places,
             occurred_on=when,
-            partners=[svc.PartnerInput(name="KH. Nasir", role="Pengasuh Ponpes")],
+            partners=[PartnerInput(name="KH. Nasir", role="Pengasuh Ponpes")],
         )
         for visit in data.visits:
             visit.contact_name, visit.contact_role = "Ibu Siti", "Ketua RT"

@@ -28,6 +28,7 @@ from outreach.models import Activity, ActivityStatus, ItemKind, KamtibmasMessage
 from outreach.services import activities as svc
 from outreach.services import admin, rollups, stats
 from outreach.services.errors import Conflict
+from outreach.services.schema.activity import ActivityInput, ItemInput, PersonInput, VisitInput
 from tests import factories
 
 DAYS = [date(2024, 1, 1), date(2024, 1, 31), date(2024, 2, 1), date(2024, 3, 15)]
@@ -84,20 +85,18 @@ class RollupMachine(RuleBasedStateMachine):
 
     def _input(self, unit: str, day: date, visits: list[Any], messages: list[int], free: bool) -> Any:
         w = self.world
-        return svc.ActivityInput(
+        return ActivityInput(
             programme_id=w.programme.id if w.programme else None,
             unit_code=unit,
             kind="bakti_sosial" if len(visits) > 1 else "sambang",
             occurred_on=day,
-            leader=svc.PersonInput(rank="AKP", name="Lilik Widiastuti", position="Kasat Binmas"),
+            leader=PersonInput(rank="AKP", name="Lilik Widiastuti", position="Kasat Binmas"),
             visits=[
-                svc.VisitInput(
+                VisitInput(
                     location_id=w.locations[code].id,
                     parcels=parcels,
                     beneficiaries=people,
-                    items=[svc.ItemInput(name="Beras", quantity=parcels, kind=self.item_kind)]
-                    if item
-                    else [],
+                    items=[ItemInput(name="Beras", quantity=parcels, kind=self.item_kind)] if item else [],
                 )
                 for code, parcels, people, item in visits
             ],

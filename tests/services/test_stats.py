@@ -31,6 +31,7 @@ from outreach.models import ActivityStatus
 from outreach.services import activities as svc
 from outreach.services import stats
 from outreach.services.errors import Invalid, NotFound
+from outreach.services.schema.activity import PersonInput
 from tests import factories
 from tests.support.stats import StatsData, build_stats_data
 
@@ -444,7 +445,7 @@ def _budi(world: factories.World, unit: str, nrp: str, day: date) -> None:
     assert world.programme is not None
     data = factories.activity_input(
         world.programme, world.u(unit), [world.locations[unit]], occurred_on=day,
-        leader=svc.PersonInput(rank="Aipda", name="Budi Rahayu", nrp=nrp, position="Bhabinkamtibmas"),
+        leader=PersonInput(rank="Aipda", name="Budi Rahayu", nrp=nrp, position="Bhabinkamtibmas"),
     )  # fmt: skip
     activity = svc.create_activity(world.users["staff.a1"], data)
     svc.submit_activity(world.users["staff.a1"], activity)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from outreach.extensions import db
 from outreach.models import KamtibmasMessage, Location
 from outreach.services import activities as svc
+from outreach.services.schema.activity import ItemInput, PersonInput
 from tests import factories
 
 
@@ -61,10 +62,10 @@ def build_stats_data(world: factories.World) -> StatsData:
     data = factories.activity_input(
         programme, u("POLRES-A1"), [loc_r], parcels=[0], beneficiaries=[100], kind="sosialisasi",
         occurred_on=date(2023, 12, 20),
-        leader=svc.PersonInput(rank="Aipda", name="Budi Santoso", position="Bhabinkamtibmas"),
+        leader=PersonInput(rank="Aipda", name="Budi Santoso", position="Bhabinkamtibmas"),
     )  # fmt: skip
     data.visits[0].items = [
-        svc.ItemInput(name="Brosur pemilu damai", quantity=150, kind="brosur", measure="lembar")
+        ItemInput(name="Brosur pemilu damai", quantity=150, kind="brosur", measure="lembar")
     ]
     a3 = svc.create_activity(staff, data)
     a4 = make("POLSEK-A1Y", date(2024, 1, 10), [loc_y], [20], [10])

@@ -9,6 +9,7 @@ import pytest
 
 from outreach.extensions import db
 from outreach.services import activities as svc
+from outreach.services.activity_list import ActivityPage
 from tests import factories
 
 
@@ -144,11 +145,11 @@ def test_odd_page_numbers_show_the_first_page(world, login_as, seven, page):
 
 def _fake_page(monkeypatch, activity, *, page, total, exact, has_next=True):
     def fake(user, filters, page=page, per_page=25, count_cap=10_000):
-        return svc.ActivityPage(
+        return ActivityPage(
             items=[activity] * 25, page=page, per_page=25, total=total, total_exact=exact, has_next=has_next
         )
 
-    monkeypatch.setattr(svc, "page_activities", fake)
+    monkeypatch.setattr("outreach.activities.views.page_activities", fake)
 
 
 def test_large_totals_use_the_locales_separators(world, login_as, seven, monkeypatch):

@@ -24,6 +24,7 @@ from outreach.models import (
 )
 from outreach.services import activities as activities_svc
 from outreach.services import admin as admin_svc
+from outreach.services.activity_list import ActivityFilter, list_activities_query
 from outreach.services.errors import NotFound
 from tests import factories
 from tests.conftest import login
@@ -373,9 +374,7 @@ def _visible(username: str, activity_id: int | None):
     db.session.expire_all()
     user = _user(username)
     if activity_id is None:
-        return list(
-            db.session.scalars(activities_svc.list_activities_query(user, activities_svc.ActivityFilter()))
-        )
+        return list(db.session.scalars(list_activities_query(user, ActivityFilter())))
     try:
         activities_svc.get_activity(user, activity_id)
     except NotFound:

@@ -1,5 +1,6 @@
 """The unit's and the programme's input definitions, as the API takes them (``parent_code``/``unit_code`` name
-the units; the admin pages pick them from a list and build :mod:`outreach.services.admin`'s inputs)."""
+the units; the admin pages pick them from a list, validate the same fields here and build
+:mod:`outreach.services.admin`'s inputs)."""
 
 from __future__ import annotations
 
@@ -15,19 +16,27 @@ from .base import Code, Line, LongLine, Schema
 Target = Annotated[int, Field(ge=0, le=100_000_000)]
 
 
-class UnitInput(Schema):
-    """A Polri unit placed under ``parent_code`` (which must lie in the caller's area)."""
+class UnitFields(Schema):
+    """What describes a unit, whoever writes it: its name, level, kind, territory and time zone.
 
-    code: Code
+    The admin unit forms validate these (they name the parent by id and the edit form keeps the code); the
+    API's :class:`UnitInput` adds the code and the parent's code."""
+
     name: Line = Field(max_length=160)
     level: UnitLevel
-    parent_code: Code
     kind: Code | None = None
     province: Line | None = Field(default=None, max_length=120)
     regency: Line | None = Field(default=None, max_length=120)
     district: Line | None = Field(default=None, max_length=120)
     city: Line | None = Field(default=None, max_length=120)
     timezone: Literal["WIB", "WITA", "WIT"] = "WIB"
+
+
+class UnitInput(UnitFields):
+    """A Polri unit placed under ``parent_code`` (which must lie in the caller's area)."""
+
+    code: Code
+    parent_code: Code
 
 
 class ProgrammeInput(Schema):

@@ -1,0 +1,257 @@
+"""What is missing: units with no activity, registered places never visited, activities waiting for
+verification (:func:`gaps`), and the most visited places for the map (:func:`map_points`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from outreach.extensions import db
+from outreach.models import (
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    Location,
+    LocationKind,
+    Unit,
+    User,
+    Visit,
+)
+from outreach.services.clock import local_today
+from outreach.services.scope import subtree_ids_query
+from outreach.services.stats.filter import StatsFilter
+from outreach.services.stats.query import (
+    activity_conditions,
+    as_date,
+    as_int,
+    as_of_date,
+    level_value,
+    resolve_scope,
+)
+from outreach.services.stats.types import Gaps, IdleUnit, MapPoint, UnvisitedLocation, WaitingActivity
+
+GAP_LIST_LIMIT = 200
+#: The map and its table show the most visited locations, at most this many (a national map of 100,000
+#: markers would be unreadable and the page enormous).
+MAP_POINT_LIMIT = 500
+
+
+def _idle_units(
+    root: Unit, filters: StatsFilter, statuses: list[ActivityStatus], reference: date, cutoff: date
+) -> list[IdleUnit]:
+    """Units below ``root`` whose subtree has no activity in ``(cutoff, reference]`` (at most GAP_LIST_LIMIT).
+
+    Two statements, neither quadratic: the last activity date per unit (one ``GROUP BY unit_id`` over
+    ``ix_activities_unit_date``), then the subtree's units in tree order; the per-unit dates are rolled up
+    the tree in Python over the unit rows (units are thousands, never activity rows).
+    """
+    undated = activity_conditions(root, filters, statuses, dated=False)
+    last_by_unit = {
+        r.unit_id: as_date(r.last_on)
+        for r in db.session.execute(
+            select(Activity.unit_id, func.max(Activity.occurred_on).label("last_on"))
+            .where(*undated, Activity.occurred_on <= reference)
+            .group_by(Activity.unit_id)
+        )
+    }
+    units = db.session.execute(
+        select(Unit.id, Unit.code, Unit.name, Unit.level, Unit.path, Unit.is_active)
+        .where(Unit.id.in_(subtree_ids_query(root)))
+        .order_by(Unit.path)
+    ).all()
+    # Every unit's latest date goes to each of its ancestors (the ids along its materialised path).
+    rolled: dict[str, date] = {}
+    for u in units:
+        last = last_by_unit.get(u.id)
+        if last is None:
+            continue
+        for part in u.path.strip("/").split("/"):
+            known = rolled.get(part)
+            if known is None or last > known:
+                rolled[part] = last
+    idle: list[IdleUnit] = []
+    for u in units:
+        if u.id == root.id or not u.is_active:
+            continue
+        last = rolled.get(str(u.id))
+        if last is None or last < cutoff:
+            idle.append(
+                IdleUnit(
+                    u.code, u.name, level_value(u.level), last, (reference - last).days if last else None
+                )
+            )
+            if len(idle) >= GAP_LIST_LIMIT:
+                break
+    return idle
+
+
+def gaps(
+    user: User,
+    filters: StatsFilter,
+    idle_days: int = 30,
+    waiting_days: int = 7,
+    *,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> Gaps:
+    """Where to look next: idle units, key locations not yet visited in the programme, submissions waiting."""
+    scope = resolve_scope(user, filters)
+    root, statuses = scope.root, scope.statuses
+    # "The last N days" end at the period's end: the filter's end date, the programme's end, or today.
+    reference = as_of_date(scope.programme, filters, today or local_today())
+    cutoff = reference - timedelta(days=idle_days)
+
+    # Idle units: each unit below the root, activity rolled up over its subtree, up to the reference date.
+    idle_units = _idle_units(root, filters, statuses, reference, cutoff)
+
+    # Key locations in the area never visited in the programme (any date, the chosen statuses).
+    visited = (
+        select(Visit.id)
+        .join(Activity, Activity.id == Visit.activity_id)
+        .where(
+            Visit.location_id == Location.id,
+            Activity.deleted_at.is_(None),
+            Activity.status.in_(statuses),
+        )
+    )
+    if filters.programme_id is not None:
+        visited = visited.where(Activity.programme_id == filters.programme_id)
+    location_unit = aliased(Unit, name="location_unit")
+    unvisited_where = [
+        Location.unit_id.in_(subtree_ids_query(root)),
+        LocationKind.is_key.is_(True),
+        ~visited.correlate(Location).exists(),
+    ]
+    unvisited_query = (
+        select(
+            Location.id,
+            Location.name,
+            Location.village,
+            Location.district,
+            Location.regency,
+            LocationKind.code.label("kind_code"),
+            LocationKind.label_id,
+            LocationKind.label_en,
+            location_unit.code.label("unit_code"),
+            location_unit.name.label("unit_name"),
+            func.count().over().label("total"),
+        )
+        .join(LocationKind, LocationKind.id == Location.kind_id)
+        .outerjoin(location_unit, location_unit.id == Location.unit_id)
+        .where(*unvisited_where)
+        .order_by(location_unit.path, LocationKind.sort_order, Location.name)
+        .limit(GAP_LIST_LIMIT)
+    )
+    unvisited: list[UnvisitedLocation] = []
+    unvisited_total = 0
+    for loc in db.session.execute(unvisited_query):
+        unvisited_total = as_int(loc.total)
+        address = ", ".join(p for p in (loc.village, loc.district, loc.regency) if p)
+        unvisited.append(
+            UnvisitedLocation(
+                loc.id,
+                loc.name,
+                loc.kind_code,
+                loc.label_id,
+                loc.label_en,
+                address,
+                loc.unit_code,
+                loc.unit_name,
+            )
+        )
+
+    # Submissions waiting for verification for longer than ``waiting_days`` (PR users see none).
+    waiting: list[WaitingActivity] = []
+    if ActivityStatus.SUBMITTED in statuses:
+        now = now or datetime.now(UTC)
+        wait_where = [
+            *activity_conditions(root, filters, [ActivityStatus.SUBMITTED], dated=True),
+            Activity.submitted_at.is_not(None),
+            Activity.submitted_at < now - timedelta(days=waiting_days),
+        ]
+        wait_rows = db.session.execute(
+            select(
+                Activity.id,
+                Activity.occurred_on,
+                Activity.title,
+                Activity.submitted_at,
+                ActivityKind.label_id,
+                ActivityKind.label_en,
+                Unit.code.label("unit_code"),
+                Unit.name.label("unit_name"),
+            )
+            .join(ActivityKind, ActivityKind.id == Activity.kind_id)
+            .join(Unit, Unit.id == Activity.unit_id)
+            .where(*wait_where)
+            .order_by(Activity.submitted_at, Activity.id)
+            .limit(GAP_LIST_LIMIT)
+        )
+        for w in wait_rows:
+            submitted = w.submitted_at if w.submitted_at.tzinfo else w.submitted_at.replace(tzinfo=UTC)
+            waiting.append(
+                WaitingActivity(
+                    w.id,
+                    w.occurred_on,
+                    w.title,
+                    w.label_id,
+                    w.label_en,
+                    w.unit_code,
+                    w.unit_name,
+                    submitted,
+                    (now - submitted).days,
+                )
+            )
+    return Gaps(
+        reference_date=reference,
+        idle_days=idle_days,
+        waiting_days=waiting_days,
+        idle_units=tuple(idle_units),
+        unvisited_locations=tuple(unvisited),
+        unvisited_total=unvisited_total,
+        waiting=tuple(waiting),
+    )
+
+
+def map_points(user: User, filters: StatsFilter, limit: int | None = None) -> tuple[MapPoint, ...]:
+    """The ``limit`` (default :data:`MAP_POINT_LIMIT`) most visited locations that have coordinates, with their
+    visit counts (most visited first)."""
+    scope = resolve_scope(user, filters)
+    per_location = scope.per_location()
+    rows = db.session.execute(
+        select(
+            Location.id,
+            Location.name,
+            Location.latitude,
+            Location.longitude,
+            LocationKind.code.label("kind_code"),
+            LocationKind.label_id,
+            LocationKind.label_en,
+            per_location.c.visits,
+            per_location.c.parcels,
+            per_location.c.beneficiaries,
+        )
+        .select_from(per_location)
+        .join(Location, Location.id == per_location.c.location_id)
+        .join(LocationKind, LocationKind.id == Location.kind_id)
+        .where(Location.latitude.is_not(None), Location.longitude.is_not(None))
+        .order_by(per_location.c.visits.desc(), Location.name)
+        .limit(MAP_POINT_LIMIT if limit is None else limit)
+    )
+    return tuple(
+        MapPoint(
+            r.id,
+            r.name,
+            float(r.latitude),
+            float(r.longitude),
+            r.kind_code,
+            r.label_id,
+            r.label_en,
+            as_int(r.visits),
+            as_int(r.parcels),
+            as_int(r.beneficiaries),
+        )
+        for r in rows
+    )
