@@ -34,6 +34,17 @@ def current_language() -> str:
     return str(get_locale() or "id").split("_")[0]
 
 
+#: The one label of each indicator: the dashboard's cards and target tables, the laporan's III.1, the
+#: recap. Rendered in a document's language with ``force_locale`` (``services.reports``).
+INDICATOR_LABELS: dict[enum.Enum, object] = {
+    Indicator.ACTIVITIES: _l("Number of activities"),
+    Indicator.VISITS: _l("Number of visits"),
+    Indicator.LOCATIONS: _l("Number of locations"),
+    Indicator.PARCELS: _l("Food parcels"),
+    Indicator.BENEFICIARIES: _l("Beneficiaries"),
+    Indicator.MESSAGES: _l("Number of kamtibmas messages delivered"),
+}
+
 ENUM_LABELS: dict[enum.Enum, object] = {
     ActivityStatus.DRAFT: _l("Draft"),
     ActivityStatus.SUBMITTED: _l("Submitted"),
@@ -51,12 +62,7 @@ ENUM_LABELS: dict[enum.Enum, object] = {
     ProgrammeKind.PEMILU: _l("General election"),
     ProgrammeKind.PILKADA: _l("Regional election"),
     ProgrammeKind.OTHER: _l("Other"),
-    Indicator.ACTIVITIES: _l("Activities"),
-    Indicator.VISITS: _l("Visits"),
-    Indicator.LOCATIONS: _l("Locations reached"),
-    Indicator.PARCELS: _l("Paket sembako"),
-    Indicator.BENEFICIARIES: _l("Beneficiaries"),
-    Indicator.MESSAGES: _l("Messages delivered"),
+    **INDICATOR_LABELS,
 }
 
 
@@ -64,3 +70,8 @@ def enum_label(member: enum.Enum) -> str:
     """The translated label of an enum member (its value when none is defined)."""
     label = ENUM_LABELS.get(member)
     return str(label) if label is not None else str(member.value)
+
+
+def indicator_label(indicator: Indicator | str) -> str:
+    """The label of an indicator (member or value, e.g. ``"locations"``) in the current language."""
+    return enum_label(Indicator(indicator))

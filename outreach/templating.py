@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user
 
-from outreach.i18n import current_language, enum_label
+from outreach.i18n import current_language, enum_label, indicator_label
 
 
 def date_long(value: date | None) -> str:
@@ -72,4 +72,5 @@ def register(app: Flask) -> None:
             "languages": current_app.config["OUTREACH_LANGUAGES"],
             "badges": badges,
             "has_endpoint": lambda name: name in current_app.view_functions,
+            "indicator_label": indicator_label,
         }

@@ -18,7 +18,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from outreach.exports.pdf import Signatory, _esc, _fonts
+from outreach.exports.pdf.contract import Signatory
+from outreach.exports.pdf.layout import _esc, _fonts
 
 HEADERS = (
     "No",

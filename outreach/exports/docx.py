@@ -17,8 +17,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.shared import Cm, Pt
 
-from outreach.exports import fmt
-from outreach.exports.pdf import _TEXT, ProgrammeReport, _subject
+from outreach.exports import catalogue, fmt
+from outreach.exports.pdf.contract import ProgrammeReport
+from outreach.exports.pdf.layout import _subject
+from outreach.exports.pdf.programme import closing_text
 
 __all__ = ["DocxTable", "build_laporan_docx", "build_text_docx"]
 
@@ -119,104 +121,119 @@ def _texts(doc: DocumentObject, text: str, default: str) -> None:
 
 
 def build_laporan_docx(report: ProgrammeReport) -> bytes:
-    """The programme laporan as DOCX, worded like the PDF (the same locale tables): kop, title, sections I-VI,
-    PENUTUP kept with the signature block, then LAMPIRAN I (the activity list) on a new page."""
-    t, loc = _TEXT.get(report.locale, _TEXT["id"]), report.locale
+    """The programme laporan as DOCX, worded like the PDF (the same gettext msgids): kop, title, sections
+    I-VI, PENUTUP kept with the signature block, then LAMPIRAN I (the activity list) on a new page."""
+    _, pgettext, loc = catalogue.gettext(report.locale), catalogue.pgettext(report.locale), report.locale
 
     def n(value: float) -> str:
         return fmt.number(value, loc)
 
-    period = t["period"].format(
-        start=fmt.long_date(report.period_start, loc), end=fmt.long_date(report.period_end, loc)
-    )
+    period = _("%(start)s to %(end)s") % {
+        "start": fmt.long_date(report.period_start, loc),
+        "end": fmt.long_date(report.period_end, loc),
+    }
     programme = " ".join(report.programme_name.split())
-    title_lc = " ".join(report.title.split()).lower() or t["default_title"].lower()
-    subject = _subject(t, report.title, report.programme_name)
+    title_lc = " ".join(report.title.split()).lower() or _("ACTIVITIES").lower()
+    subject = _subject(_, report.title, report.programme_name)
     ex = report.execution
     doc = _document()
     _kop(doc, report.kop)
     doc.add_paragraph()
-    _centred(doc, t["report"])
+    _centred(doc, _("REPORT"))
     if report.report_number.strip():
-        _centred(doc, f"{t['number']}: {report.report_number.strip()}", bold=False)
-    _centred(doc, f"{t['about']}\n{subject.upper()}")
+        _centred(doc, _("Number") + ": " + report.report_number.strip(), bold=False)
+    _centred(doc, _("ON") + "\n" + subject.upper())
 
-    _heading(doc, f"I. {t['intro']}")
-    _heading(doc, f"1. {t['general']}")
-    _texts(doc, report.umum, t["default_general"].format(programme=programme, title=title_lc, period=period))
-    _heading(doc, f"2. {t['basis']}")
-    _texts(doc, report.dasar, t["default_basis"].format(programme=programme))
-    _heading(doc, f"3. {t['purpose']}")
-    _texts(doc, report.maksud_tujuan, t["default_purpose"])
-    _heading(doc, f"4. {t['scope']}")
-    _texts(doc, report.ruang_lingkup, t["default_scope"].format(period=period))
+    _heading(doc, "I. " + _("INTRODUCTION"))
+    _heading(doc, "1. " + _("General"))
+    _texts(
+        doc,
+        report.umum,
+        _(
+            "As part of %(programme)s, %(title)s were carried out in the period %(period)s. This report "
+            "presents how they were carried out and the results achieved."
+        )
+        % {"programme": programme, "title": title_lc, "period": period},
+    )
+    _heading(doc, "2. " + pgettext("laporan", "Basis"))
+    _texts(doc, report.dasar, _("The activity plan of %(programme)s.") % {"programme": programme})
+    _heading(doc, "3. " + _("Purpose and Objectives"))
+    _texts(
+        doc,
+        report.maksud_tujuan,
+        _(
+            "This report is an account and an evaluation of the activities carried out, so that the "
+            "leadership has an overview of the results achieved."
+        ),
+    )
+    _heading(doc, "4. " + pgettext("laporan", "Scope"))
+    _texts(
+        doc,
+        report.ruang_lingkup,
+        _(
+            "This report covers the activities carried out in the period %(period)s, the results achieved, "
+            "the obstacles met, and the conclusions and recommendations."
+        )
+        % {"period": period},
+    )
 
-    _heading(doc, f"II. {t['execution']}")
+    _heading(doc, "II. " + _("IMPLEMENTATION"))
     for label, value in (
-        (t["time"], period),
-        (t["activity_count"], t["activities_unit"].format(n=n(ex.activity_count))),
-        (t["units"], ", ".join(ex.units) or "-"),
-        (t["personnel"], t["persons_unit"].format(n=n(ex.personnel_count))),
-        (t["leaders"], ", ".join(ex.leaders) or "-"),
+        (_("Time"), period),
+        (_("Number of activities"), _("%(n)s activities") % {"n": n(ex.activity_count)}),
+        (_("Units involved"), ", ".join(ex.units) or "-"),
+        (_("Personnel"), _("%(n)s persons") % {"n": n(ex.personnel_count)}),
+        (pgettext("laporan", "Led by"), ", ".join(ex.leaders) or "-"),
     ):
         doc.add_paragraph(f"{label}: {value}")
 
-    _heading(doc, f"III. {t['results']}")
-    _heading(doc, f"1. {t['targets']}")
+    _heading(doc, "III. " + _("RESULTS ACHIEVED"))
+    _heading(doc, "1. " + _("Achievement against Targets"))
     _table(
         doc,
         DocxTable(
-            header=[t[k] for k in ("col_no", "col_indicator", "col_target", "col_achieved")],
+            header=[_("No"), _("Indicator"), _("Target"), _("Achieved")],
             rows=[
                 [str(i), r.label, n(r.target) if r.target is not None else "-", n(r.achieved)]
                 for i, r in enumerate(report.targets, 1)
             ],
         ),
     )
-    _heading(doc, f"2. {t['by_unit']}")
+    _heading(doc, "2. " + _("Summary by Unit"))
     _table(
         doc,
         DocxTable(
-            header=[
-                t[k]
-                for k in (
-                    "col_no",
-                    "col_unit",
-                    "col_activities",
-                    "col_visits",
-                    "col_locations",
-                    "col_parcels",
-                )
-            ],
+            header=[_("No"), _("Unit"), _("Activities"), _("Visits"), _("Locations"), _("Parcels")],
             rows=[
                 [str(i), r.unit, n(r.activities), n(r.visits), n(r.locations), n(r.parcels)]
                 for i, r in enumerate(report.by_unit, 1)
             ],
         ),
     )
-    _heading(doc, f"3. {t['by_message']}")
+    _heading(doc, "3. " + _("Messages Delivered"))
     _table(
         doc,
         DocxTable(
-            header=[t[k] for k in ("col_no", "col_message", "col_times")],
+            header=[_("No"), _("Message"), _("Times Delivered")],
             rows=[[str(i), r.text, n(r.times)] for i, r in enumerate(report.by_message, 1)],
         ),
     )
-    doc.add_paragraph(t["activity_list_ref"])
+    doc.add_paragraph(_("The list of activities is attached (Appendix I)."))
 
-    _heading(doc, f"IV. {t['obstacles']}")
-    _texts(doc, report.kendala, t["default_obstacles"])
-    _heading(doc, f"V. {t['conclusions']}")
-    _heading(doc, f"1. {t['conclusion']}")
+    _heading(doc, "IV. " + _("OBSTACLES"))
+    _texts(doc, report.kendala, _("No obstacles were reported."))
+    _heading(doc, "V. " + _("CONCLUSIONS AND RECOMMENDATIONS"))
+    _heading(doc, "1. " + _("Conclusions"))
     _texts(
         doc,
         report.kesimpulan,
-        t["default_conclusion"].format(count=n(ex.activity_count), programme=programme),
+        _("During the reporting period %(count)s activities were carried out as part of %(programme)s.")
+        % {"count": n(ex.activity_count), "programme": programme},
     )
-    _heading(doc, f"2. {t['recommendation']}")
-    _texts(doc, report.saran, t["default_recommendation"])
-    _heading(doc, f"VI. {t['closing']}")
-    closing = doc.add_paragraph(t["closing_text"])
+    _heading(doc, "2. " + _("Recommendations"))
+    _texts(doc, report.saran, _("No recommendations were made."))
+    _heading(doc, "VI. " + _("CLOSING"))
+    closing = doc.add_paragraph(closing_text(_))
     closing.paragraph_format.keep_with_next = True  # PENUTUP stays with the signature block
 
     who = report.signatory
@@ -239,25 +256,24 @@ def build_laporan_docx(report: ProgrammeReport) -> bytes:
         p.add_run(line).bold = line == lines[4]
 
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    _centred(doc, t["appendix_n"].format(n="I"))
-    _centred(doc, t["appendix_of"].format(n="I", subject=subject), bold=False)
-    _centred(doc, t["activity_list"].upper())
+    _centred(doc, _("APPENDIX %(n)s") % {"n": "I"})
+    _centred(
+        doc, _("Appendix %(n)s to the Report on %(subject)s") % {"n": "I", "subject": subject}, bold=False
+    )
+    _centred(doc, _("List of Activities").upper())
     _table(
         doc,
         DocxTable(
             header=[
-                t[k]
-                for k in (
-                    "col_no",
-                    "col_date",
-                    "col_unit",
-                    "col_kind",
-                    "col_leader",
-                    "col_location",
-                    "col_parcels",
-                    "col_beneficiaries",
-                )
-            ],  # fmt: skip
+                _("No"),
+                _("Date"),
+                _("Unit"),
+                _("Kind"),
+                pgettext("laporan", "Leader"),
+                _("Location"),
+                _("Parcels"),
+                pgettext("laporan", "Beneficiaries"),
+            ],
             rows=[
                 [
                     str(i),

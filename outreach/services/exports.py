@@ -11,16 +11,20 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
+from outreach.exports import catalogue
 from outreach.exports.tabular import Column
 from outreach.extensions import db
+from outreach.i18n import enum_label
 from outreach.models import (
     ActivityKind,
     ActivityMessage,
     ActivityOfficer,
     ActivityPartner,
     ActivityStatus,
+    Indicator,
     ItemKind,
     Location,
     LocationKind,
@@ -39,50 +43,100 @@ Dataset = Literal["activities", "visits"]
 DATASETS: tuple[Dataset, ...] = ("activities", "visits")
 MESSAGE_SEPARATOR = " | "
 
-#: key → (kind, Indonesian label, English label)
-_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "activity_id": ("int", "ID kegiatan", "Activity ID"),
-    "date": ("date", "Tanggal", "Date"),
-    "start_time": ("time", "Jam mulai", "Start time"),
-    "end_time": ("time", "Jam selesai", "End time"),
-    "programme": ("text", "Program", "Programme"),
-    "unit_code": ("text", "Kode satuan", "Unit code"),
-    "unit_name": ("text", "Satuan", "Unit"),
-    "kind": ("text", "Kode jenis kegiatan", "Activity kind code"),
-    "kind_label": ("text", "Jenis kegiatan", "Activity kind"),
-    "title": ("text", "Judul", "Title"),
-    "status": ("text", "Kode status", "Status code"),
-    "status_label": ("text", "Status kegiatan", "Activity status"),
-    "leader_rank": ("text", "Pangkat pimpinan", "Leader rank"),
-    "leader_name": ("text", "Nama pimpinan", "Leader name"),
-    "leader_degrees": ("text", "Gelar pimpinan", "Leader degrees"),
-    "leader_nrp": ("text", "NRP pimpinan", "Leader NRP"),
-    "leader_position": ("text", "Jabatan pimpinan", "Leader position"),
-    "visit_count": ("int", "Jumlah lokasi", "Locations"),
-    "parcel_count": ("int", "Paket sembako", "Food parcels"),
-    "beneficiary_count": ("int", "Penerima manfaat", "Beneficiaries"),
-    "message_count": ("int", "Pesan kamtibmas", "Messages"),
-    "locations": ("text", "Lokasi", "Locations visited"),
-    "location_name": ("text", "Nama lokasi", "Location name"),
-    "location_kind": ("text", "Kode jenis lokasi", "Location kind code"),
-    "location_kind_label": ("text", "Jenis lokasi", "Location kind"),
-    "village": ("text", "Desa/kelurahan", "Village"),
-    "district": ("text", "Kecamatan", "District"),
-    "regency": ("text", "Kabupaten/kota", "Regency/city"),
-    "province": ("text", "Provinsi", "Province"),
-    "parcels": ("int", "Paket sembako", "Food parcels"),
-    "beneficiaries": ("int", "Penerima manfaat", "Beneficiaries"),
-    "beneficiary_group": ("text", "Kelompok penerima", "Beneficiary group"),
-    "contact_name": ("text", "Ditemui", "Person met"),
-    "contact_role": ("text", "Jabatan yang ditemui", "Role of person met"),
-    "messages": ("text", "Pesan kamtibmas", "Kamtibmas messages"),
-    "summary": ("text", "Uraian", "Summary"),
-    # Lists in readable cells (services.cells): the activity's officers and partners, the visit's items.
-    "officers": ("text", "Petugas", "Officers"),
-    "partners": ("text", "Mitra", "Partners"),
-    "items": ("text", "Barang lain", "Other items"),
-    "notes": ("text", "Catatan", "Notes"),
+#: key → the column's kind; its header is :func:`_column_labels`'s.
+_COLUMNS: dict[str, str] = {
+    "activity_id": "int",
+    "date": "date",
+    "start_time": "time",
+    "end_time": "time",
+    "programme": "text",
+    "unit_code": "text",
+    "unit_name": "text",
+    "kind": "text",
+    "kind_label": "text",
+    "title": "text",
+    "status": "text",
+    "status_label": "text",
+    "leader_rank": "text",
+    "leader_name": "text",
+    "leader_degrees": "text",
+    "leader_nrp": "text",
+    "leader_position": "text",
+    "visit_count": "int",
+    "parcel_count": "int",
+    "beneficiary_count": "int",
+    "message_count": "int",
+    "locations": "text",
+    "location_name": "text",
+    "location_kind": "text",
+    "location_kind_label": "text",
+    "village": "text",
+    "district": "text",
+    "regency": "text",
+    "province": "text",
+    "parcels": "int",
+    "beneficiaries": "int",
+    "beneficiary_group": "text",
+    "contact_name": "text",
+    "contact_role": "text",
+    "messages": "text",
+    "summary": "text",
+    "officers": "text",
+    "partners": "text",
+    "items": "text",
+    "notes": "text",
 }
+
+
+def _column_labels(lang: str) -> dict[str, str]:
+    """key → the column's header in ``lang``, from the gettext catalogues (the counts carry the indicators'
+    one label, :data:`outreach.i18n.INDICATOR_LABELS`, as the dashboard and the laporan do)."""
+    _, pgettext = catalogue.gettext(lang), catalogue.pgettext(lang)
+    with force_locale(catalogue.language(lang)):
+        indicator = {i: enum_label(i) for i in Indicator}
+    return {
+        "activity_id": _("Activity ID"),
+        "date": _("Date"),
+        "start_time": _("Start time"),
+        "end_time": _("End time"),
+        "programme": _("Programme"),
+        "unit_code": _("Unit code"),
+        "unit_name": _("Unit"),
+        "kind": _("Activity kind code"),
+        "kind_label": _("Activity kind"),
+        "title": _("Title"),
+        "status": _("Status code"),
+        "status_label": _("Activity status"),
+        "leader_rank": _("Leader rank"),
+        "leader_name": _("Leader name"),
+        "leader_degrees": _("Leader degrees"),
+        "leader_nrp": _("Leader NRP"),
+        "leader_position": _("Leader position"),
+        "visit_count": indicator[Indicator.LOCATIONS],
+        "parcel_count": indicator[Indicator.PARCELS],
+        "beneficiary_count": indicator[Indicator.BENEFICIARIES],
+        "message_count": pgettext("export", "Messages"),
+        "locations": pgettext("export", "Locations visited"),
+        "location_name": _("Location name"),
+        "location_kind": _("Location kind code"),
+        "location_kind_label": _("Location kind"),
+        "village": _("Village"),
+        "district": _("District"),
+        "regency": _("Regency/city"),
+        "province": _("Province"),
+        "parcels": indicator[Indicator.PARCELS],
+        "beneficiaries": indicator[Indicator.BENEFICIARIES],
+        "beneficiary_group": pgettext("export", "Beneficiary group"),
+        "contact_name": _("Person met"),
+        "contact_role": _("Role of person met"),
+        "messages": _("Kamtibmas messages"),
+        "summary": pgettext("export", "Summary"),
+        "officers": pgettext("export", "Officers"),
+        "partners": _("Partners"),
+        "items": _("Other items"),
+        "notes": _("Notes"),
+    }
+
 
 ACTIVITY_KEYS = (
     "activity_id", "date", "start_time", "end_time", "programme", "unit_code", "unit_name", "kind",
@@ -100,19 +154,14 @@ VISIT_KEYS = (
 )  # fmt: skip
 
 
-#: Sheet and file names in the users' language (issue 16): dataset → (Indonesian, English).
-_NAMES: dict[str, tuple[str, str]] = {
-    "activities": ("Kegiatan", "Activities"),
-    "visits": ("Kunjungan", "Visits"),
-}
 #: The status column's label, in the export's language (the code stays in the ``status`` column).
 _STATUS_MSGIDS = {s.value: s.value.capitalize() for s in ActivityStatus}
 
 
 def sheet_title(dataset: Dataset, lang: str = "id") -> str:
     """The worksheet's name: ``Kegiatan`` / ``Kunjungan`` (``Activities`` / ``Visits`` in English)."""
-    label_id, label_en = _NAMES[dataset]
-    return label_en if lang == "en" else label_id
+    _ = catalogue.gettext(lang)
+    return _("Activities") if dataset == "activities" else _("Visits")
 
 
 def file_stem(dataset: Dataset, lang: str = "id") -> str:
@@ -127,23 +176,24 @@ def status_labels(lang: str = "id") -> dict[str, str]:
 
 
 def column(key: str, lang: str = "id") -> Column:
-    kind, label_id, label_en = _COLUMNS[key]
-    return Column(key, label_en if lang == "en" else label_id, kind)  # type: ignore[arg-type]
+    return Column(key, _column_labels(lang)[key], _COLUMNS[key])  # type: ignore[arg-type]
 
 
 def columns(dataset: Dataset, lang: str = "id") -> list[Column]:
     keys = ACTIVITY_KEYS if dataset == "activities" else VISIT_KEYS
-    return [column(k, lang) for k in keys]
+    labels = _column_labels(lang)
+    return [Column(k, labels[k], _COLUMNS[k]) for k in keys]  # type: ignore[arg-type]
 
 
 def header_aliases() -> dict[str, str]:
-    """Every accepted header text (key, Indonesian or English label, lower case) → key, for the importer.
+    """Every accepted header text (key, Indonesian or English label, lower case) → key, for the importer:
+    the headers of both languages, rendered from the same msgids as the export's.
 
     Labels shared by two keys (``Paket sembako``) resolve to the per-visit key, which the importer reads.
     """
     aliases: dict[str, str] = {}
-    for key, (_kind, label_id, label_en) in _COLUMNS.items():
-        for text in (label_id, label_en):
+    for lang in catalogue.LANGUAGES:
+        for key, text in _column_labels(lang).items():
             if text.lower() not in aliases or key in VISIT_KEYS:
                 aliases[text.lower()] = key
     aliases.update({k: k for k in _COLUMNS})
@@ -310,43 +360,66 @@ def visit_rows(user: User, filters: ActivityFilter, lang: str = "id") -> Iterato
 #: The activity export's further sheets (issue 16): one row per officer, partner and item, each carrying the
 #: activity's ID. Their columns are not import columns (the importer reads the first sheet only), so they
 #: stay out of :data:`_COLUMNS` and :func:`header_aliases`. key → (kind, Indonesian label, English label)
-_SHEET_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "activity_id": ("int", "ID kegiatan", "Activity ID"),
-    "rank": ("text", "Pangkat", "Rank"),
-    "name": ("text", "Nama", "Name"),
-    "degrees": ("text", "Gelar", "Degrees"),
-    "nrp": ("text", "NRP", "NRP"),
-    "position": ("text", "Jabatan", "Position"),
-    "role": ("text", "Peran", "Role"),
-    "partner_kind_label": ("text", "Jenis mitra", "Partner kind"),
-    "partner_kind": ("text", "Kode jenis mitra", "Partner kind code"),
-    "visit_number": ("int", "Kunjungan ke-", "Visit no."),
-    "location_name": ("text", "Lokasi", "Location"),
-    "item_kind_label": ("text", "Jenis barang", "Item kind"),
-    "item_kind": ("text", "Kode jenis barang", "Item kind code"),
-    "item_name": ("text", "Nama barang", "Item"),
-    "quantity": ("int", "Jumlah", "Quantity"),
-    "measure": ("text", "Satuan ukuran", "Measure"),
+_SHEET_COLUMNS: dict[str, str] = {
+    "activity_id": "int",
+    "rank": "text",
+    "name": "text",
+    "degrees": "text",
+    "nrp": "text",
+    "position": "text",
+    "role": "text",
+    "partner_kind_label": "text",
+    "partner_kind": "text",
+    "visit_number": "int",
+    "location_name": "text",
+    "item_kind_label": "text",
+    "item_kind": "text",
+    "item_name": "text",
+    "quantity": "int",
+    "measure": "text",
+    "officers": "Personel",
+    "partners": "Mitra",
 }
-#: sheet → (Indonesian title, English title, column keys)
-EXTRA_SHEETS: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "officers": ("Personel", "Officers", ("activity_id", "rank", "name", "degrees", "nrp", "position")),
-    "partners": ("Mitra", "Partners", ("activity_id", "name", "role", "partner_kind_label", "partner_kind")),
+#: sheet → its column keys
+EXTRA_SHEETS: dict[str, tuple[str, ...]] = {
+    "officers": ("activity_id", "rank", "name", "degrees", "nrp", "position"),
+    "partners": ("activity_id", "name", "role", "partner_kind_label", "partner_kind"),
     "items": (
-        "Barang",
-        "Items",
-        ("activity_id", "visit_number", "location_name", "item_kind_label", "item_kind", "item_name",
-         "quantity", "measure"),
+        "activity_id", "visit_number", "location_name", "item_kind_label", "item_kind", "item_name", "quantity",
+        "measure",
     ),
 }  # fmt: skip
 
 
+def _sheet_labels(lang: str) -> dict[str, str]:
+    """The further sheets' titles (``sheet:<name>``) and column headers in ``lang``."""
+    _, pgettext = catalogue.gettext(lang), catalogue.pgettext(lang)
+    return {
+        "activity_id": _("Activity ID"),
+        "rank": _("Rank"),
+        "name": _("Name"),
+        "degrees": _("Degrees"),
+        "nrp": _("NRP"),
+        "position": _("Position"),
+        "role": _("Role"),
+        "partner_kind_label": _("Partner kind"),
+        "partner_kind": _("Partner kind code"),
+        "visit_number": _("Visit no."),
+        "location_name": _("Location"),
+        "item_kind_label": _("Item kind"),
+        "item_kind": _("Item kind code"),
+        "item_name": pgettext("export", "Item"),
+        "quantity": _("Quantity"),
+        "measure": pgettext("export", "Measure"),
+        "sheet:officers": _("Officers"),
+        "sheet:partners": _("Partners"),
+        "sheet:items": _("Items"),
+    }
+
+
 def extra_sheet_columns(sheet: str, lang: str = "id") -> list[Column]:
-    out = []
-    for key in EXTRA_SHEETS[sheet][2]:
-        kind, label_id, label_en = _SHEET_COLUMNS[key]
-        out.append(Column(key, label_en if lang == "en" else label_id, kind))  # type: ignore[arg-type]
-    return out
+    labels = _sheet_labels(lang)
+    return [Column(key, labels[key], _SHEET_COLUMNS[key]) for key in EXTRA_SHEETS[sheet]]  # type: ignore[arg-type]
 
 
 def _extra_sheet_query(sheet: str, user: User, filters: ActivityFilter, lang: str) -> Any:
@@ -417,11 +490,11 @@ def extra_sheets(
         return []
     return [
         (
-            title_en if lang == "en" else title_id,
+            _sheet_labels(lang)[f"sheet:{sheet}"],
             extra_sheet_columns(sheet, lang),
             extra_sheet_rows(sheet, user, filters, lang),
         )
-        for sheet, (title_id, title_en, _keys) in EXTRA_SHEETS.items()
+        for sheet in EXTRA_SHEETS
     ]
 
 

@@ -14,9 +14,11 @@ from dataclasses import replace
 from datetime import date
 
 from babel.dates import format_date
+from flask_babel import force_locale
 
 from outreach.exports import fmt
 from outreach.extensions import db
+from outreach.i18n import enum_label
 from outreach.models import Activity, ActivityStatus, Indicator, Unit, User
 from outreach.services import stats
 from outreach.services.activity_list import ActivityFilter, list_activities_query
@@ -72,28 +74,29 @@ def build_recap(
 
     lines = [f"*{t('BINMAS ACTIVITY RECAP')}*", f"*{unit.name}* – {_period(date_from, end, lang)}", ""]
     lines.append(f"*{t('Figures')}*")
+    # The indicators' one label (the dashboard's, the laporan's), in the recap's language.
+    with force_locale(lang):
+        label = {i.value: enum_label(i) for i in Indicator}
     lines += [
-        f"• {t('Activities')}: {number(totals.activities)}",
-        f"• {t('Places visited')}: {number(totals.visits)}",
-        f"• {t('Paket sembako')}: {number(totals.parcels)}",
-        f"• {t('Beneficiaries')}: {number(totals.beneficiaries)}",
-        f"• {t('Kamtibmas messages')}: {number(totals.messages)}",
+        f"• {label['activities']}: {number(totals.activities)}",
+        f"• {label['visits']}: {number(totals.visits)}",
+        f"• {label['parcels']}: {number(totals.parcels)}",
+        f"• {label['beneficiaries']}: {number(totals.beneficiaries)}",
+        f"• {label['messages']}: {number(totals.messages)}",
     ]
     # Progress against the targets counts the programme from its start to the end of the period.
     to_date = stats.summarize(user, replace(period, date_from=None), today=end)
     if to_date.targets and to_date.programme is not None:
         until = fmt.plain_date(end, lang)
         lines += ["", f"*{t('Against target')}* ({to_date.programme.name}, {t('until')} {until})"]
-        labels = {
-            Indicator.ACTIVITIES.value: t("Activities"),
-            Indicator.VISITS.value: t("Places visited"),
-            Indicator.PARCELS.value: t("Paket sembako"),
-            Indicator.BENEFICIARIES.value: t("Beneficiaries"),
+        with_target = {
+            i.value
+            for i in (Indicator.ACTIVITIES, Indicator.VISITS, Indicator.PARCELS, Indicator.BENEFICIARIES)
         }
         for target in to_date.targets:
-            if target.indicator in labels:
+            if target.indicator in with_target:
                 lines.append(
-                    f"• {labels[target.indicator]}: {number(target.achieved)} / {number(target.target)}"
+                    f"• {label[target.indicator]}: {number(target.achieved)} / {number(target.target)}"
                     f" ({fmt.number(round(target.percent, 1), lang)}%)"
                 )
     waiting = totals.activities - totals.verified_activities

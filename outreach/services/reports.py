@@ -19,12 +19,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from babel.support import Translations
 from flask_babel import force_locale
 from sqlalchemy import Select, String, func, literal, or_, select, union_all
 from sqlalchemy.sql import Subquery
 
-from outreach.exports import docx, fmt, pdf
+from outreach.exports import catalogue, docx, fmt, pdf
 from outreach.exports.press import (
     PressFacts,
     PressLocation,
@@ -35,6 +34,7 @@ from outreach.exports.press import (
     draft_press_release,
 )
 from outreach.extensions import db
+from outreach.i18n import enum_label
 from outreach.models import (
     Activity,
     ActivityKind,
@@ -72,27 +72,6 @@ _LEVEL_PREFIX = {
     UnitLevel.POLDA: ("Polda ", "DAERAH "),
     UnitLevel.POLRES: ("Polres ", "RESOR "),
     UnitLevel.POLSEK: ("Polsek ", "SEKTOR "),
-}
-_TITLE = {"id": "Kegiatan Binmas", "en": "Community Outreach Activities"}
-_OWN = {"id": " (satuan sendiri)", "en": " (own activities)"}
-_MONTHLY = {"id": "Jumlah kegiatan per bulan", "en": "Activities per month"}
-_INDICATOR_LABELS = {
-    "id": {
-        Indicator.ACTIVITIES: "Jumlah kegiatan",
-        Indicator.VISITS: "Jumlah kunjungan",
-        Indicator.LOCATIONS: "Jumlah lokasi",
-        Indicator.PARCELS: "Paket sembako",
-        Indicator.BENEFICIARIES: "Penerima manfaat",
-        Indicator.MESSAGES: "Pesan kamtibmas disampaikan",
-    },
-    "en": {
-        Indicator.ACTIVITIES: "Activities",
-        Indicator.VISITS: "Visits",
-        Indicator.LOCATIONS: "Locations",
-        Indicator.PARCELS: "Food parcels",
-        Indicator.BENEFICIARIES: "Beneficiaries",
-        Indicator.MESSAGES: "Kamtibmas messages delivered",
-    },
 }
 
 
@@ -182,8 +161,10 @@ def totals(user: User, filters: ActivityFilter) -> stats.Totals:
 
 
 def _targets(summary: stats.Summary, lang: Lang) -> list[pdf.TargetRow]:
-    """Every indicator with its achievement and target (``stats`` picks the unit's, else the programme's)."""
-    labels = _INDICATOR_LABELS[lang]
+    """Every indicator with its achievement and target (``stats`` picks the unit's, else the programme's),
+    labelled as the dashboard labels it (:data:`outreach.i18n.INDICATOR_LABELS`)."""
+    with force_locale(lang):
+        labels = {indicator: enum_label(indicator) for indicator in Indicator}
     rows = []
     for indicator in Indicator:
         progress = summary.target(indicator.value)
@@ -199,9 +180,10 @@ def _targets(summary: stats.Summary, lang: Lang) -> list[pdf.TargetRow]:
 
 def _by_unit(summary: stats.Summary, lang: Lang) -> list[pdf.UnitRow]:
     """The dashboard's rows: the unit's own activities, then each unit below it (subtree rolled up)."""
+    _ = catalogue.gettext(lang)
     return [
         pdf.UnitRow(
-            unit=r.name + _OWN[lang] if r.is_self else r.name,
+            unit=_("%(unit)s (own activities)") % {"unit": r.name} if r.is_self else r.name,
             activities=r.activities,
             visits=r.visits,
             locations=r.locations,
@@ -489,7 +471,7 @@ def save_report_texts(user: User, programme: Programme, unit: Unit, texts: dict[
 # ------------------------------------------------------------------------------------------- programme report
 
 
-def build_programme_report(
+def programme_report_facts(
     user: User,
     programme: Programme,
     filters: ActivityFilter,
@@ -514,8 +496,9 @@ def build_programme_report(
     unit = root_unit(user, filters)
     summary = summarize(user, filters, today=today)
     texts = get_report_texts(programme, unit)
+    _ = catalogue.gettext(language)
     return pdf.ProgrammeReport(
-        title=_TITLE[language],
+        title=_("Community Outreach Activities"),
         programme_name=programme.name,
         period_start=filters.date_from or programme.start_on,
         period_end=filters.date_to or programme.end_on,
@@ -542,7 +525,7 @@ def build_programme_report(
         by_location_kind=_by_location_kind(summary, language),
         by_message=_by_message(summary, language),
         monthly=_monthly(summary, language),
-        monthly_title=_MONTHLY[language],
+        monthly_title=_("Number of activities per month"),
         activities=iter_activity_rows(user, filters, language),
     )
 
@@ -551,7 +534,7 @@ def programme_report_pdf(
     user: User, programme: Programme, filters: ActivityFilter, lang: str = "id", **kwargs: Any
 ) -> bytes:
     """The programme report (laporan pelaksanaan) as PDF bytes."""
-    return pdf.build_programme_report(build_programme_report(user, programme, filters, lang, **kwargs))
+    return pdf.render_programme_report(programme_report_facts(user, programme, filters, lang, **kwargs))
 
 
 def programme_report_docx(
@@ -560,7 +543,7 @@ def programme_report_docx(
     """The programme report as DOCX bytes, for units that adjust the wording in Word (no photos)."""
     kwargs.pop("photo_dir", None)
     kwargs.pop("max_photos", None)
-    return docx.build_laporan_docx(build_programme_report(user, programme, filters, lang, **kwargs))
+    return docx.build_laporan_docx(programme_report_facts(user, programme, filters, lang, **kwargs))
 
 
 def _appendix_photos(
@@ -609,7 +592,7 @@ def _photos(activity: Activity, photo_dir: str | Path | None) -> list[pdf.Photo]
     return out
 
 
-def build_activity_report(
+def activity_report_facts(
     user: User,
     activity: Activity | int,
     lang: str = "id",
@@ -681,12 +664,11 @@ def _message_text(message: ActivityMessage, lang: Lang) -> str:
 
 def activity_report_pdf(user: User, activity: Activity | int, lang: str = "id", **kwargs: Any) -> bytes:
     """The report of one activity as PDF bytes (NotFound outside the user's scope)."""
-    return pdf.build_activity_report(build_activity_report(user, activity, lang, **kwargs))
+    return pdf.render_activity_report(activity_report_facts(user, activity, lang, **kwargs))
 
 
 # ------------------------------------------------------------------------------------------- press release
 
-_TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 _HUMAS = {UnitLevel.POLDA: "BIDANG HUMAS", UnitLevel.POLRES: "SEKSI HUMAS"}
 #: Positions of a unit's head, as Polri writes them ("Kapolres Blora", "Kapolresta Solo", "Kapolsek Jepon").
 _HEAD_PREFIXES = ("Kapolda", "Kapolres", "Kapolsek")
@@ -694,7 +676,7 @@ _HEAD_PREFIXES = ("Kapolda", "Kapolres", "Kapolsek")
 
 def press_gettext(lang: str) -> Callable[[str], str]:
     """The project's gettext for ``lang`` outside a request (the CLI prints releases in either language)."""
-    return Translations.load(str(_TRANSLATIONS), [lang if lang in ("id", "en") else "id"]).gettext
+    return catalogue.gettext(lang)
 
 
 def _press_unit(unit: Unit) -> Unit:
@@ -830,7 +812,7 @@ def press_pdf(user: User, activity: Activity | int, lang: str = "id", *, agency:
     """The release on the Humas kop, as PDF bytes."""
     a = _get_readable_activity(user, activity)
     release = press_release(user, a, lang)
-    return pdf.build_text_pdf(
+    return pdf.render_text_pdf(
         release.headline,
         release.paragraphs,
         locale="en" if lang == "en" else "id",

@@ -18,7 +18,7 @@ def test_documentation_appendix_puts_two_captioned_photos_per_row(
         pdf.Photo(image=png_bytes(c, (400, 300)), caption=f"Foto {c}")
         for c in ("red", "green", "blue", "gray")
     )
-    data = pdf.build_activity_report(activity_report(photos=photos))
+    data = pdf.render_activity_report(activity_report(photos=photos))
     reader = PdfReader(io.BytesIO(data))
     last = reader.pages[-1]
     text = " ".join((last.extract_text() or "").split())

@@ -14,6 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from outreach.exports import pdf
+from outreach.exports.pdf import layout as pdf_layout
 
 from .conftest import KOP, activity_rows, page_texts
 
@@ -32,7 +33,7 @@ def _fonts_used(data: bytes) -> set[str]:
 
 
 def test_programme_report_follows_the_polri_structure(programme_report, pdf_pages: Pages) -> None:
-    data = pdf.build_programme_report(programme_report())
+    data = pdf.render_programme_report(programme_report())
 
     assert data.startswith(b"%PDF-")
     text = " ".join(pdf_pages(data))
@@ -78,7 +79,7 @@ def test_programme_report_follows_the_polri_structure(programme_report, pdf_page
 
 
 def test_programme_report_figures_and_indonesian_formats(programme_report, pdf_pages: Pages) -> None:
-    text = " ".join(pdf_pages(pdf.build_programme_report(programme_report(rows=20))))
+    text = " ".join(pdf_pages(pdf.render_programme_report(programme_report(rows=20))))
 
     assert "Rabu, 1 November 2023 s.d. Minggu, 31 Desember 2023" in text
     assert "20 kegiatan" in text
@@ -97,7 +98,7 @@ def test_programme_report_figures_and_indonesian_formats(programme_report, pdf_p
 
 
 def test_every_page_says_halaman_x_dari_y(programme_report, pdf_pages: Pages) -> None:
-    pages = pdf_pages(pdf.build_programme_report(programme_report(rows=150)))
+    pages = pdf_pages(pdf.render_programme_report(programme_report(rows=150)))
 
     total = len(pages)
     assert total > 3
@@ -107,7 +108,7 @@ def test_every_page_says_halaman_x_dari_y(programme_report, pdf_pages: Pages) ->
 
 
 def test_english_variant(programme_report, pdf_pages: Pages) -> None:
-    pages = pdf_pages(pdf.build_programme_report(programme_report(locale="en")))
+    pages = pdf_pages(pdf.render_programme_report(programme_report(locale="en")))
     text = " ".join(pages)
 
     for phrase in [
@@ -137,7 +138,7 @@ def test_english_variant(programme_report, pdf_pages: Pages) -> None:
 
 
 def test_long_table_repeats_its_header_on_later_pages(programme_report, pdf_pages: Pages) -> None:
-    pages = pdf_pages(pdf.build_programme_report(programme_report(rows=300, photos=())))
+    pages = pdf_pages(pdf.render_programme_report(programme_report(rows=300, photos=())))
 
     list_pages = [i for i, page in enumerate(pages) if LIST_HEADER in page]
     assert len(list_pages) >= 5
@@ -177,7 +178,7 @@ def test_user_text_prints_literally(programme_report, pdf_pages: Pages) -> None:
         photos=(pdf.Photo(image=b"not an image", caption=evil),),
     )
 
-    text = " ".join(pdf_pages(pdf.build_programme_report(report)))
+    text = " ".join(pdf_pages(pdf.render_programme_report(report)))
 
     assert f"Catatan {evil} dan {bold}." in text
     assert "SAMBANG <B>X</B> & CO" in text  # subject line in capitals, still literal
@@ -192,7 +193,7 @@ def test_user_text_prints_literally(programme_report, pdf_pages: Pages) -> None:
 
 def test_control_characters_do_not_break_the_build(programme_report, pdf_pages: Pages) -> None:
     report = programme_report(rows=1, umum="baris\x00satu\x07\r\nbaris\tdua", kendala="\x1b[31m")
-    text = " ".join(pdf_pages(pdf.build_programme_report(report)))
+    text = " ".join(pdf_pages(pdf.render_programme_report(report)))
     assert "barissatu baris dua" in text
 
 
@@ -236,7 +237,7 @@ def test_empty_report_still_builds(pdf_pages: Pages) -> None:
         signatory=pdf.Signatory(position="", name=""),
     )
 
-    data = pdf.build_programme_report(report)
+    data = pdf.render_programme_report(report)
 
     assert data.startswith(b"%PDF-")
     pages = pdf_pages(data)
@@ -252,7 +253,7 @@ def test_empty_report_still_builds(pdf_pages: Pages) -> None:
 
 
 def test_defaults_fill_empty_free_texts(programme_report, pdf_pages: Pages) -> None:
-    text = " ".join(pdf_pages(pdf.build_programme_report(programme_report(rows=3, dasar=""))))
+    text = " ".join(pdf_pages(pdf.render_programme_report(programme_report(rows=3, dasar=""))))
     assert "Rencana kegiatan Cooling System Pemilu 2024." in text
     assert "Laporan ini dimaksudkan sebagai bahan pertanggungjawaban" in text
     assert (
@@ -268,7 +269,7 @@ def test_free_texts_replace_defaults(programme_report, pdf_pages: Pages) -> None
         kesimpulan="Kegiatan berjalan aman.\n\nSasaran tercapai.",
         saran="Kegiatan dilanjutkan setiap bulan.",
     )
-    text = " ".join(pdf_pages(pdf.build_programme_report(report)))
+    text = " ".join(pdf_pages(pdf.render_programme_report(report)))
     assert "IV. HAMBATAN / KENDALA Cuaca hujan di wilayah Cepu." in text
     assert "Kegiatan berjalan aman. Sasaran tercapai." in text
     assert "Kegiatan dilanjutkan setiap bulan." in text
@@ -277,13 +278,13 @@ def test_free_texts_replace_defaults(programme_report, pdf_pages: Pages) -> None
 
 @pytest.mark.parametrize(("size", "expected_mm"), [("A4", (210, 297)), ("F4", (215, 330))])
 def test_page_sizes(programme_report, size: pdf.PageSizeName, expected_mm: tuple[int, int]) -> None:
-    data = pdf.build_programme_report(programme_report(rows=5, page_size=size))
+    data = pdf.render_programme_report(programme_report(rows=5, page_size=size))
     box = PdfReader(io.BytesIO(data)).pages[0].mediabox
     assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == expected_mm
 
 
 def test_naskah_dinas_numbering(programme_report, pdf_pages: Pages) -> None:
-    pages = pdf_pages(pdf.build_programme_report(programme_report(rows=80, page_numbering="naskah_dinas")))
+    pages = pdf_pages(pdf.render_programme_report(programme_report(rows=80, page_numbering="naskah_dinas")))
 
     assert len(pages) > 2
     assert "Halaman" not in " ".join(pages)
@@ -301,7 +302,7 @@ def test_naskah_dinas_numbering(programme_report, pdf_pages: Pages) -> None:
 def test_dejavu_fonts_are_embedded_when_present(programme_report) -> None:
     if not (pdf.FONT_DIR / "DejaVuSans.ttf").is_file():
         pytest.skip("fonts-dejavu-core is not installed")
-    fonts = _fonts_used(pdf.build_programme_report(programme_report(rows=2)))
+    fonts = _fonts_used(pdf.render_programme_report(programme_report(rows=2)))
     assert any("DejaVuSans" in f for f in fonts)
     assert not any("Helvetica" in f for f in fonts)
 
@@ -309,9 +310,9 @@ def test_dejavu_fonts_are_embedded_when_present(programme_report) -> None:
 def test_falls_back_to_helvetica_without_dejavu(
     programme_report, pdf_pages: Pages, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(pdf, "FONT_DIR", tmp_path)
+    monkeypatch.setattr(pdf_layout, "FONT_DIR", tmp_path)
 
-    data = pdf.build_programme_report(programme_report(rows=30))
+    data = pdf.render_programme_report(programme_report(rows=30))
 
     assert {f.lstrip("/") for f in _fonts_used(data)} <= {"Helvetica", "Helvetica-Bold"}
     pages = pdf_pages(data)
@@ -320,7 +321,7 @@ def test_falls_back_to_helvetica_without_dejavu(
 
 
 def test_activity_report_tells_the_seed_story(activity_report, pdf_pages: Pages) -> None:
-    data = pdf.build_activity_report(activity_report())
+    data = pdf.render_activity_report(activity_report())
 
     assert data.startswith(b"%PDF-")
     pages = pdf_pages(data)
@@ -369,7 +370,7 @@ def test_activity_report_with_nothing_to_list(activity_report, pdf_pages: Pages)
         photos=(),
         report_number="",
     )
-    text = " ".join(pdf_pages(pdf.build_activity_report(report)))
+    text = " ".join(pdf_pages(pdf.render_activity_report(report)))
     assert "TENTANG PELAKSANAAN BAKTI SOSIAL" in text
     assert "DALAM RANGKA" not in text
     assert "Waktu" not in text  # no time given: the line is left out
@@ -379,7 +380,7 @@ def test_activity_report_with_nothing_to_list(activity_report, pdf_pages: Pages)
 
 
 def test_activity_report_in_english(activity_report, pdf_pages: Pages) -> None:
-    text = " ".join(pdf_pages(pdf.build_activity_report(activity_report(locale="en"))))
+    text = " ".join(pdf_pages(pdf.render_activity_report(activity_report(locale="en"))))
     assert "REPORT ON THE IMPLEMENTATION OF BAKTI SOSIAL AS PART OF COOLING SYSTEM PEMILU 2024" in text
     assert "Day/date : Thursday, 30 November 2023" in text
     assert "Time : 08:30 to 11:00 WIB" in text
@@ -388,7 +389,7 @@ def test_activity_report_in_english(activity_report, pdf_pages: Pages) -> None:
 
 
 def test_text_pdf_for_a_press_release(pdf_pages: Pages) -> None:
-    data = pdf.build_text_pdf(
+    data = pdf.render_text_pdf(
         "Polres Blora Gelar Bakti Sosial <Cooling System>",
         [
             "BLORA – Polres Blora menggelar kegiatan bakti sosial pada Kamis (30/11/2023).",
@@ -406,10 +407,10 @@ def test_text_pdf_for_a_press_release(pdf_pages: Pages) -> None:
 
 
 def test_text_pdf_without_content_builds() -> None:
-    assert pdf.build_text_pdf("", []).startswith(b"%PDF-")
+    assert pdf.render_text_pdf("", []).startswith(b"%PDF-")
 
 
 def test_page_texts_helper_normalises_whitespace(programme_report) -> None:
     # the helper used above: one string per page, single spaces
-    pages = page_texts(pdf.build_programme_report(programme_report(rows=1)))
+    pages = page_texts(pdf.render_programme_report(programme_report(rows=1)))
     assert all("  " not in p and "\n" not in p for p in pages)

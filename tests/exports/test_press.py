@@ -239,12 +239,12 @@ def test_count_words() -> None:
 
 
 def test_release_renders_as_a_text_pdf() -> None:
-    from outreach.exports.pdf import build_text_pdf
+    from outreach.exports.pdf import render_text_pdf
 
     from .conftest import page_texts
 
     release = draft_press_release(SEED, ID)
-    text = " ".join(page_texts(build_text_pdf(release.headline, release.paragraphs, kicker=release.kicker)))
+    text = " ".join(page_texts(render_text_pdf(release.headline, release.paragraphs, kicker=release.kicker)))
     assert "SIARAN PERS" in text
     assert release.headline in text
     assert "50 paket sembako" in text
