@@ -104,12 +104,27 @@ def index() -> str:
     form.set_choices(current_user, _choices(), _programmes())
     form.show(found, errors)
     filters = form.to_filter(found)
+    drafts = None
+    if current_user.role in WRITERS and not request.args:  # the phone home (issue 14): own drafts first
+        drafts = activities.page_activities(
+            current_user,
+            activities.ActivityFilter(
+                created_by_id=current_user.id,
+                statuses=[ActivityStatus.DRAFT, ActivityStatus.RETURNED],
+                sort="-updated",
+            ),
+            page=1,
+            per_page=5,
+            count_cap=current_app.config["OUTREACH_LIST_COUNT_CAP"],
+        )
     return render_template(
         "activities/index.html",
         page=_page(filters),
         filters=filters,
         form=form,
         is_admin=current_user.role is Role.ADMIN,
+        drafts=drafts,
+        filtered=bool(errors) or any(v for k, v in request.args.items() if k != "page"),
     )
 
 
@@ -181,6 +196,8 @@ def _render_detail(activity: Any, status: int = 200, **forms: Any) -> Any:
                 "reopen": activities.can_reopen(user, activity),
                 "delete": activities.can_delete(user, activity),
                 "restore": activities.can_restore(user, activity),
+                "repeat": user.role in WRITERS and activity.deleted_at is None,
+                "delete_photo": user.role in WRITERS and pending_photos.can_delete_photo(user, activity),
             },
             comment_form=forms.get("comment_form") or CommentForm(),
             reason_form=forms.get("reason_form") or ReasonForm(),

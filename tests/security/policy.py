@@ -54,6 +54,7 @@ EXTRA_ARGS = {
     "api.programmes_targets_put": {"unit_code": "POLSEK-A1X"},  # issue 15
     "api.priority_messages_delete": {"priority_id": "999999"},
     "dashboard.priorities_delete": {"priority_id": "999999"},  # issue 15, item 6: none to find → 404
+    "activities.pending_photo": {"token": "no-such-held-photo-token"},  # issue 14: none held → 404
 }
 #: query strings some endpoints need
 QUERY = {
@@ -197,4 +198,7 @@ POLICY: dict[str, Rule] = {
     "api.priority_messages_delete": Rule(frozenset({COMMANDER}), {"DELETE": s(404)}),
     "dashboard.priorities_page": Rule(frozenset({COMMANDER}), {"GET": s(200), "POST": s(422)}),
     "dashboard.priorities_delete": Rule(frozenset({COMMANDER}), {"POST": s(404)}),
+    # issue 14: a photo held across a refused form (its uploader only), deleting a photo until verification
+    "activities.pending_photo": Rule(WRITERS, {"GET": s(404)}),
+    "activities.delete_photo": Rule(WRITERS, {"POST": s(302, 404)}, scoped=True),
 }
