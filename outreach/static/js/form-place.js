@@ -30,6 +30,13 @@
       syncPlace(row);
       var box = row.querySelector("[data-contact-partner-box]");
       if (box) { box.classList.remove("d-none"); }
+      var button = row.querySelector("[data-contact-partner]");
+      var contact = row.querySelector("input[name$='-contact_name']");
+      if (button && !button.hasAttribute("data-label")) { button.setAttribute("data-label", button.textContent); }
+      if (button && contact && !contact.value.trim()) {  // a cloned row starts with the button ready again
+        button.disabled = false;
+        button.textContent = button.getAttribute("data-label");
+      }
       var geo = row.querySelector("[data-use-location]");
       if (geo && navigator.geolocation) { geo.classList.remove("d-none"); }
       row.querySelectorAll("[data-item-row]").forEach(syncItem);
