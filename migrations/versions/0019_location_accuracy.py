@@ -16,10 +16,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("locations") as batch_op:
-        batch_op.add_column(sa.Column("position_accuracy_m", sa.Float(), nullable=True))
+    op.add_column("locations", sa.Column("position_accuracy_m", sa.Double(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table("locations") as batch_op:
-        batch_op.drop_column("position_accuracy_m")
+    # Dropped in place, never by batch mode's table copy: on SQLite (3.35+) dropping the old copy of `locations`
+    # fails on the visits that point at it (foreign keys are on).
+    op.drop_column("locations", "position_accuracy_m")

@@ -45,8 +45,11 @@ class Counter:
         self.fields += 1
         self.chars += len(text)
 
-    def choose(self, target: Locator, **option: str) -> None:
-        target.select_option(**option)
+    def choose(self, target: Locator, value: str | None = None, label: str | None = None) -> None:
+        if label is not None:
+            target.select_option(label=label)
+        else:
+            target.select_option(value=value)
         self.taps += 2
         self.fields += 1
 
@@ -63,7 +66,7 @@ class Counter:
 
 
 def recorded(journey: str) -> tuple[int, int, int]:
-    """The counts docs/PHONE-JOURNEY.md records for ``journey`` (its table row "| <journey> | taps | fields | chars |")."""
+    """The counts docs/PHONE-JOURNEY.md records for ``journey``: its row "| <journey> | taps | fields | chars |"."""
     for line in DOC.read_text(encoding="utf-8").splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if cells and cells[0] == journey and len(cells) >= 4 and cells[1].isdigit():
@@ -77,7 +80,9 @@ def photo_file(path: Path) -> Path:
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 1250, 3000, 2000), fill=(70, 140, 60))
     for i in range(6):
-        draw.rectangle((600 + i * 300, 1000, 850 + i * 300, 1250), fill=(190, 140, 80), outline=(90, 60, 20), width=8)
+        draw.rectangle(
+            (600 + i * 300, 1000, 850 + i * 300, 1250), fill=(190, 140, 80), outline=(90, 60, 20), width=8
+        )
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=85)
     path.write_bytes(buffer.getvalue())
@@ -123,12 +128,13 @@ def first_steps(c: Counter, kind: str) -> None:
     c.choose(page.locator("#kind"), value=kind)
     c.type(page.locator("#occurred_on"), DATE)
     c.choose(page.locator("#programme_id"), label=PROGRAMME)
-    expect(page.locator("#unit_code")).to_have_value(page.locator("#unit_code option:checked").get_attribute("value") or "")
     fits(page)
     shoot(page, "phone-1-what")
     c.next()
     leader = page.locator("#leader_person_id")
-    c.choose(leader, value=leader.locator("option", has_text="Lilik Widiastuti").first.get_attribute("value") or "")
+    c.choose(
+        leader, value=leader.locator("option", has_text="Lilik Widiastuti").first.get_attribute("value") or ""
+    )
     expect(page.locator("#leader_name")).to_have_value("Lilik Widiastuti")
     fits(page)
     shoot(page, "phone-2-who")
@@ -212,7 +218,11 @@ def test_three_locations_on_a_phone(browser: Browser, live_server: str, tmp_path
     c.type(page.locator("#visits-0-beneficiaries"), "1200")
     c.type(page.locator("#visits-0-contact_name"), "KH. Nasir")
     c.type(page.locator("#visits-0-contact_role"), "Pengasuh")
-    c.tap(page.locator("#visits-0-contact_name").locator("xpath=ancestor::fieldset[1]").get_by_test_id("contact-partner"))
+    c.tap(
+        page.locator("#visits-0-contact_name")
+        .locator("xpath=ancestor::fieldset[1]")
+        .get_by_test_id("contact-partner")
+    )
     shoot(page, "phone-3-where")
     c.tap(page.get_by_test_id("add-visit"))
     registered(c, 1, "Darul Hadlonah", "Panti Asuhan Darul Hadlonah")

@@ -59,6 +59,19 @@
 
   phone.addEventListener("change", function () { show(current, false); });
 
+  /* The review's message count: ticked catalogue messages plus the lines typed under them. */
+  function countMessages() {
+    var total = form.querySelector("[data-total='messages']");
+    if (!total) { return; }
+    var ticked = form.querySelectorAll("input[name=message_ids]:checked").length;
+    var typed = form.querySelector("textarea[name=messages_text]");
+    var lines = typed ? typed.value.split("\n").filter(function (l) { return l.trim(); }).length : 0;
+    total.textContent = String(ticked + lines);
+  }
+  form.addEventListener("change", countMessages);
+  form.addEventListener("input", countMessages);
+  countMessages();
+
   var firstError = form.querySelector(".is-invalid, [data-testid=form-message]");
   var start = 0;
   if (firstError) {
