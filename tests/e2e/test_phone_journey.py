@@ -247,6 +247,8 @@ def test_three_locations_on_a_phone(browser: Browser, live_server: str, tmp_path
     expect(page.locator("[data-total=locations]")).to_have_text("3")
     expect(page.locator("[data-total=parcels]")).to_have_text("45")
     expect(page.locator("[data-total=beneficiaries]")).to_have_text("1.430")
+    expect(page.locator("[data-total=messages]")).to_have_text("2")
+    expect(page.locator("[data-total=photos]")).to_have_text("1")
     shoot(page, "phone-6-review")
     c.tap(page.get_by_test_id("save"))
     page.wait_for_url(re.compile(r"/activities/\d+$"))

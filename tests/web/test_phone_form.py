@@ -167,3 +167,21 @@ def test_the_programme_period_message_writes_indonesian_dates(world, login_as):
     start, end = world.programme.start_on, world.programme.end_on
     assert start.isoformat() not in html
     assert f"{start.day} " in html and f" {end.year})" in html
+
+
+def test_units_are_listed_as_a_tree_with_siblings_by_name():
+    from types import SimpleNamespace as Unit
+
+    from outreach.activities.forms import tree_order
+
+    polres = Unit(id=4, path="/1/4/", name="Polres Blora")
+    units = [
+        polres,
+        Unit(id=10, path="/1/4/10/", name="Polsek Japah"),
+        Unit(id=9, path="/1/4/9/", name="Sat Binmas Polres Blora"),
+        Unit(id=30, path="/1/4/30/", name="Polsek Banjarejo"),
+        Unit(id=31, path="/1/4/10/31/", name="Pos Japah"),
+    ]
+    assert [u.name for u in tree_order(units)] == [
+        "Polres Blora", "Polsek Banjarejo", "Polsek Japah", "Pos Japah", "Sat Binmas Polres Blora",
+    ]  # fmt: skip
