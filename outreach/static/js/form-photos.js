@@ -21,7 +21,10 @@
       var canvas = document.createElement("canvas");
       canvas.width = Math.round(bitmap.width * scale);
       canvas.height = Math.round(bitmap.height * scale);
-      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      var context = canvas.getContext("2d");
+      context.fillStyle = "#fff";  // a transparent PNG becomes a JPEG on white, not on black
+      context.fillRect(0, 0, canvas.width, canvas.height);
+      context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
       return new Promise(function (resolve) {
         canvas.toBlob(function (blob) {
           if (!blob) { resolve(file); return; }
