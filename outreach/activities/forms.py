@@ -20,6 +20,7 @@ from wtforms import (
     BooleanField,
     DateField,
     FieldList,
+    FloatField,
     FormField,
     HiddenField,
     IntegerField,
@@ -30,7 +31,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from outreach.form_messages import NoControlCharacters, SubForm
@@ -54,10 +55,12 @@ def _opt_int(value: Any) -> int | None:
 
 
 class ItemForm(SubForm):
-    kind = SelectField(_l("Kind of item"), validate_choice=False)
-    name = StringField(_l("Item"))
+    #: Picked from the catalogue; a name typed with no kind is matched to the catalogue (:func:`_item_kind`).
+    kind = SelectField(_l("Item"), validate_choice=False)
+    name = StringField(_l("Description (needed for “Other”)"))
     quantity = IntegerField(_l("Quantity"), validators=[Optional()])
-    measure = StringField(_l("Measure"))
+    #: Not "Satuan": on this form that word is the police unit (issue 14).
+    measure = StringField(_l("Counted in (kg, sheets …)"))
 
 
 class VisitForm(SubForm):
@@ -75,6 +78,10 @@ class VisitForm(SubForm):
     new_village_code = HiddenField(render_kw={"data-region-code": "4"})
     new_district_code = HiddenField(render_kw={"data-region-code": "3"})
     new_regency_code = HiddenField(render_kw={"data-region-code": "2"})
+    #: The new place's position: typed, or from "Use my location" (the Geolocation API, with its accuracy).
+    new_latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(-90, 90)])
+    new_longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(-180, 180)])
+    new_accuracy = HiddenField(render_kw={"data-accuracy": ""})
     parcels = IntegerField(_l("Paket sembako"), default=0, validators=[Optional()])
     beneficiaries = IntegerField(_l("Beneficiaries"), default=0, validators=[Optional()])
     beneficiary_group = StringField(_l("Beneficiary group"))
@@ -153,12 +160,15 @@ class ActivityForm(FlaskForm):
         """Fill every select from the data the view loaded (the form itself never queries)."""
         self.programme_id.choices = _options([("", "—")] + [(p.id, p.name) for p in programmes])
         self.unit_code.choices = _options(
-            [(u.code, ("· " * max(0, u.depth - user.unit.depth)) + u.name) for u in catalogue.units]
+            [
+                (u.code, ("· " * max(0, u.depth - user.unit.depth)) + u.name)
+                for u in tree_order(catalogue.units)
+            ]
         )
         self.kind.choices = _options(
             [("", "—")] + [(k.code, k.label(catalogue.lang)) for k in catalogue.kinds]
         )
-        self.leader_person_id.choices = _options([("", "—")] + [(p.id, p.display_name) for p in people])
+        self.leader_person_id.choices = _options([("", "—")] + [(p.id, person_label(p)) for p in people])
         self.people = {p.id: p for p in people}
         for entry in self.officers:
             entry.form.person_id.choices = self.leader_person_id.choices
@@ -171,6 +181,12 @@ class ActivityForm(FlaskForm):
         item_kinds = [("", "—")] + [(k.code, k.label(catalogue.lang)) for k in catalogue.item_kinds]
         #: The measure each item kind counts in, for the form's script to suggest (data-measures).
         self.item_measures = {k.code: k.measure for k in catalogue.item_kinds}
+        self.item_names = {k.code: k.label(catalogue.lang) for k in catalogue.item_kinds}
+        #: Lower-case labels (both languages) → code, longest first: "Beras 50 kg" typed as a name is Beras.
+        self.item_labels = sorted(
+            ((label.lower(), k.code) for k in catalogue.item_kinds for label in (k.label_id, k.label_en)),
+            key=lambda pair: -len(pair[0]),
+        )
         for visit in self.visits:
             visit.location_id.choices = location_choices
             visit.new_kind.choices = _options(kind_choices)
@@ -179,6 +195,46 @@ class ActivityForm(FlaskForm):
         partner_kinds = [("", "—")] + [(k.code, k.label(catalogue.lang)) for k in catalogue.partner_kinds]
         for partner in self.partners:
             partner.form.kind.choices = _options(partner_kinds)
+
+
+def tree_order(units: list[Any]) -> list[Any]:
+    """Units as a tree: each under its parent, siblings by name (the materialised path orders siblings by id).
+
+    Sorts the few dozen units of a user's subtree already loaded for the select; no query."""
+    names = {str(u.id): u.name.lower() for u in units}
+
+    def key(unit: Any) -> tuple[str, ...]:
+        return tuple(names[i] for i in unit.path.strip("/").split("/") if i in names)
+
+    return sorted(units, key=key)
+
+
+def person_label(person: Any) -> str:
+    """A picker's label that tells two officers of the same name apart: "Bripka Agus · NRP 8… · Polsek Jati"."""
+    parts = [person.display_name]
+    if person.nrp:
+        parts.append(f"NRP {person.nrp}")
+    unit = getattr(person, "unit", None)
+    if unit is not None:
+        parts.append(unit.name)
+    return " · ".join(parts)
+
+
+OTHER_ITEM = "lainnya"
+
+
+def _item_kind(form: ActivityForm, kind: str, name: str) -> str | None:
+    """The catalogue kind of an item row: the one picked, else the catalogue label a typed name starts with
+    ("Beras 50 kg" → beras), else "other" when the catalogue has it (a name alone counted as nothing before)."""
+    if kind:
+        return kind
+    labels: list[tuple[str, str]] = getattr(form, "item_labels", [])
+    text = " ".join(name.lower().split())
+    for label, code in labels:
+        if text == label or text.startswith(label + " "):
+            return code
+    codes = {code for _label, code in labels}
+    return OTHER_ITEM if OTHER_ITEM in codes and text else None
 
 
 @dataclass
@@ -229,6 +285,24 @@ def _text(field_: Any) -> str:
     return str(field_.data or "")
 
 
+def _leader(form: ActivityForm, people: dict[int, Any]) -> dict[str, Any]:
+    """The leader as typed; a person picked from the list fills whatever was left empty (works without JS)."""
+    person = people.get(form.leader_person_id.data) if form.leader_person_id.data else None
+    typed = {key: _text(form[f"leader_{key}"]) for key in ("rank", "name", "degrees", "nrp", "position")}
+    if person is not None:
+        typed = {key: value or (getattr(person, key) or "") for key, value in typed.items()}
+    return {**typed, "person_id": form.leader_person_id.data or None}
+
+
+def _accuracy(value: str | None) -> float | None:
+    """The Geolocation API's accuracy in metres from the hidden field; anything unreadable is no accuracy."""
+    try:
+        number = float(value or "")
+    except ValueError:
+        return None
+    return round(number, 1) if 0 <= number <= 100_000 else None
+
+
 def input_from_form(form: ActivityForm, rows: RowMap) -> ActivityInput:
     """The posted form as the activity's wire dict, validated by the activity's schema (:class:`Invalid` with
     wire paths, which :func:`apply_errors` puts back on the form's fields). ``rows`` is filled as rows are read.
@@ -264,12 +338,16 @@ def input_from_form(form: ActivityForm, rows: RowMap) -> ActivityInput:
             if not (it.name.data or "").strip() and not it.quantity.data and not it.kind.data:
                 continue
             item_rows.append(j)
+            kind = _item_kind(form, it.kind.data or "", _text(it.name))
+            measures: dict[str, str] = getattr(form, "item_measures", {})
+            names: dict[str, str] = getattr(form, "item_names", {})
             items.append(
                 {
-                    "name": _text(it.name),
+                    # A catalogue pick needs no typed name: the kind's label stands for it.
+                    "name": _text(it.name) or (names.get(kind or "", "") if kind != OTHER_ITEM else ""),
                     "quantity": it.quantity.data or 0,
-                    "kind": it.kind.data or None,
-                    "measure": _text(it.measure),
+                    "kind": kind,
+                    "measure": _text(it.measure) or (measures.get(kind or "") or ""),
                 }
             )
         rows.items[len(visits)] = item_rows
@@ -294,6 +372,11 @@ def input_from_form(form: ActivityForm, rows: RowMap) -> ActivityInput:
                 "village_code": _text(v.new_village_code),
                 "district_code": _text(v.new_district_code),
                 "regency_code": _text(v.new_regency_code),
+                "latitude": v.new_latitude.data,
+                "longitude": v.new_longitude.data,
+                "accuracy_m": _accuracy(v.new_accuracy.data)
+                if v.new_latitude.data is not None and v.new_longitude.data is not None
+                else None,
             }
         visits.append(visit)
     partners = []
@@ -330,14 +413,7 @@ def input_from_form(form: ActivityForm, rows: RowMap) -> ActivityInput:
         "summary": _text(form.summary),
         "quote_by": _text(form.quote_by),
         "quote_text": _text(form.quote_text),
-        "leader": {
-            "rank": _text(form.leader_rank),
-            "name": _text(form.leader_name),
-            "degrees": _text(form.leader_degrees),
-            "nrp": _text(form.leader_nrp),
-            "position": _text(form.leader_position),
-            "person_id": form.leader_person_id.data or None,
-        },
+        "leader": _leader(form, people),
         "officers": officers,
         "visits": visits,
         "message_ids": list(form.message_ids.data or []),
@@ -448,6 +524,9 @@ _VISIT = {
     "location.village_code": "new_village",
     "location.district_code": "new_district",
     "location.regency_code": "new_regency",
+    "location.latitude": "new_latitude",
+    "location.longitude": "new_longitude",
+    "location.accuracy_m": "new_latitude",
     "parcels": "parcels",
     "beneficiaries": "beneficiaries",
     "beneficiary_group": "beneficiary_group",
@@ -559,7 +638,10 @@ class ActivityFilterForm(FlaskForm):
         )
         self.unit.choices = _options(
             [("", _l("All units"))]
-            + [(u.code, ("· " * max(0, u.depth - user.unit.depth)) + u.name) for u in catalogue.units]
+            + [
+                (u.code, ("· " * max(0, u.depth - user.unit.depth)) + u.name)
+                for u in tree_order(catalogue.units)
+            ]
         )
         self.kind.choices = _options(
             [("", _l("All kinds"))] + [(k.code, k.label(catalogue.lang)) for k in catalogue.kinds]

@@ -57,7 +57,7 @@ from outreach.models import (
 )
 from outreach.offline import answers as outbox
 from outreach.security import ALL_FORM_FIELDS, reports_control_characters, role_required
-from outreach.services import activities, catalogues, downloads, offline, photos
+from outreach.services import activities, catalogues, downloads, offline, pending_photos, photos, repeat
 from outreach.services import filters as shared
 from outreach.services.activity_list import ActivityFilter, ActivityPage, page_activities
 from outreach.services.errors import Conflict, Invalid
@@ -118,12 +118,27 @@ def index() -> str:
     form.set_choices(current_user, _choices(), _programmes())
     form.show(found, errors)
     filters = form.to_filter(found)
+    drafts = None
+    if current_user.role in WRITERS and not request.args:  # the phone home (issue 14): own drafts first
+        drafts = page_activities(
+            current_user,
+            ActivityFilter(
+                created_by_id=current_user.id,
+                statuses=[ActivityStatus.DRAFT, ActivityStatus.RETURNED],
+                sort="-updated",
+            ),
+            page=1,
+            per_page=5,
+            count_cap=current_app.config["OUTREACH_LIST_COUNT_CAP"],
+        )
     return render_template(
         "activities/index.html",
         page=_page(filters),
         filters=filters,
         form=form,
         is_admin=current_user.role is Role.ADMIN,
+        drafts=drafts,
+        filtered=bool(errors) or any(v for k, v in request.args.items() if k != "page"),
     )
 
 
@@ -195,6 +210,8 @@ def _render_detail(activity: Any, status: int = 200, **forms: Any) -> Any:
                 "reopen": can_reopen(user, activity),
                 "delete": can_delete(user, activity),
                 "restore": can_restore(user, activity),
+                "repeat": user.role in WRITERS and activity.deleted_at is None,
+                "delete_photo": user.role in WRITERS and pending_photos.can_delete_photo(user, activity),
             },
             comment_form=forms.get("comment_form") or CommentForm(),
             reason_form=forms.get("reason_form") or ReasonForm(),
@@ -214,10 +231,18 @@ def _prepare_form(form: ActivityForm) -> None:
 
 
 def _render_form(
-    form: ActivityForm, activity: Any = None, leftovers: list[str] | None = None, status: int = 200
+    form: ActivityForm,
+    activity: Any = None,
+    leftovers: list[str] | None = None,
+    status: int = 200,
+    pending: list[pending_photos.Pending] | None = None,
+    repeated_from: Any = None,
 ) -> Any:
     _prepare_form(form)
     people = people_of(current_user.unit)
+    tile_url = current_app.config.get("OUTREACH_MAP_TILE_URL") or ""
+    if pending is None and request.method == "POST":  # a row button's round trip keeps the held photos
+        pending = _posted_pending()
     return (
         render_template(
             "activities/form.html",
@@ -225,6 +250,14 @@ def _render_form(
             activity=activity,
             ranks=RANKS,
             leftovers=leftovers or [],
+            pending=pending or [],
+            repeated_from=repeated_from,
+            tiles={
+                "url": tile_url,
+                "attribution": current_app.config.get("OUTREACH_MAP_TILE_ATTRIBUTION") or "",
+            }
+            if tile_url
+            else None,
             people=[
                 {
                     "id": p.id,
@@ -291,6 +324,45 @@ def _handle_row_action(action: tuple[str, int], activity: Any = None) -> Any:
     return _render_form(form, activity)
 
 
+def _posted_pending() -> list[pending_photos.Pending]:
+    """The photos held from an earlier refused post of this form, less those the user left out."""
+    dropped = set(request.form.getlist("pending_drop"))
+    tokens = request.form.getlist("pending_photo")
+    captions = request.form.getlist("pending_caption")
+    kept = [(t, c) for t, c in zip(tokens, captions + [""] * len(tokens), strict=False) if t not in dropped]
+    pending_photos.drop(current_user, sorted(dropped), current_app.config["OUTREACH_UPLOAD_DIR"])
+    return pending_photos.load(
+        current_user, [t for t, _c in kept], [c for _t, c in kept], current_app.config["OUTREACH_UPLOAD_DIR"]
+    )
+
+
+def _hold_photos(form: ActivityForm, earlier: list[pending_photos.Pending]) -> list[pending_photos.Pending]:
+    """On a refused save: the photos just sent are re-encoded and held, so the form shows them again.
+
+    A photo the checks refuse (too big, not an image) cannot be held: its message is on the photo field."""
+    for upload in form.photos.data or []:
+        if upload and getattr(upload, "stream", None) is not None:
+            upload.stream.seek(0)  # already read once by the failed save
+    try:
+        fresh = _prepare_photos(form)
+    except Invalid as exc:
+        form.photos.errors = [*form.photos.errors, *exc.fields.values()]
+        return earlier
+    captions = request.form.getlist("photo_caption")
+    return earlier + pending_photos.hold(
+        current_user, fresh, captions, current_app.config["OUTREACH_UPLOAD_DIR"]
+    )
+
+
+def _caption_new_photos(activity: Any, captions: list[str]) -> None:
+    """The captions typed on the form, on the photos just stored (the last ones of the activity)."""
+    if not any(c.strip() for c in captions):
+        return
+    new = activity.photos[-len(captions) :]
+    for photo, caption in zip(new, captions, strict=False):
+        photo.caption = " ".join(caption.split())[: photos.MAX_CAPTION]
+
+
 def _uploads(form: ActivityForm | PhotoForm) -> list[photos.Upload]:
     return [photos.Upload(f.filename or "", f.stream) for f in (form.photos.data or []) if f and f.filename]
 
@@ -327,6 +399,14 @@ def create() -> Any:
     form = ActivityForm()
     if request.method == "GET":
         form.unit_code.data = current_user.unit.code
+        repeat_of = request.args.get("from", type=int)
+        if (
+            repeat_of is not None
+        ):  # "Ulangi kegiatan": the earlier activity's kind, places, officers, messages
+            earlier_activity, data = repeat.repeat_input(current_user, repeat_of)
+            fill_from_input(form, data)
+            form.nonce.data = secrets.token_urlsafe(24)
+            return _render_form(form, repeated_from=earlier_activity)
         plan_id = request.args.get("plan_id", type=int)
         if plan_id is not None:  # issue 15: realise an approved plan, the form prefilled from it
             from outreach.services import plans
@@ -342,24 +422,36 @@ def create() -> Any:
     if earlier is not None:
         flash(_("This form was already sent; here is the activity it created."), "info")
         return redirect(url_for(".detail", activity_id=earlier))
+    held = _posted_pending()
     if not form.validate():
         if outbox.wanted():
             return outbox.refused(422, outbox.form_errors(form.errors))
-        return _render_form(form, status=422)
+        return _render_form(form, status=422, pending=_hold_photos(form, held))
     rows = RowMap()
     written: list[Any] = []
     try:
         data = input_from_form(form, rows)
         prepared = _prepare_photos(form)
+    except Invalid as exc:
+        if outbox.wanted():
+            return outbox.refused(exc.status, exc.fields)
+        return _render_form(
+            form, leftovers=apply_errors(form, exc.fields, rows), status=422, pending=_hold_photos(form, held)
+        )
+    folder = current_app.config["OUTREACH_UPLOAD_DIR"]
+    try:
         # issue 14: the same client_id again (a resend after a lost answer) returns the first activity
         activity, created_now = offline.create_or_return(current_user, data)
         if not created_now:
             db.session.commit()
+            pending_photos.drop(current_user, [p.token for p in held], folder)
             if outbox.wanted():
                 return outbox.stored(activity.id, created=False)
             flash(_("This form was already sent; here is the activity it created."), "info")
             return redirect(url_for(".detail", activity_id=activity.id))
-        written = photos.store(current_user, activity, prepared, current_app.config["OUTREACH_UPLOAD_DIR"])
+        kept = pending_photos.prepared(current_user, held, folder)
+        written = photos.store(current_user, activity, kept + prepared, folder)
+        _caption_new_photos(activity, [p.caption for p in held] + request.form.getlist("photo_caption"))
         if form.nonce.data:
             db.session.add(
                 IdempotencyKey(
@@ -377,13 +469,25 @@ def create() -> Any:
             exc.fields["client_id"] = _(
                 "This form was already saved with other content. Save again to record it as a new activity."
             )
-        return _render_form(form, leftovers=apply_errors(form, exc.fields, rows), status=422)
+        return _render_form(
+            form,
+            leftovers=apply_errors(form, exc.fields, rows),
+            status=422,
+            pending=held
+            + pending_photos.hold(current_user, prepared, request.form.getlist("photo_caption"), folder),
+        )
     except Conflict as exc:  # the reporting lock (issue 15): its message on the form
         db.session.rollback()
         photos.discard(written)
         if outbox.wanted():
             return outbox.refused(409, message=exc.message)
-        return _render_form(form, leftovers=[exc.message], status=409)
+        return _render_form(
+            form,
+            leftovers=[exc.message],
+            status=409,
+            pending=held
+            + pending_photos.hold(current_user, prepared, request.form.getlist("photo_caption"), folder),
+        )
     except IntegrityError:
         db.session.rollback()
         photos.discard(written)
@@ -397,6 +501,7 @@ def create() -> Any:
         db.session.rollback()
         photos.discard(written)
         raise
+    pending_photos.drop(current_user, [p.token for p in held], folder)
     if outbox.wanted():
         return outbox.stored(activity.id, created=True)
     flash(_("Activity saved as a draft. Submit it when it is complete."), "success")
@@ -421,29 +526,47 @@ def edit(activity_id: int) -> Any:
         form.version.data = str(activity.version)
         return _render_form(form, activity)
     _prepare_form(form)
+    held = _posted_pending()
     if not form.validate():
-        return _render_form(form, activity, status=422)
+        return _render_form(form, activity, status=422, pending=_hold_photos(form, held))
     rows = RowMap()
     version = int(form.version.data) if (form.version.data or "").isdigit() else None
     written: list[Any] = []
+    folder = current_app.config["OUTREACH_UPLOAD_DIR"]
     try:
         data = input_from_form(form, rows)
         prepared = _prepare_photos(form)
+    except Invalid as exc:
+        return _render_form(
+            form, activity, leftovers=apply_errors(form, exc.fields, rows), status=422,
+            pending=_hold_photos(form, held),
+        )  # fmt: skip
+    captions = request.form.getlist("photo_caption")
+    try:
         activities.update_activity(current_user, activity, data, version=version)
-        written = photos.store(current_user, activity, prepared, current_app.config["OUTREACH_UPLOAD_DIR"])
+        kept = pending_photos.prepared(current_user, held, folder)
+        written = photos.store(current_user, activity, kept + prepared, folder)
+        _caption_new_photos(activity, [p.caption for p in held] + captions)
         db.session.commit()
     except Invalid as exc:
         db.session.rollback()
         photos.discard(written)
-        return _render_form(form, activity, leftovers=apply_errors(form, exc.fields, rows), status=422)
+        return _render_form(
+            form, activity, leftovers=apply_errors(form, exc.fields, rows), status=422,
+            pending=held + pending_photos.hold(current_user, prepared, captions, folder),
+        )  # fmt: skip
     except Conflict as exc:
         db.session.rollback()
         photos.discard(written)
-        return _render_form(form, activity, leftovers=[exc.message], status=409)
+        return _render_form(
+            form, activity, leftovers=[exc.message], status=409,
+            pending=held + pending_photos.hold(current_user, prepared, captions, folder),
+        )  # fmt: skip
     except Exception:
         db.session.rollback()
         photos.discard(written)
         raise
+    pending_photos.drop(current_user, [p.token for p in held], folder)
     flash(_("Changes saved."), "success")
     return redirect(url_for(".detail", activity_id=activity.id))
 
@@ -496,6 +619,35 @@ def photo_captions(activity_id: int) -> Any:
         return _render_detail(activity, 422)
     db.session.commit()
     flash(_("Captions saved."), "success")
+    return redirect(url_for(".detail", activity_id=activity.id))
+
+
+@bp.route("/photos/pending/<token>")
+@role_required(*WRITERS)
+def pending_photo(token: str) -> Response:
+    """The thumbnail of a photo held for a form that did not save yet (only its uploader's)."""
+    path = pending_photos.thumb(current_user, token, current_app.config["OUTREACH_UPLOAD_DIR"])
+    response = send_from_directory(path.parent, path.name, mimetype="image/jpeg", max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/<int:activity_id>/photos/<int:photo_id>/delete", methods=["POST"])
+@role_required(*WRITERS)
+def delete_photo(activity_id: int, photo_id: int) -> Response:
+    """Remove one photo until the activity is verified (issue 14); the files go after the commit."""
+    activity = activities.get_activity(current_user, activity_id)
+    try:
+        files = pending_photos.delete_photo(
+            current_user, activity, photo_id, current_app.config["OUTREACH_UPLOAD_DIR"]
+        )
+    except Conflict as exc:
+        db.session.rollback()
+        flash(exc.message, "warning")
+        return redirect(url_for(".detail", activity_id=activity.id))
+    db.session.commit()
+    photos.discard(files)
+    flash(_("Photo removed."), "success")
     return redirect(url_for(".detail", activity_id=activity.id))
 
 

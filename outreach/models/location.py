@@ -41,6 +41,8 @@ class Location(TimestampMixin, Base):
     is_region_unmatched: Mapped[bool] = mapped_column(default=False, server_default=false())
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
+    #: How far off the position may be, in metres, when a phone's Geolocation API gave it (issue 14).
+    position_accuracy_m: Mapped[float | None]
     contact_name: Mapped[str | None] = mapped_column(String(160))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     #: The unit whose area the place lies in (drives scope and the "not yet visited" gap list).

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -336,8 +337,8 @@ def _validate(actor: User, data: ActivityInput, existing: Activity | None) -> _R
     elif programme is not None and not (programme.start_on <= data.occurred_on <= programme.end_on):
         errors["date"] = _(
             "The date lies outside the programme period (%(start)s – %(end)s).",
-            start=programme.start_on.isoformat(),
-            end=programme.end_on.isoformat(),
+            start=format_date(programme.start_on, "d MMMM y"),  # "19 Oktober 2023", not ISO (issue 14)
+            end=format_date(programme.end_on, "d MMMM y"),
         )
     if data.start_time and data.end_time and data.end_time < data.start_time:
         errors["end_time"] = _("The end time is before the start time.")

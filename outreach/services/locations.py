@@ -52,6 +52,7 @@ def build_location(
         kind=kind,
         latitude=data.latitude,
         longitude=data.longitude,
+        position_accuracy_m=data.accuracy_m if data.latitude is not None else None,
         contact_name=data.contact_name.strip() or None,
         unit_id=unit_id,
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, case, exists, func, select
 from sqlalchemy.orm import aliased, selectinload
@@ -114,8 +115,8 @@ def _validate(actor: User, data: PlanInput) -> tuple[Programme, Unit, ActivityKi
     elif programme is not None and not (programme.start_on <= data.planned_on <= programme.end_on):
         errors["date"] = _(
             "The date lies outside the programme period (%(start)s – %(end)s).",
-            start=programme.start_on.isoformat(),
-            end=programme.end_on.isoformat(),
+            start=format_date(programme.start_on, "d MMMM y"),  # "19 Oktober 2023", not ISO (issue 14)
+            end=format_date(programme.end_on, "d MMMM y"),
         )
     if not data.title.strip():
         errors["title"] = _("Enter a title.")

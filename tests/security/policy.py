@@ -67,6 +67,7 @@ EXTRA_ARGS = {
     "admin.channel_edit": {"channel_id": "999999"},
     "admin.channel_toggle": {"channel_id": "999999"},
     "admin.channel_test": {"channel_id": "999999"},
+    "activities.pending_photo": {"token": "no-such-held-photo-token"},  # issue 14: none held → 404
 }
 #: query strings some endpoints need
 QUERY = {
@@ -231,4 +232,7 @@ POLICY: dict[str, Rule] = {
     "admin.channel_edit": Rule(ADMIN_ONLY, {"GET": s(404), "POST": s(404)}),
     "admin.channel_toggle": Rule(ADMIN_ONLY, {"POST": s(404)}),
     "admin.channel_test": Rule(ADMIN_ONLY, {"POST": s(404)}),
+    # issue 14: a photo held across a refused form (its uploader only), deleting a photo until verification
+    "activities.pending_photo": Rule(WRITERS, {"GET": s(404)}),
+    "activities.delete_photo": Rule(WRITERS, {"POST": s(302, 404)}, scoped=True),
 }

@@ -20,6 +20,9 @@ class LocationInput(Schema):
     province: Line = Field(default="", max_length=120)
     latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
     longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
+    accuracy_m: Annotated[float, Field(ge=0, le=100_000)] | None = Field(
+        default=None, description="How far off the position may be, in metres (a phone's Geolocation API)."
+    )
     contact_name: Line = Field(default="", max_length=160)
     #: Kemendagri codes may stand for the names (or beside them); a name alone is matched to its code
     #: (services.regions); a code fills the names in their official spelling.
