@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from PIL import Image
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, expect
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
@@ -97,23 +97,33 @@ def _login(page: Page, base: str) -> None:
     expect(page.locator("[data-testid=logout]")).to_be_attached()
 
 
+def _shown(page: Page, selector: str) -> Locator:
+    """The form's field ``selector``, after tapping "Next" through the phone steps until its step shows."""
+    target = page.locator(selector)
+    for _ in range(8):
+        if target.is_visible():
+            return target
+        page.get_by_test_id("step-next").click()
+    raise AssertionError(f"{selector} never showed")
+
+
 def _record(
     page: Page, server: Server, title: str, photo: Path | None = None, date: str = "2023-11-30"
 ) -> str:
-    """Fill the form's required fields and save; returns the record's client_id."""
-    page.select_option("#programme_id", str(server.programme_id))
-    page.select_option("#kind", "bakti_sosial")
-    page.fill("#occurred_on", date)
-    page.fill("#title", title)
-    page.fill("#leader_rank", "AKP")
-    page.fill("#leader_name", "Lilik Widiastuti")
-    page.select_option("#visits-0-location_id", str(server.location_id))
-    page.fill("#visits-0-parcels", "10")
+    """Fill the form's required fields step by step and save; returns the record's client_id."""
+    _shown(page, "#programme_id").select_option(str(server.programme_id))
+    _shown(page, "#kind").select_option("bakti_sosial")
+    _shown(page, "#occurred_on").fill(date)
+    _shown(page, "#title").fill(title)
+    _shown(page, "#leader_rank").fill("AKP")
+    _shown(page, "#leader_name").fill("Lilik Widiastuti")
+    _shown(page, "#visits-0-location_id").select_option(str(server.location_id))
+    _shown(page, "#visits-0-parcels").fill("10")
     if photo is not None:
-        page.set_input_files("#photos", str(photo))
+        _shown(page, "#photos").set_input_files(str(photo))
     client_id = page.locator("input[name=client_id]").input_value()
     assert len(client_id) == 36
-    page.get_by_test_id("save").click()
+    _shown(page, "[data-testid=save]").click()
     return client_id
 
 
