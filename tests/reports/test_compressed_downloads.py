@@ -43,7 +43,9 @@ def test_a_csv_export_streams_compressed(seeded: Seeded, login_as: Any, encoding
     assert "complete" not in second.changes
 
 
-def test_a_compressed_stream_the_client_leaves_is_audited_as_incomplete(seeded: Seeded, login_as: Any) -> None:
+def test_a_compressed_stream_the_client_leaves_is_audited_as_incomplete(
+    seeded: Seeded, login_as: Any
+) -> None:
     client = login_as("pr.a1")
     url = f"/reports/export/visits.csv?programme_id={seeded.world.programme.id}&status=all"
     response = client.get(url, headers={"Accept-Encoding": "gzip"}, buffered=False)

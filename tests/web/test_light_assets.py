@@ -39,7 +39,11 @@ def test_a_fingerprinted_file_is_cached_a_year_any_other_request_briefly(app: Fl
         assert response.status_code == 200
         assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
         response.close()
-    for url in ("/static/css/app.css", "/static/css/app.css?v=000000000000", "/bootstrap/static/js/bootstrap.min.js"):
+    for url in (
+        "/static/css/app.css",
+        "/static/css/app.css?v=000000000000",
+        "/bootstrap/static/js/bootstrap.min.js",
+    ):
         response = client.get(url)
         assert response.status_code == 200  # still served: an old page or a stylesheet's own URL
         assert response.headers["Cache-Control"] == assets.SHORT
@@ -61,7 +65,9 @@ def test_hashes_are_computed_once_per_process(app: Flask, monkeypatch: pytest.Mo
         client.get("/login").close()
     hashed_files = len(calls)
     assert 4 <= hashed_files <= 6  # app.css and Bootstrap's files, each once
-    client.get("/static/css/app.css" + HASHED.search(client.get("/login").get_data(as_text=True)).group(0)).close()
+    client.get(
+        "/static/css/app.css" + HASHED.search(client.get("/login").get_data(as_text=True)).group(0)
+    ).close()
     assert len(calls) == hashed_files
 
 
