@@ -54,6 +54,11 @@ def is_static(endpoint: str | None) -> bool:
     return endpoint is not None and (endpoint == "static" or endpoint.endswith(".static"))
 
 
+def file_hash(path: Path) -> str:
+    """The fingerprint of a file: the first 12 hex digits of its content's SHA-256."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
 class Fingerprints:
     """Content hashes of the static files, computed once per process and file."""
 
@@ -77,7 +82,7 @@ class Fingerprints:
         path = safe_join(folder, filename) if folder else None
         digest = None
         if path is not None and Path(path).is_file():
-            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+            digest = file_hash(Path(path))
         with self._lock:
             self._known[key] = digest
         return digest

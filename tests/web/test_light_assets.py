@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from pathlib import Path
 from typing import Any
 
 import brotli
@@ -52,14 +53,14 @@ def test_a_fingerprinted_file_is_cached_a_year_any_other_request_briefly(app: Fl
 
 
 def test_hashes_are_computed_once_per_process(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[bytes] = []
-    real = assets.hashlib.sha256
+    calls: list[Path] = []
+    real = assets.file_hash
 
-    def counting(data: bytes) -> Any:
-        calls.append(data)
-        return real(data)
+    def counting(path: Path) -> str:
+        calls.append(path)
+        return real(path)
 
-    monkeypatch.setattr(assets.hashlib, "sha256", counting)
+    monkeypatch.setattr(assets, "file_hash", counting)
     client = app.test_client()
     for _ in range(3):
         client.get("/login").close()
