@@ -96,7 +96,13 @@ def init_app(app: Flask) -> None:
     # Streams too (Flask-Compress leaves gzip out of its default streaming list; any client takes gzip).
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])
     app.config.setdefault("COMPRESS_STREAMING_ENDPOINT_CONDITIONAL", ["static", "bootstrap.static"])
+    app.config.setdefault("COMPRESS_REGISTER", False)  # registered below, to leave byte ranges alone
     compress.init_app(app)
+
+    @app.after_request
+    def _compress(response: Response) -> Response:
+        # A 206 carries a byte range of the file as stored: compressing it would break its Content-Range.
+        return response if response.status_code == 206 else compress.after_request(response)
 
     fingerprints = Fingerprints(app)
     app.extensions["outreach.fingerprints"] = fingerprints

@@ -103,3 +103,14 @@ def test_no_compression_without_accept_encoding(app: Flask) -> None:
     response = app.test_client().get("/login")
     assert "Content-Encoding" not in response.headers
     assert b"csrf_token" in response.get_data()
+
+
+def test_a_byte_range_is_served_as_stored(app: Flask) -> None:
+    client = app.test_client()
+    with app.test_request_context():
+        css = url_for("static", filename="css/app.css")
+    response = client.get(css, headers={"Accept-Encoding": "br, gzip", "Range": "bytes=0-9"})
+    assert response.status_code == 206
+    assert "Content-Encoding" not in response.headers
+    assert response.get_data() == (Path(app.static_folder or "") / "css" / "app.css").read_bytes()[:10]
+    response.close()
