@@ -84,6 +84,9 @@ def weigh(context: BrowserContext, page: Page, base: str, pages: list[tuple[str,
     for name, path in pages:
         recorder.cdp.send("Network.clearBrowserCache")
         first = recorder.measure(page, base + path)
+        # Chromium writes its cache entries asynchronously: on a loaded machine a repeat visit right away could
+        # find an entry not yet written and fetch it again. A user comes back later than a second after.
+        page.wait_for_timeout(1000)
         repeat = recorder.measure(page, base + path)
         weights.append(Weight(name, path, first, repeat))
     return weights
