@@ -71,9 +71,10 @@ def _load_config(app: Flask, overrides: dict[str, Any]) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from outreach import form_messages, i18n, security
+    from outreach import assets, form_messages, i18n, security
     from outreach.extensions import babel, bootstrap, configure_sqlite, csrf, db, login_manager, migrate
 
+    assets.init_app(app)  # first: compression's after_request hook then runs last, on the final response
     db.init_app(app)
     migrations_dir = PACKAGE_DIR / "migrations"
     if not migrations_dir.is_dir():
