@@ -36,12 +36,11 @@ from outreach.models import (
 )
 from outreach.services import audit, regions, rollups
 from outreach.services.errors import Duplicate, Invalid, NotFound
+from outreach.services.schema.registry import UNIT_CODE_RE
 from outreach.services.scope import is_within, set_path
 
 #: Catalogue codes: lowercase snake_case, starting with a letter.
 CATALOGUE_CODE_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
-#: Unit codes as Polri writes them: upper case letters and digits joined by hyphens ("POLRES-BLORA").
-UNIT_CODE_RE = re.compile(r"^[A-Z0-9]+(?:[-_][A-Z0-9]+)*$")
 NRP_RE = re.compile(r"^(?:\d{8}|\d{18})$")
 TIMEZONES = ("WIB", "WITA", "WIT")
 

@@ -1,7 +1,9 @@
 """The unit tree from files: `units create`, `units import`, `units list` and `units load-polri`.
 
 One set of rules for every way a unit comes in (a row of a CSV file, the Polri table shipped with the app, a
-single `units create`): :func:`check_rows` validates them all and reports each bad row by its line, then
+single `units create`): :func:`check_rows` validates them all and reports each bad row by its line (each
+row's cells through the unit's schema, :class:`~outreach.services.schema.registry.UnitInput`, as the API and
+the admin forms do; here only what a file adds: region codes, duplicates, parents, levels, the root), then
 :func:`apply_rows` creates or updates through :mod:`outreach.services.admin` (paths, moves, audit). The caller
 commits, or rolls back for a dry run.
 """
@@ -21,8 +23,9 @@ from sqlalchemy import select
 
 from outreach.extensions import db
 from outreach.models import Unit, UnitLevel
-from outreach.services import admin
+from outreach.services import admin, schema
 from outreach.services.errors import Invalid
+from outreach.services.schema.registry import UnitInput
 from outreach.services.scope import is_within
 
 #: The table `units load-polri` loads, built by scripts/polri_units.py (docs/POLRI-UNITS.md).
@@ -41,7 +44,6 @@ PARENT_LEVELS: dict[UnitLevel, set[UnitLevel]] = {
     UnitLevel.POLSEK: {UnitLevel.POLRES},
     UnitLevel.SATKER: set(UnitLevel),
 }
-_LENGTHS = {"name": 160, "kind": 40, "province": 120, "regency": 120, "district": 120, "city": 120}
 
 
 @dataclass(frozen=True)
@@ -134,23 +136,12 @@ def check_rows(rows: list[UnitRow]) -> list[RowError]:
         def err(column: str, message: str, row: UnitRow = row) -> None:
             errors.append(RowError(row.line, column, message))
 
-        if not admin.UNIT_CODE_RE.fullmatch(row.code) or len(row.code) > 40:
-            err("code", _("Use capital letters and digits joined by hyphens, e.g. POLRES-BLORA."))
-        if not row.name:
-            err("name", _("Enter the unit's name."))
-        for column, limit in _LENGTHS.items():
-            value = row.name if column == "name" else row.values.get(column, "")
-            if len(value) > limit:
-                err(column, _("Use at most %(n)d characters.", n=limit))
+        for column, message in _field_errors(row).items():
+            err(column, message)
         level = _level(row.level)
-        if level is None:
-            err("level", _("Use one of: %(choices)s.", choices=", ".join(lv.value for lv in UnitLevel)))
         region = row.values.get("region_code", "")
         if region and not REGION_CODE_RE.fullmatch(region):
             err("region_code", _("Use a Kemendagri code such as 33, 33.16 or 33.16.09."))
-        timezone = row.values.get("timezone", "")
-        if timezone and timezone.upper() not in admin.TIMEZONES:
-            err("timezone", _("Choose WIB, WITA or WIT."))
         if not row.parent_code:
             current = existing.get(row.code)
             is_root = current is not None and current.parent_id is None
@@ -176,6 +167,33 @@ def check_rows(rows: list[UnitRow]) -> list[RowError]:
                 ),
             )
     return sorted(errors, key=lambda e: e.line)
+
+
+def _field_errors(row: UnitRow) -> dict[str, str]:
+    """The row's own cells checked by the unit's one schema (the API's and the admin forms'): same messages.
+
+    The wire names are the file's column names; ``region_code`` has no field there and is checked by the
+    caller. An empty optional cell is no value; the time zone is upper-cased as the file may write ``wib``.
+    """
+    values = {c: v or None for c, v in row.values.items() if c != "region_code"}
+    if row.values.get("timezone"):
+        values["timezone"] = row.values["timezone"].upper()
+    else:
+        values.pop("timezone", None)
+    try:
+        schema.parse(
+            UnitInput,
+            {
+                **values,
+                "code": row.code,
+                "name": row.name,
+                "level": row.level,
+                "parent_code": row.parent_code,
+            },
+        )
+    except Invalid as exc:
+        return exc.fields
+    return {}
 
 
 def _level(value: str) -> UnitLevel | None:

@@ -128,6 +128,10 @@ def _message(error: ErrorDetails | Mapping[str, Any]) -> Any:  # noqa: PLR0911, 
         return _("This field cannot be null.")
     if kind == "control_character":
         return _("Control characters (such as NUL) are not allowed.")
+    if kind == "unit_code":
+        return _("Use capital letters and digits joined by hyphens, e.g. POLRES-BLORA.")
+    if kind == "unit_name":
+        return _("Enter the unit's name.")
     if kind == "string_too_long":
         return _("At most %(n)d characters.", n=ctx.get("max_length", 0))
     if kind == "too_long":
