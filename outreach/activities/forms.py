@@ -38,6 +38,7 @@ from outreach.form_messages import NoControlCharacters, SubForm
 from outreach.models import ActivityStatus
 from outreach.models.types import parse_id
 from outreach.services import filters as shared
+from outreach.services.activities import OTHER_ITEM
 from outreach.services.activity_list import ActivityFilter
 from outreach.services.schema import parse
 from outreach.services.schema.activity import ActivityInput
@@ -55,7 +56,7 @@ def _opt_int(value: Any) -> int | None:
 
 
 class ItemForm(SubForm):
-    #: Picked from the catalogue; a name typed with no kind is matched to the catalogue (:func:`_item_kind`).
+    #: Picked from the catalogue; a name typed with no kind is classified by ``services.activities.ItemCatalogue``.
     kind = SelectField(_l("Item"), validate_choice=False)
     name = StringField(_l("Description (needed for “Other”)"))
     quantity = IntegerField(_l("Quantity"), validators=[Optional()])
@@ -182,11 +183,6 @@ class ActivityForm(FlaskForm):
         #: The measure each item kind counts in, for the form's script to suggest (data-measures).
         self.item_measures = {k.code: k.measure for k in catalogue.item_kinds}
         self.item_names = {k.code: k.label(catalogue.lang) for k in catalogue.item_kinds}
-        #: Lower-case labels (both languages) → code, longest first: "Beras 50 kg" typed as a name is Beras.
-        self.item_labels = sorted(
-            ((label.lower(), k.code) for k in catalogue.item_kinds for label in (k.label_id, k.label_en)),
-            key=lambda pair: -len(pair[0]),
-        )
         for visit in self.visits:
             visit.location_id.choices = location_choices
             visit.new_kind.choices = _options(kind_choices)
@@ -218,23 +214,6 @@ def person_label(person: Any) -> str:
     if unit is not None:
         parts.append(unit.name)
     return " · ".join(parts)
-
-
-OTHER_ITEM = "lainnya"
-
-
-def _item_kind(form: ActivityForm, kind: str, name: str) -> str | None:
-    """The catalogue kind of an item row: the one picked, else the catalogue label a typed name starts with
-    ("Beras 50 kg" → beras), else "other" when the catalogue has it (a name alone counted as nothing before)."""
-    if kind:
-        return kind
-    labels: list[tuple[str, str]] = getattr(form, "item_labels", [])
-    text = " ".join(name.lower().split())
-    for label, code in labels:
-        if text == label or text.startswith(label + " "):
-            return code
-    codes = {code for _label, code in labels}
-    return OTHER_ITEM if OTHER_ITEM in codes and text else None
 
 
 @dataclass
@@ -338,16 +317,17 @@ def input_from_form(form: ActivityForm, rows: RowMap) -> ActivityInput:
             if not (it.name.data or "").strip() and not it.quantity.data and not it.kind.data:
                 continue
             item_rows.append(j)
-            kind = _item_kind(form, it.kind.data or "", _text(it.name))
-            measures: dict[str, str] = getattr(form, "item_measures", {})
+            kind = it.kind.data or None
             names: dict[str, str] = getattr(form, "item_names", {})
             items.append(
                 {
-                    # A catalogue pick needs no typed name: the kind's label stands for it.
+                    # A catalogue pick needs no typed name: the kind's label stands for it ("other" excepted).
+                    # A typed name with no pick and an empty measure are classified by the service, the same
+                    # rule for every way in (services.activities.ItemCatalogue).
                     "name": _text(it.name) or (names.get(kind or "", "") if kind != OTHER_ITEM else ""),
                     "quantity": it.quantity.data or 0,
                     "kind": kind,
-                    "measure": _text(it.measure) or (measures.get(kind or "") or ""),
+                    "measure": _text(it.measure),
                 }
             )
         rows.items[len(visits)] = item_rows

@@ -294,7 +294,7 @@ class _Resolved:
     officer_ranks: list[str]
     locations: list[Location]
     message_links: list[tuple[int | None, str]]
-    item_kinds: dict[str, int]
+    item_kinds: ItemCatalogue
     partner_kinds: dict[str, int]
 
 
@@ -350,10 +350,10 @@ def _validate(actor: User, data: ActivityInput, existing: Activity | None) -> _R
 
     locations = _check_visits(actor, data.visits, errors)
     message_links = _check_messages(data, errors)
-    item_kinds = _catalogue_ids(ItemKind, {i.kind for v in data.visits for i in v.items if i.kind})
+    item_kinds = ItemCatalogue.load()
     for vi, visit in enumerate(data.visits):
         for ii, item in enumerate(visit.items):
-            if item.kind and item.kind not in item_kinds:
+            if item.kind and item.kind not in item_kinds.ids:
                 errors[f"visits.{vi}.items.{ii}.kind"] = _("Unknown kind of item.")
     partner_kinds = _catalogue_ids(PartnerKind, {p.kind for p in data.partners if p.kind})
     for i, partner in enumerate(data.partners):
@@ -402,6 +402,53 @@ def _check_plan(
         unit is not None and plan.unit_id != unit.id
     ):
         errors["plan_id"] = _("The plan is for another programme or unit.")
+
+
+OTHER_ITEM = "lainnya"  # the catalogue's "other" item kind (migration 0005)
+
+
+@dataclass(frozen=True)
+class ItemCatalogue:
+    """The item kinds, to classify what was handed over the same way from every way in (issue 14): a picked
+    kind stays; a name with no kind counts as the kind whose label it starts with ("Beras 50 kg" → beras),
+    else as "other"; an empty measure takes the kind's ("kg"). The edit form shows the result, so saving it
+    unchanged changes nothing."""
+
+    ids: dict[str, int]
+    measures: dict[str, str]
+    labels: tuple[tuple[str, str], ...]  # (lower-case label in either language, code), longest first
+
+    @classmethod
+    def load(cls) -> ItemCatalogue:
+        rows = db.session.execute(
+            select(ItemKind.code, ItemKind.id, ItemKind.measure, ItemKind.label_id, ItemKind.label_en)
+        ).all()
+        labels = {
+            (" ".join(label.lower().split()), code) for code, _, _, *names in rows for label in names if label
+        }
+        return cls(
+            ids={code: id_ for code, id_, *_ in rows},
+            measures={code: measure or "" for code, _, measure, *_ in rows},
+            labels=tuple(sorted(labels, key=lambda pair: -len(pair[0]))),
+        )
+
+    def kind_of(self, kind: str | None, name: str) -> str | None:
+        if kind:
+            return kind
+        text = " ".join(name.lower().split())
+        for label, code in self.labels:
+            if text == label or text.startswith(label + " "):
+                return code
+        return OTHER_ITEM if text and OTHER_ITEM in self.ids else None
+
+    def item(self, data: ItemInput) -> VisitItem:
+        kind = self.kind_of(data.kind, data.name)
+        return VisitItem(
+            name=" ".join(data.name.split()),
+            quantity=data.quantity,
+            measure=data.measure.strip() or self.measures.get(kind or "", ""),
+            item_kind_id=self.ids.get(kind) if kind else None,
+        )
 
 
 def _catalogue_ids(model: Any, codes: set[str]) -> dict[str, int]:
@@ -631,15 +678,7 @@ def _replace_visits(activity: Activity, visits: list[VisitInput], resolved: _Res
         visit.contact_name = data.contact_name.strip()
         visit.contact_role = data.contact_role.strip()
         visit.notes = data.notes.strip()
-        visit.items = [
-            VisitItem(
-                name=" ".join(i.name.split()),
-                quantity=i.quantity,
-                measure=i.measure.strip(),
-                item_kind_id=resolved.item_kinds.get(i.kind) if i.kind else None,
-            )
-            for i in data.items
-        ]
+        visit.items = [resolved.item_kinds.item(i) for i in data.items]
         kept.append(visit)
     activity.visits = kept
 
