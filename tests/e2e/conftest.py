@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from outreach.extensions import db
@@ -45,8 +46,8 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real app with CSRF on and the demo data, in a thread; SQLite file or the PostgreSQL test database."""
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """The live server's app, for fixtures that store what no page can make (e.g. a background export job)."""
     tmp = tmp_path_factory.mktemp("live")
     uri = isolated_pg_uri("live_server") if PG_URL else f"sqlite:///{Path(tmp) / 'live.db'}"
     # A live server opens one context per request: no per-request isolation needed.
@@ -56,6 +57,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             Base.metadata.create_all(db.engine)
         load_demo(DEMO_PASSWORD)
         db.session.commit()
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[str]:
+    """The real app with CSRF on and the demo data, in a thread; SQLite file or the PostgreSQL test database."""
+    app = live_app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -38,6 +38,13 @@ class Rule:
     lookup_first: bool = False
     #: per-role override of ``ok`` (e.g. the home page redirects elsewhere per role)
     ok_by_role: dict[str, dict[str, frozenset[object]]] = field(default_factory=dict)
+    #: what a GET answers: a whole HTML ``PAGE`` (scanned by tests/e2e/test_accessibility.py, so each must be
+    #: reachable there), or ``FRAGMENT`` (a piece of HTML htmx swaps into a page), ``JSON`` or ``FILE``; an
+    #: ``api.`` route left at ``PAGE`` answers JSON
+    serves: str = "page"
+
+
+PAGE, FRAGMENT, JSON, FILE = "page", "fragment", "json", "file"
 
 
 def s(*codes: object) -> frozenset[object]:
@@ -77,28 +84,28 @@ QUERY = {
 
 POLICY: dict[str, Rule] = {
     # --- public
-    "static": Rule(EVERYONE, G200, public=True),
-    "bootstrap.static": Rule(EVERYONE, G200, public=True),
+    "static": Rule(EVERYONE, G200, public=True, serves=FILE),
+    "bootstrap.static": Rule(EVERYONE, G200, public=True, serves=FILE),
     "auth.home": Rule(EVERYONE, {"GET": s(302, LOGIN)}, public=True),
     "auth.login": Rule(EVERYONE, {"GET": s(200, 302), "POST": s(200, 302)}, public=True),
     "auth.logout": Rule(EVERYONE, {"POST": s(LOGIN)}, public=True),
     "auth.language": Rule(EVERYONE, POST_REDIRECT, public=True),
     "api.openapi": Rule(EVERYONE, G200, public=True),
     # issue 14: the installable app's manifest and service worker; the outbox's session check
-    "offline.manifest": Rule(EVERYONE, G200, public=True),
-    "offline.service_worker": Rule(EVERYONE, G200, public=True),
-    "offline.outbox_session": Rule(EVERYONE, G200),
+    "offline.manifest": Rule(EVERYONE, G200, public=True, serves=JSON),
+    "offline.service_worker": Rule(EVERYONE, G200, public=True, serves=FILE),
+    "offline.outbox_session": Rule(EVERYONE, G200, serves=JSON),
     # --- any logged-in user
     "auth.password": Rule(EVERYONE, {"GET": s(200), "POST": s(200)}),
     "activities.index": Rule(EVERYONE, G200),
     "activities.detail": Rule(EVERYONE, G200, scoped=True),
-    "activities.photo": Rule(EVERYONE, G200, scoped=True),
-    "activities.photo_thumb": Rule(EVERYONE, G200, scoped=True),
+    "activities.photo": Rule(EVERYONE, G200, scoped=True, serves=FILE),
+    "activities.photo_thumb": Rule(EVERYONE, G200, scoped=True, serves=FILE),
     # --- writers (staff, commander)
     "activities.mine": Rule(WRITERS, G200),
-    "activities.locations_search": Rule(WRITERS, G200),
+    "activities.locations_search": Rule(WRITERS, G200, serves=JSON),
     # --- issue 12: Kemendagri regions (autocomplete for any logged-in user; the registry's regions for admins)
-    "regions.index": Rule(EVERYONE, G200),
+    "regions.index": Rule(EVERYONE, G200, serves=JSON),
     "admin.locations_index": Rule(ADMIN_ONLY, G200),
     "admin.location_edit": Rule(ADMIN_ONLY, {"GET": s(200), "POST": s(302)}),  # empty POST keeps the values
     "activities.create": Rule(WRITERS, {"GET": s(200), "POST": s(422)}),
@@ -115,8 +122,8 @@ POLICY: dict[str, Rule] = {
     # issue 15: target allocation (the commander's own unit's children; POLSEK-A1X has none: nothing changes)
     "dashboard.targets": Rule(frozenset({COMMANDER}), {"GET": s(200), "POST": s(302)}),
     "dashboard.anev_page": Rule(READERS, G200),
-    "dashboard.anev_pdf": Rule(READERS, G200),
-    "dashboard.anev_xlsx": Rule(READERS, G200),
+    "dashboard.anev_pdf": Rule(READERS, G200, serves=FILE),
+    "dashboard.anev_xlsx": Rule(READERS, G200, serves=FILE),
     "dashboard.anev_directives": Rule(frozenset({COMMANDER}), POST_REDIRECT),
     "dashboard.locks_page": Rule(frozenset({COMMANDER}), {"GET": s(200), "POST": s(422)}),
     # issue 15: bulk verify (an empty POST chooses nothing: 422 on the preview)
@@ -130,17 +137,19 @@ POLICY: dict[str, Rule] = {
     "dashboard.index": Rule(READERS, {"GET": s(302)}),  # adds the default filters
     # --- reports (pr, commander); imports (staff, commander)
     "reports.index": Rule(READERS, G200),
-    "reports.programme_pdf": Rule(READERS, G200),
-    "reports.export": Rule(READERS, G200),
+    "reports.programme_pdf": Rule(READERS, G200, serves=FILE),
+    "reports.export": Rule(READERS, G200, serves=FILE),
     "reports.recap": Rule(READERS, G200),  # issue 16: the WhatsApp recap page
-    "reports.job_status": Rule(READERS, {"GET": s(404)}),  # issue 17: only the requester's (and admins') jobs
-    "reports.job_download": Rule(READERS, {"GET": s(404)}),
+    "reports.job_status": Rule(
+        READERS, {"GET": s(404)}, serves=FRAGMENT
+    ),  # issue 17: only the requester's (and admins') jobs
+    "reports.job_download": Rule(READERS, {"GET": s(404)}, serves=FILE),
     "activities.photo_captions": Rule(WRITERS, POST_REDIRECT, scoped=True),  # issue 16: photo captions
     "reports.texts": Rule(READERS, {"GET": s(200), "POST": s(302)}),  # empty POST saves the texts unchanged
-    "reports.activity_pdf": Rule(READERS, G200, scoped=True),
+    "reports.activity_pdf": Rule(READERS, G200, scoped=True, serves=FILE),
     "reports.press": Rule(READERS, {"GET": s(200), "POST": s(200, 302)}, scoped=True),  # issue 16: POST saves
     "reports.imports_index": Rule(WRITERS, G200),
-    "reports.import_template": Rule(WRITERS, G200),
+    "reports.import_template": Rule(WRITERS, G200, serves=FILE),
     "reports.import_preview": Rule(WRITERS, {"POST": s(422)}),
     "reports.import_confirm": Rule(WRITERS, {"POST": s(400)}),
     "reports.import_undo": Rule(WRITERS, POST_REDIRECT, scoped=True),
@@ -171,7 +180,7 @@ POLICY: dict[str, Rule] = {
     "api.programmes_index": Rule(EVERYONE, G200),
     "api.programmes_create": Rule(EVERYONE, {"POST": s(400)}),
     "api.programmes_detail": Rule(EVERYONE, G200),
-    "api.programmes_report": Rule(READERS, G200),
+    "api.programmes_report": Rule(READERS, G200, serves=FILE),
     "api.locations_index": Rule(EVERYONE, G200),
     "api.locations_create": Rule(EVERYONE, {"POST": s(400)}),
     "api.stats_summary": Rule(EVERYONE, G200),
@@ -182,10 +191,10 @@ POLICY: dict[str, Rule] = {
     "api.activities_index": Rule(EVERYONE, G200),
     "api.activities_create": Rule(EVERYONE, {"POST": s(400)}),
     "api.activities_detail": Rule(EVERYONE, G200, scoped=True, lookup_first=True),
-    "api.activities_report": Rule(READERS, G200, scoped=True, lookup_first=True),
+    "api.activities_report": Rule(READERS, G200, scoped=True, lookup_first=True, serves=FILE),
     # issue 16: the press release over the API (read; keep Humas' edit) and the WhatsApp recap
     "api.recap": Rule(EVERYONE, {"GET": s(422)}),  # no unit, no date: per-field 422
-    "api.activities_press": Rule(READERS, G200, scoped=True, lookup_first=True),
+    "api.activities_press": Rule(READERS, G200, scoped=True, lookup_first=True, serves=FILE),
     "api.activities_press_save": Rule(
         READERS, {"PUT": s(400)}, scoped=True, lookup_first=True, body_first=True
     ),
@@ -201,9 +210,9 @@ POLICY: dict[str, Rule] = {
     "api.activities_reopen": Rule(frozenset({COMMANDER}), {"POST": s(409)}, scoped=True, lookup_first=True),
     "api.activities_restore": Rule(ADMIN_ONLY, {"POST": s(409)}, scoped=True),  # role first
     # --- operations (issue 18): probes are public; /metrics is for allowed addresses or an admin
-    "ops.healthz": Rule(EVERYONE, G200, public=True),
-    "ops.readyz": Rule(EVERYONE, G200, public=True),  # conftest stamps the migration head
-    "ops.metrics_view": Rule(ADMIN_ONLY, G200),  # anonymous: 401 JSON; other roles: 403
+    "ops.healthz": Rule(EVERYONE, G200, public=True, serves=JSON),
+    "ops.readyz": Rule(EVERYONE, G200, public=True, serves=JSON),  # conftest stamps the migration head
+    "ops.metrics_view": Rule(ADMIN_ONLY, G200, serves=FILE),  # anonymous: 401 JSON; other roles: 403
     # issue 15: allocation (an empty body is a 400 before any lookup)
     "api.programmes_targets_put": Rule(EVERYONE, {"PUT": s(400)}),
     "api.activities_verify_many": Rule(EVERYONE, {"POST": s(400)}),
@@ -233,6 +242,6 @@ POLICY: dict[str, Rule] = {
     "admin.channel_toggle": Rule(ADMIN_ONLY, {"POST": s(404)}),
     "admin.channel_test": Rule(ADMIN_ONLY, {"POST": s(404)}),
     # issue 14: a photo held across a refused form (its uploader only), deleting a photo until verification
-    "activities.pending_photo": Rule(WRITERS, {"GET": s(404)}),
+    "activities.pending_photo": Rule(WRITERS, {"GET": s(404)}, serves=FILE),
     "activities.delete_photo": Rule(WRITERS, {"POST": s(302, 404)}, scoped=True),
 }

@@ -9,7 +9,7 @@ import pytest
 from werkzeug.routing import Rule as UrlRule
 
 from tests.security.conftest import OTHER_UNIT, OWN_UNIT, ROLES, SecWorld, fingerprint
-from tests.security.policy import ADMIN, LOGIN, POLICY, Rule
+from tests.security.policy import ADMIN, FILE, FRAGMENT, JSON, LOGIN, PAGE, POLICY, Rule
 from tests.support.security import RULES, url_for_rule
 
 SKIP_METHODS = {"HEAD", "OPTIONS"}
@@ -64,6 +64,21 @@ def _request(sec: SecWorld, role: str, method: str, url: str) -> Any:
     return client.open(url, method=method, headers=headers)
 
 
+def _served(response: Any) -> str:
+    """What a 200 answers, in the policy's words (``Rule.serves``): the accessibility scan opens the pages."""
+    if response.is_json or response.mimetype == "application/manifest+json":
+        return JSON
+    if response.mimetype != "text/html":
+        return FILE
+    head = response.get_data(as_text=True)[:500].lower()
+    return PAGE if "<html" in head else FRAGMENT
+
+
+def _serves(endpoint: str) -> str:
+    serves = POLICY[endpoint].serves
+    return JSON if endpoint.startswith("api.") and serves == PAGE else serves
+
+
 @pytest.mark.parametrize(("endpoint", "method"), CASES)
 def test_matrix(sec: SecWorld, endpoint: str, method: str) -> None:
     rule = next(r for r in RULES if r.endpoint == endpoint)
@@ -102,6 +117,10 @@ def test_matrix(sec: SecWorld, endpoint: str, method: str) -> None:
                 ids["target_id"] = (target, target)
         response = _request(sec, role, method, url_for_rule(rule, ids, scope))
         got = observe(response)
+        if method == "GET" and got == 200 and (kind := _served(response)) != _serves(endpoint):
+            mismatches.append(
+                f"{role:<11} {('own', 'other')[scope]:<5} → serves a {kind}, policy says {_serves(endpoint)}"
+            )
         response.close()
         if got not in want:
             mismatches.append(

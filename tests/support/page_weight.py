@@ -22,6 +22,7 @@ class Visit:
     decoded: int = 0  # the resources' bodies once decoded
     requests: int = 0  # responses that crossed the network (not served from the cache)
     cached: int = 0  # responses served from the browser's cache
+    browser_own: int = 0  # fetches the browser makes for itself, not for the page (the manifest's icons)
     by_url: dict[str, int] = field(default_factory=dict)
 
 
@@ -34,7 +35,8 @@ class Weight:
 
 
 class _Recorder:
-    def __init__(self, context: BrowserContext, page: Page) -> None:
+    def __init__(self, context: BrowserContext, page: Page, browser_own: frozenset[str]) -> None:
+        self.browser_own = browser_own
         self.cdp = context.new_cdp_session(page)
         self.cdp.send("Network.enable")
         self.urls: dict[str, str] = {}
@@ -54,6 +56,9 @@ class _Recorder:
         request_id = event["requestId"]
         url = self.urls.get(request_id, "?")
         if url.startswith("data:"):
+            return
+        if url in self.browser_own:
+            self.visit.browser_own += 1
             return
         size = int(event.get("encodedDataLength") or 0)
         if request_id in self.from_cache or size == 0:
@@ -77,9 +82,19 @@ class _Recorder:
         return self.visit
 
 
+def manifest_icons(page: Page, base: str) -> frozenset[str]:
+    """The icons of the app's manifest, as absolute URLs.
+
+    Chromium fetches the best of them on every page load for its installability check, revalidating it
+    (a 304) whatever its caching headers say: a fetch of the browser's own, not of the page, so the
+    recorder leaves it out of a page's weight (it counts it in ``Visit.browser_own``)."""
+    manifest = page.request.get(f"{base}/manifest.webmanifest").json()
+    return frozenset(base + icon["src"] for icon in manifest["icons"])
+
+
 def weigh(context: BrowserContext, page: Page, base: str, pages: list[tuple[str, str]]) -> list[Weight]:
     """Measure each ``(name, path)`` of ``pages`` in ``page`` (already logged in as needed)."""
-    recorder = _Recorder(context, page)
+    recorder = _Recorder(context, page, manifest_icons(page, base))
     weights = []
     for name, path in pages:
         recorder.cdp.send("Network.clearBrowserCache")
