@@ -4,12 +4,17 @@
    - static files (the app shell): served from the cache, refreshed in the background;
    - the reference lists the form asks for (places, regions): network first, the last answer offline.
    The outbox itself lives in IndexedDB (outreach/static/js/outbox.js); this worker only keeps pages. */
-importScripts({{ workbox_sw|tojson }});
-
 const MODULES = {{ modules|tojson }};
-workbox.setConfig({ debug: false, modulePathCb: (name) => MODULES[name] });
-// Every module is loaded now: a service worker may only import scripts while it first runs.
-Object.keys(MODULES).forEach((name) => workbox.loadModule(name));
+let started = false;
+try {
+  // workbox-sw, then every module in order (core first), now: a service worker may only import scripts while
+  // it first runs. Imported directly rather than through workbox.loadModule, which logs an error of its own.
+  importScripts({{ workbox_sw|tojson }}, ...Object.values(MODULES));
+  started = true;
+} catch (error) {
+  // The scripts are gone under this worker: logout's Clear-Site-Data deleted its registration while it ran.
+  // It is going away; it serves nothing (the browser goes to the network) and keeps nothing.
+}
 
 const PAGES = "outreach-pages";
 const STATIC = "outreach-static";
@@ -18,36 +23,39 @@ const OFFLINE_PAGES = {{ pages|tojson }};
 const STATIC_PREFIXES = {{ static_prefixes|tojson }};
 const DATA_PREFIXES = {{ data_prefixes|tojson }};
 
-self.skipWaiting();
-workbox.core.clientsClaim();
+function start() {
+  self.skipWaiting();
+  workbox.core.clientsClaim();
 
-// Never keep a page the server answered with a redirect (an expired session lands on /login) or an error.
-const onlyTheRealPage = {
-  cacheWillUpdate: async ({ response }) => (response && response.status === 200 && !response.redirected ? response : null),
-};
+  // Never keep a page the server answered with a redirect (an expired session lands on /login) or an error.
+  const onlyTheRealPage = {
+    cacheWillUpdate: async ({ response }) => (response && response.status === 200 && !response.redirected ? response : null),
+  };
 
-workbox.routing.registerRoute(
-  ({ request, url }) => request.mode === "navigate" && OFFLINE_PAGES.includes(url.pathname),
-  new workbox.strategies.NetworkFirst({ cacheName: PAGES, networkTimeoutSeconds: 10, plugins: [onlyTheRealPage] }),
-);
-workbox.routing.registerRoute(
-  ({ url }) => url.origin === self.location.origin && STATIC_PREFIXES.some((p) => url.pathname.startsWith(p)),
-  new workbox.strategies.StaleWhileRevalidate({
-    cacheName: STATIC,
-    plugins: [
-      new workbox.cacheableResponse.CacheableResponsePlugin({ statuses: [200] }),
-      new workbox.expiration.ExpirationPlugin({ maxEntries: 120 }),
-    ],
-  }),
-);
-workbox.routing.registerRoute(
-  ({ url }) => url.origin === self.location.origin && DATA_PREFIXES.some((p) => url.pathname.startsWith(p)),
-  new workbox.strategies.NetworkFirst({
-    cacheName: DATA,
-    networkTimeoutSeconds: 6,
-    plugins: [onlyTheRealPage, new workbox.expiration.ExpirationPlugin({ maxEntries: 200 })],
-  }),
-);
+  workbox.routing.registerRoute(
+    ({ request, url }) => request.mode === "navigate" && OFFLINE_PAGES.includes(url.pathname),
+    new workbox.strategies.NetworkFirst({ cacheName: PAGES, networkTimeoutSeconds: 10, plugins: [onlyTheRealPage] }),
+  );
+  workbox.routing.registerRoute(
+    ({ url }) => url.origin === self.location.origin && STATIC_PREFIXES.some((p) => url.pathname.startsWith(p)),
+    new workbox.strategies.StaleWhileRevalidate({
+      cacheName: STATIC,
+      plugins: [
+        new workbox.cacheableResponse.CacheableResponsePlugin({ statuses: [200] }),
+        new workbox.expiration.ExpirationPlugin({ maxEntries: 120 }),
+      ],
+    }),
+  );
+  workbox.routing.registerRoute(
+    ({ url }) => url.origin === self.location.origin && DATA_PREFIXES.some((p) => url.pathname.startsWith(p)),
+    new workbox.strategies.NetworkFirst({
+      cacheName: DATA,
+      networkTimeoutSeconds: 6,
+      plugins: [onlyTheRealPage, new workbox.expiration.ExpirationPlugin({ maxEntries: 200 })],
+    }),
+  );
+}
+if (started) start();
 
 async function keep(cacheName, url) {
   const response = await fetch(url, { credentials: "same-origin" });
@@ -61,7 +69,7 @@ async function keep(cacheName, url) {
 // shell is whatever the templates emit, fetched now, refreshed on each online visit.
 self.addEventListener("message", (event) => {
   const data = event.data || {};
-  if (data.type === "keep") {
+  if (data.type === "keep" && started) {
     const work = [
       ...(data.assets || []).map((url) => keep(STATIC, url)),
       ...(data.pages || []).map((url) => keep(PAGES, url)),

@@ -245,7 +245,10 @@ def test_logout_deletes_the_phones_outbox_and_kept_pages(browser: Browser, serve
 
     page.on("dialog", accept)
     page.locator(".navbar-toggler").click()
-    page.locator(".dropdown-toggle").last.click()
+    expect(page.locator(".navbar-collapse.show")).to_be_visible()  # the menu has finished opening
+    account = page.locator(".dropdown-toggle").last
+    account.click()
+    expect(account).to_have_attribute("aria-expanded", "true")
     page.get_by_test_id("logout").click()
     expect(page.locator("#username")).to_be_visible()
     assert asked and "belum terkirim" in asked[0]  # warned first: 1 activity not sent yet
