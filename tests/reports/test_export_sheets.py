@@ -117,7 +117,7 @@ def test_activity_export_has_officer_partner_and_item_sheets(
     assert sheets["Barang"][1:] == [
         (activity.id, 1, x, "Brosur / selebaran", "brosur", "Brosur pemilu damai", 150, "lembar"),
         (activity.id, 1, x, "Beras", "beras", "Beras", 50, "kg"),
-        (activity.id, 2, y, None, None, "Masker", 20, "buah"),
+        (activity.id, 2, y, "Lainnya", "lainnya", "Masker", 20, "buah"),  # a bare name counts as other
     ]
     # every activity of the main sheet, and only those, may have rows in the further sheets
     main_ids = {r[0] for r in sheets["Kegiatan"][1:]}
