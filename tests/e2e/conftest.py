@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
 from outreach.extensions import db
 from outreach.models import Base
 from outreach.services.demo import load_demo
-from tests.support.app import PG_URL, isolated_pg_uri, make_app
+from tests.support.app import PG_URL, isolated_pg_uri, make_app, served
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -63,11 +61,5 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
 @pytest.fixture(scope="session")
 def live_server(live_app: Flask) -> Iterator[str]:
     """The real app with CSRF on and the demo data, in a thread; SQLite file or the PostgreSQL test database."""
-    app = live_app
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    with served(live_app) as base:
+        yield base

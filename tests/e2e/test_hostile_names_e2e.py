@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Dialog, Page, expect
-from werkzeug.serving import make_server
 
-from outreach import create_app
-from outreach.extensions import db
-from outreach.models import Base
 from outreach.services import activities as svc
-from outreach.services.catalogues import seed_catalogues
 from tests import factories
-from tests.conftest import PG_URL, base_config, isolated_pg_uri
+from tests.support.app import served, small_world_app
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -24,29 +17,18 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A small world (no demo) whose only visited place carries a hostile name and coordinates."""
-    tmp = tmp_path_factory.mktemp("hostile")
-    uri = isolated_pg_uri("hostile_names") if PG_URL else f"sqlite:///{Path(tmp) / 'hostile.db'}"
-    config = base_config(Path(tmp), uri) | {"WTF_CSRF_ENABLED": True, "TESTING": False, "DEBUG": False}
-    app = create_app(config)
-    with app.app_context():
-        if not PG_URL:
-            Base.metadata.create_all(db.engine)
-        seed_catalogues()
-        world = factories.build_world()
+
+    def hostile_place(world: factories.World) -> None:
         place = world.locations["POLSEK-A1X"]
         place.name, place.latitude, place.longitude = HOSTILE, -6.97, 111.42
         staff = world.users["staff.a1x"]
         activity = factories.make_activity(staff, world.programme, world.u("POLSEK-A1X"), [place])
         svc.submit_activity(staff, activity)
         svc.verify_activity(world.users["commander.a1x"], activity)
-        db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+
+    app, _ = small_world_app(tmp_path_factory.mktemp("hostile"), "hostile_names", hostile_place)
+    with served(app) as base:
+        yield base
 
 
 def test_hostile_place_name_is_text_in_the_map(page: Page, hostile_server: str) -> None:

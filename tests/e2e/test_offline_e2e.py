@@ -4,7 +4,6 @@ network returns; a lost answer is retried and finds the activity stored the firs
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,14 +14,11 @@ from flask import Flask
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, expect
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
-from outreach import create_app
 from outreach.extensions import db
-from outreach.models import Activity, Base, Photo
-from outreach.services.catalogues import seed_catalogues
+from outreach.models import Activity, Photo
 from tests import factories
-from tests.support.app import PG_URL, base_config, isolated_pg_uri
+from tests.support.app import served, small_world_app
 from tests.support.browser import PHONE, Problems
 
 
@@ -55,17 +51,11 @@ class Server:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A small world (staff.a1x, one programme, one registered place) behind a live server that counts hits."""
-    tmp = tmp_path_factory.mktemp("offline")
-    uri = isolated_pg_uri("offline_e2e") if PG_URL else f"sqlite:///{Path(tmp) / 'offline.db'}"
-    config = base_config(Path(tmp), uri) | {"WTF_CSRF_ENABLED": True, "TESTING": False, "DEBUG": False}
-    app = create_app(config)
-    with app.app_context():
-        if not PG_URL:
-            Base.metadata.create_all(db.engine)
-        seed_catalogues()
-        world = factories.build_world()
-        db.session.commit()
-        programme_id, location_id = world.programme.id, world.locations["POLSEK-A1X"].id
+    app, (programme_id, location_id) = small_world_app(
+        tmp_path_factory.mktemp("offline"),
+        "offline_e2e",
+        lambda world: (world.programme.id, world.locations["POLSEK-A1X"].id),
+    )
     hits: list[str] = []
     wsgi = app.wsgi_app
 
@@ -73,13 +63,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         hits.append(f"{environ['REQUEST_METHOD']} {environ['PATH_INFO']}")
         return wsgi(environ, start_response)
 
-    http = make_server("127.0.0.1", 0, counting, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield Server(f"http://127.0.0.1:{http.server_port}", app, programme_id, location_id, hits)
-    http.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    with served(app, counting) as base:
+        yield Server(base, app, programme_id, location_id, hits)
 
 
 def _phone(browser: Browser, problems: Problems, **options: Any) -> tuple[BrowserContext, Page]:

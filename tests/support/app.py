@@ -10,20 +10,26 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
+from werkzeug.serving import make_server
 
 from outreach import create_app
 from outreach.extensions import db
 from outreach.models import Base
+from outreach.services.catalogues import seed_catalogues
 from tests import factories
 
 #: The PostgreSQL server to test on; empty means SQLite files.
+T = TypeVar("T")
 PG_URL = os.environ.get("OUTREACH_TEST_DATABASE_URL", "")
 PASSWORD = factories.PASSWORD
 #: Per-request caches in ``g`` a test app drops before each request (see ``make_app``); ``_flask_babel``
@@ -139,3 +145,31 @@ def build_app(tmp: Path, **overrides: Any) -> Flask:
 def login(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
     """Log in through the real view, as a user would."""
     return client.post("/login", data={"username": username, "password": password}, follow_redirects=False)
+
+
+def small_world_app(tmp: Path, tag: str, build: Callable[[factories.World], T]) -> tuple[Flask, T]:
+    """A live-server app (CSRF on, no per-request isolation) over the factories' small world, no demo data: an
+    SQLite file in ``tmp`` or an isolated PostgreSQL schema named after ``tag``. ``build`` adds what the test
+    needs to the world inside the app context, before the commit; what it returns is returned beside the app."""
+    uri = isolated_pg_uri(tag) if PG_URL else f"sqlite:///{tmp / f'{tag}.db'}"
+    app = create_app(base_config(tmp, uri) | {"WTF_CSRF_ENABLED": True, "TESTING": False, "DEBUG": False})
+    with app.app_context():
+        if not PG_URL:  # isolated_pg_uri has created the schema already
+            Base.metadata.create_all(db.engine)
+        seed_catalogues()
+        built = build(factories.build_world())
+        db.session.commit()
+    return app, built
+
+
+@contextmanager
+def served(app: Flask, wsgi: Any = None) -> Iterator[str]:
+    """Serve ``app`` (or a ``wsgi`` wrapper around it) on a free local port in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, wsgi or app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        with app.app_context():
+            db.engine.dispose()
