@@ -64,8 +64,10 @@ from outreach.services.errors import Conflict, Invalid
 from outreach.services.locations import search_locations
 from outreach.services.policy import (
     can_delete,
+    can_delete_photo,
     can_edit,
     can_reopen,
+    can_repeat,
     can_restore,
     can_return,
     can_submit,
@@ -210,8 +212,8 @@ def _render_detail(activity: Any, status: int = 200, **forms: Any) -> Any:
                 "reopen": can_reopen(user, activity),
                 "delete": can_delete(user, activity),
                 "restore": can_restore(user, activity),
-                "repeat": user.role in WRITERS and activity.deleted_at is None,
-                "delete_photo": user.role in WRITERS and pending_photos.can_delete_photo(user, activity),
+                "repeat": can_repeat(user, activity),
+                "delete_photo": user.role in WRITERS and can_delete_photo(user, activity),
             },
             comment_form=forms.get("comment_form") or CommentForm(),
             reason_form=forms.get("reason_form") or ReasonForm(),

@@ -19,11 +19,11 @@ from pathlib import Path
 from flask_babel import gettext as _
 
 from outreach.extensions import db
-from outreach.models import Activity, ActivityStatus, Role, User
+from outreach.models import Activity, User
 from outreach.services import audit
 from outreach.services.errors import Conflict, NotFound
 from outreach.services.photos import Prepared, thumb_path
-from outreach.services.policy import can_edit, can_view
+from outreach.services.policy import can_delete_photo, can_view
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 #: A held photo older than this is swept away (the form was abandoned).
@@ -146,15 +146,6 @@ def sweep(upload_dir: str | Path, older_than_s: float = MAX_AGE_S) -> int:
 
 
 # ------------------------------------------------------------------------------------- deleting a photo
-
-
-def can_delete_photo(user: User, activity: Activity) -> bool:
-    """Until it is verified: the author side while the activity can be edited, a commander while it waits."""
-    if activity.deleted_at is not None or activity.status is ActivityStatus.VERIFIED:
-        return False
-    if can_edit(user, activity):
-        return True
-    return user.role in (Role.COMMANDER, Role.ADMIN) and activity.status is ActivityStatus.SUBMITTED
 
 
 def delete_photo(user: User, activity: Activity, photo_id: int, upload_dir: str | Path) -> list[Path]:

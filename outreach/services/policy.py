@@ -77,3 +77,17 @@ def can_delete(user: User, activity: Activity) -> bool:
 
 def can_restore(user: User, activity: Activity) -> bool:
     return user.role is Role.ADMIN and activity.deleted_at is not None
+
+
+def can_repeat(user: User, activity: Activity) -> bool:
+    """ "Ulangi kegiatan" (issue 14): those who record activities start a new one from any they can see."""
+    return user.role in (Role.STAFF, Role.COMMANDER) and activity.deleted_at is None
+
+
+def can_delete_photo(user: User, activity: Activity) -> bool:
+    """Until it is verified: the author side while the activity can be edited, a commander while it waits."""
+    if activity.deleted_at is not None or activity.status is ActivityStatus.VERIFIED:
+        return False
+    if can_edit(user, activity):
+        return True
+    return user.role in (Role.COMMANDER, Role.ADMIN) and activity.status is ActivityStatus.SUBMITTED
