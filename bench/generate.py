@@ -3,7 +3,8 @@
 
 Shape (whatever N): Mabes → 34 Polda → 460 Polres → 4,300 Polsek; ``min(100k, max(10k, N))`` registered
 locations spread over the Polsek; N activities uniform over 2023-01-01..2024-12-31, each with 1–5 visits to
-distinct locations of one Polres, 0–3 kamtibmas messages and an item on ~10 % of visits. The denormalised
+distinct locations of one Polres, 0–3 kamtibmas messages and an item on ~10 % of visits, led by one of six
+officers of the unit's own roster. The denormalised
 counters on ``activities`` are filled exactly as ``services.activities`` fills them. Everything comes from
 ``random.Random(seed)``: the same N and seed give the same rows on SQLite and PostgreSQL.
 
@@ -49,6 +50,8 @@ PG_DATABASE = "outreach_bench"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 #: The programme every measured report and export uses (the routine programme spans the whole period).
 ROUTINE_PROGRAMME = 1
+#: The officers who lead a unit's activities (a Polsek's Kapolsek, Kanit Binmas and Bhabinkamtibmas).
+LEADER_ROSTER = 6
 PEMILU = (date(2023, 10, 19), date(2024, 10, 20))
 STATUSES = (("verified", 70), ("submitted", 15), ("draft", 10), ("returned", 5))
 RANKS = ("Bripka", "Brigadir", "Aipda", "Aiptu", "Ipda", "Iptu", "AKP", "Kompol", "AKBP")
@@ -412,6 +415,12 @@ def generate(n: int, db: str, *, seed: int = SEED, log: Any = print) -> Dataset:
     staff_id = 2
 
     leaders = [(r.choice(RANKS), f"{r.choice(FIRST)} {r.choice(LAST)}") for _ in range(5_000)]
+
+    def leader_of(unit: int) -> tuple[str, str]:
+        """One of the unit's own roster of LEADER_ROSTER officers (until 2026-12 any of 5,000 names nationally,
+        so nearly every activity had a leader of its own: 932,623 leaders for 1M activities)."""
+        return leaders[(unit * 31 + r.randrange(LEADER_ROSTER) * 997) % len(leaders)]
+
     status_names = [s for s, _ in STATUSES]
     status_weights = [wt for _, wt in STATUSES]
     counts = {"activities": 0, "visits": 0, "activity_messages": 0, "visit_items": 0}
@@ -448,7 +457,7 @@ def generate(n: int, db: str, *, seed: int = SEED, log: Any = print) -> Dataset:
             for m in r.sample(messages, n_msgs):
                 mid += 1
                 msgs.append((mid, aid, m.id, m.label_id))
-            rank, name = r.choice(leaders)
+            rank, name = leader_of(unit)
             created = _ts(day, 8, pg)
             submitted = created if status in ("submitted", "verified") else None
             verified = created if status == "verified" else None

@@ -48,7 +48,7 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _load_config(app: Flask, overrides: dict[str, Any]) -> None:
-    from outreach.config import Defaults, from_environment
+    from outreach.config import Defaults, engine_options, from_environment
 
     app.config.from_object(Defaults)
     app.config.from_pyfile("config.py", silent=True)
@@ -57,7 +57,9 @@ def _load_config(app: Flask, overrides: dict[str, Any]) -> None:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'outreach.db'}"
-    app.config.setdefault("OUTREACH_UPLOAD_DIR", str(Path(app.instance_path) / "uploads"))
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)  # the OUTREACH_DB_* settings
+    if not app.config.get("OUTREACH_UPLOAD_DIR"):
+        app.config["OUTREACH_UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
     if app.config.get("SESSION_COOKIE_SECURE") and app.config.get("SESSION_COOKIE_NAME") == "session":
         # HTTPS: a __Host- cookie cannot be set by a subdomain or over plain HTTP (Path=/, no Domain).
         app.config["SESSION_COOKIE_NAME"] = "__Host-session"

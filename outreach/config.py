@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import QueuePool
+
 
 
 class Defaults:
@@ -30,6 +35,15 @@ class Defaults:
     OUTREACH_LIST_COUNT_CAP = 10_000  # activity lists count matches up to this, then say "more than"
     OUTREACH_SQLITE_BUSY_TIMEOUT_MS = 10_000
     OUTREACH_SQLITE_SYNCHRONOUS = "FULL"
+    # Database pools, for PostgreSQL (any non-SQLite URL; SQLAlchemy's QueuePool). Turned into
+    # SQLALCHEMY_ENGINE_OPTIONS by engine_options(); keys set there in instance/config.py win.
+    OUTREACH_DB_POOL_SIZE = 5  # connections a process keeps open (SQLAlchemy's default)
+    OUTREACH_DB_MAX_OVERFLOW = 10  # more opened under load, closed when returned (SQLAlchemy's default)
+    OUTREACH_DB_POOL_TIMEOUT_S = 30  # wait this long for a free connection, then the request fails
+    OUTREACH_DB_POOL_RECYCLE_S = 0  # replace connections older than this; 0: never (pre-ping finds dead ones)
+    OUTREACH_DB_STATEMENT_TIMEOUT_MS = 0  # PostgreSQL: cancel a statement running longer than this; 0: off
+    #: photos, thumbnails and pending/ (the same folder on every web and worker host); empty: instance/uploads
+    OUTREACH_UPLOAD_DIR = ""
     OUTREACH_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     OUTREACH_PHOTO_MAX_PIXELS = 40_000_000
     OUTREACH_DEMO_PASSWORD = "demo-outreach"  # noqa: S105 - documented demo accounts only
@@ -75,6 +89,9 @@ class Defaults:
     OUTREACH_EXPORT_JOB_HEARTBEAT_SECONDS = 10.0  # a running job refreshes its heartbeat this often
     OUTREACH_EXPORT_JOB_STALL_SECONDS = 120.0  # no heartbeat for this long: the worker died
     OUTREACH_EXPORT_JOB_ATTEMPTS = 2  # a job whose worker died is started again up to this many times in all
+    #: a job still queued this long (its queue message lost, or a long backlog) is queued again, counting as an
+    #: attempt; once the attempts are spent it is failed (docs/OPERATIONS.md, "Workers")
+    OUTREACH_EXPORT_QUEUED_TIMEOUT_S = 900
     OUTREACH_EXPORT_JOB_THROTTLE_SECONDS = 0.0  # diagnostics/tests only: a pause per progress step
     # Issue 17: scheduled recaps (services.recap_delivery)
     OUTREACH_RECAP_MAX_ATTEMPTS = 3  # attempts per recap delivery; then it stays "failed"
@@ -97,12 +114,29 @@ ENV_KEYS = {
     "OUTREACH_ALLOW_SELF_VERIFY": "OUTREACH_ALLOW_SELF_VERIFY",
     "OUTREACH_REDIS_URL": "OUTREACH_REDIS_URL",  # issue 17
     "OUTREACH_JOBS_DB": "OUTREACH_JOBS_DB",
+    "OUTREACH_UPLOAD_DIR": "OUTREACH_UPLOAD_DIR",
     "OUTREACH_EXPORT_DIR": "OUTREACH_EXPORT_DIR",
     "OUTREACH_EXPORT_JOB_THRESHOLD": "OUTREACH_EXPORT_JOB_THRESHOLD",
     "OUTREACH_EXPORT_RETENTION_DAYS": "OUTREACH_EXPORT_RETENTION_DAYS",
+    "OUTREACH_EXPORT_QUEUED_TIMEOUT_S": "OUTREACH_EXPORT_QUEUED_TIMEOUT_S",
+    "OUTREACH_DB_POOL_SIZE": "OUTREACH_DB_POOL_SIZE",
+    "OUTREACH_DB_MAX_OVERFLOW": "OUTREACH_DB_MAX_OVERFLOW",
+    "OUTREACH_DB_POOL_TIMEOUT_S": "OUTREACH_DB_POOL_TIMEOUT_S",
+    "OUTREACH_DB_POOL_RECYCLE_S": "OUTREACH_DB_POOL_RECYCLE_S",
+    "OUTREACH_DB_STATEMENT_TIMEOUT_MS": "OUTREACH_DB_STATEMENT_TIMEOUT_MS",
 }
 #: Keys whose environment value is a whole number.
-INT_KEYS = {"OUTREACH_TRUSTED_PROXIES", "OUTREACH_EXPORT_JOB_THRESHOLD", "OUTREACH_EXPORT_RETENTION_DAYS"}
+INT_KEYS = {
+    "OUTREACH_TRUSTED_PROXIES",
+    "OUTREACH_EXPORT_JOB_THRESHOLD",
+    "OUTREACH_EXPORT_RETENTION_DAYS",
+    "OUTREACH_EXPORT_QUEUED_TIMEOUT_S",
+    "OUTREACH_DB_POOL_SIZE",
+    "OUTREACH_DB_MAX_OVERFLOW",
+    "OUTREACH_DB_POOL_TIMEOUT_S",
+    "OUTREACH_DB_POOL_RECYCLE_S",
+    "OUTREACH_DB_STATEMENT_TIMEOUT_MS",
+}
 
 #: Keys whose environment value is a yes/no flag ("1", "true", "yes" mean yes).
 BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "OUTREACH_ALLOW_SELF_VERIFY"}
@@ -133,3 +167,45 @@ def _positive_int(name: str, value: str) -> int:
     if not value.strip().isdigit() or int(value) < 1:
         raise RuntimeError(f"{name} must be a whole number of months (1 or more), not {value!r}.")
     return int(value)
+
+
+#: QueuePool's own arguments: given only when the pool is a QueuePool (the default for a server database)
+QUEUE_POOL_ARGS = ("pool_size", "max_overflow", "pool_timeout")
+
+
+def engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
+    """``SQLALCHEMY_ENGINE_OPTIONS`` for the configured database: the ``OUTREACH_DB_*`` settings as SQLAlchemy's
+    arguments, under the keys set in ``SQLALCHEMY_ENGINE_OPTIONS`` itself (instance/config.py, overrides).
+
+    SQLite keeps exactly what is set (Flask-SQLAlchemy and ``extensions.configure_sqlite`` handle it). A server
+    database gets the pool's size, overflow, timeout and recycle (the size arguments only for a QueuePool: a
+    ``poolclass`` set explicitly, e.g. the tests' NullPool, takes none); PostgreSQL also gets ``pool_pre_ping``
+    (a connection that died with a restart or a failover is replaced, not handed to a request) and, when
+    ``OUTREACH_DB_STATEMENT_TIMEOUT_MS`` is above 0, ``-c statement_timeout=…`` in the connection's startup
+    ``options``, added to any ``options`` of the URL (docs/DECISIONS.md)."""
+    explicit = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    url = make_url(config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite":
+        return explicit
+    size = int(config["OUTREACH_DB_POOL_SIZE"])
+    if size < 1:
+        raise RuntimeError(f"OUTREACH_DB_POOL_SIZE must be 1 or more, not {size}.")
+    derived: dict[str, Any] = {
+        "pool_size": size,
+        "max_overflow": int(config["OUTREACH_DB_MAX_OVERFLOW"]),
+        "pool_timeout": int(config["OUTREACH_DB_POOL_TIMEOUT_S"]),
+    }
+    poolclass = explicit.get("poolclass")
+    if poolclass is not None and not issubclass(poolclass, QueuePool):
+        derived = {}
+    if recycle := int(config["OUTREACH_DB_POOL_RECYCLE_S"]):
+        derived["pool_recycle"] = recycle
+    if url.get_backend_name() == "postgresql":
+        derived["pool_pre_ping"] = True
+        if timeout := int(config["OUTREACH_DB_STATEMENT_TIMEOUT_MS"]):
+            in_url = url.query.get("options")
+            options = [in_url] if isinstance(in_url, str) and in_url else []
+            derived["connect_args"] = {"options": " ".join([*options, f"-c statement_timeout={timeout}"])}
+    if "connect_args" in derived and "connect_args" in explicit:
+        explicit["connect_args"] = derived["connect_args"] | explicit["connect_args"]
+    return derived | explicit

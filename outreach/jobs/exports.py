@@ -9,9 +9,13 @@ Life of a job (:class:`~outreach.models.ExportJob`):
    marks the job ``done`` — a file is never offered before it is complete, and a file without a ``done`` job
    is never offered at all;
 3. :func:`reap` (periodic) finds running jobs whose heartbeat stopped (the worker died: killed, OOM, host
-   lost): it queues them again until ``OUTREACH_EXPORT_JOB_ATTEMPTS``, then marks them ``failed``;
+   lost) and queued jobs no worker started within ``OUTREACH_EXPORT_QUEUED_TIMEOUT_S`` (the queue message was
+   lost: a Redis restart without persistence, a flushed queue): it queues them again until
+   ``OUTREACH_EXPORT_JOB_ATTEMPTS``, then marks them ``failed``;
 4. :func:`purge` (periodic) deletes files and jobs after ``OUTREACH_EXPORT_RETENTION_DAYS``, and leftover
    temporary files.
+
+``heartbeat_at`` of a queued job holds when it was (last) queued: :func:`create` and :func:`reap` set it.
 
 Only the requester and admins see a job (:func:`get_visible`; anybody else gets 404, as for an unknown id).
 The filters are stored in the shared query vocabulary (:mod:`outreach.services.filters`) and parsed again
@@ -85,18 +89,41 @@ def activity_filter(stored: Mapping[str, Any]) -> ActivityFilter:
 # ------------------------------------------------------------------------------------------- create / read
 
 
+def _queued_timeout() -> timedelta:
+    return timedelta(seconds=float(_config("OUTREACH_EXPORT_QUEUED_TIMEOUT_S")))
+
+
+def _queued_since(moment: datetime) -> Any:
+    """Jobs queued at ``moment`` or later (a job queued before ``heartbeat_at`` held the time has only
+    ``created_at``)."""
+    return (ExportJob.status == "queued") & or_(
+        ExportJob.heartbeat_at >= moment, ExportJob.heartbeat_at.is_(None) & (ExportJob.created_at >= moment)
+    )
+
+
+def _queued_before(moment: datetime) -> Any:
+    """Jobs queued before ``moment`` and still not started by a worker."""
+    return (ExportJob.status == "queued") & or_(
+        ExportJob.heartbeat_at < moment, ExportJob.heartbeat_at.is_(None) & (ExportJob.created_at < moment)
+    )
+
+
 def create(
     user: User, dataset: str, fmt: str, args: Mapping[str, str], options: Mapping[str, Any], *, channel: str
 ) -> ExportJob:
     """Store a queued job for ``user`` and enqueue it (commits; ends the caller's read transaction first).
 
-    An identical job of the same user still queued or running is answered instead of a second one."""
+    An identical job of the same user still running, or queued for less than
+    ``OUTREACH_EXPORT_QUEUED_TIMEOUT_S``, is answered instead of a second one; one queued for longer has
+    probably lost its queue message, and a new job is queued (the reaper deals with the old one)."""
     if fmt not in FORMATS.get(dataset, ()):
         raise ValueError(f"no {fmt} for {dataset}")
     stored = {k: v for k, v in args.items() if k in shared.PARAMETERS and v} | {
         k: v for k, v in options.items() if k in OPTIONS and v not in (None, "")
     }
     db.session.commit()
+    now = utcnow()
+    waiting_since = now - _queued_timeout()
     with writing():
         same = db.session.scalar(
             select(ExportJob)
@@ -104,7 +131,7 @@ def create(
                 ExportJob.requester_id == user.id,
                 ExportJob.dataset == dataset,
                 ExportJob.format == fmt,
-                ExportJob.status.in_(("queued", "running")),
+                or_(ExportJob.status == "running", _queued_since(waiting_since)),
             )
             .order_by(ExportJob.created_at.desc())
             .limit(1)
@@ -122,7 +149,8 @@ def create(
             status="queued",
             progress=0,
             attempts=0,
-            created_at=utcnow(),
+            created_at=now,
+            heartbeat_at=now,  # queued since
         )
         db.session.add(job)
         db.session.commit()
@@ -345,39 +373,74 @@ def _build(job: ExportJob, out: Any, beat: builders.Beat) -> tuple[int, str]:
 
 
 def reap(now: datetime | None = None) -> tuple[int, int]:
-    """Running jobs whose heartbeat stopped: queued again (attempts left) or failed. (requeued, failed)"""
+    """Jobs that lost their worker or their queue message: queued again (attempts left) or failed.
+    Answers (requeued, failed).
+
+    - A ``running`` job whose heartbeat stopped for ``OUTREACH_EXPORT_JOB_STALL_SECONDS``: its worker died.
+      Its ``attempts`` already count that start.
+    - A ``queued`` job no worker started within ``OUTREACH_EXPORT_QUEUED_TIMEOUT_S``: its queue message was
+      probably lost. The lost delivery counts as an attempt (``attempts`` + 1), so a job is delivered at most
+      ``OUTREACH_EXPORT_JOB_ATTEMPTS`` times in all, whichever way it was lost.
+
+    Either is queued again (``heartbeat_at`` = now: queued since) while the attempts are below
+    ``OUTREACH_EXPORT_JOB_ATTEMPTS``, else ``failed`` with a message saying why. Each change is a conditional
+    update on ``(id, status, attempts)``, so a worker claiming the job meanwhile, or a second reaper, wins
+    and this one changes nothing.
+
+    Re-enqueueing a queued job whose message was *not* lost (it only waited behind a long backlog) puts a
+    second message for it on the queue. That duplicate is harmless: :func:`run` starts a job only through the
+    conditional update ``status == "queued"`` → ``running``, which exactly one message can win. The other
+    message finds the job ``running``, ``done`` or ``failed`` and returns without building anything; if the
+    job was queued again meanwhile (its worker died), that message simply is its next delivery. The file is
+    never built twice at once, and a ``done`` job is never rebuilt. The cost is an attempt counted for a
+    delivery that was only late: choose the timeout above the longest backlog expected.
+    """
     now = now or datetime.now(UTC)
-    limit = now - timedelta(seconds=float(_config("OUTREACH_EXPORT_JOB_STALL_SECONDS")))
+    stalled = now - timedelta(seconds=float(_config("OUTREACH_EXPORT_JOB_STALL_SECONDS")))
     stale = db.session.execute(
-        select(ExportJob.id, ExportJob.attempts).where(
-            ExportJob.status == "running",
-            or_(ExportJob.heartbeat_at < limit, ExportJob.heartbeat_at.is_(None)),
+        select(ExportJob.id, ExportJob.status, ExportJob.attempts).where(
+            or_(
+                (ExportJob.status == "running")
+                & or_(ExportJob.heartbeat_at < stalled, ExportJob.heartbeat_at.is_(None)),
+                _queued_before(now - _queued_timeout()),
+            )
         )
     ).all()
     db.session.commit()
-    requeued: list[str] = []
+    requeued: list[tuple[str, str]] = []
     failed = 0
     max_attempts = int(_config("OUTREACH_EXPORT_JOB_ATTEMPTS"))
-    for job_id, attempts in stale:  # a handful of jobs, never data rows
+    for job_id, status, attempts in stale:  # a handful of jobs, never data rows
+        if status == "running":
+            this_one = _this_attempt(job_id, attempts)
+            counted = attempts
+            error = "The worker stopped before the file was complete."
+        else:
+            this_one = update(ExportJob).where(
+                ExportJob.id == job_id, ExportJob.status == "queued", ExportJob.attempts == attempts
+            )
+            counted = attempts + 1  # the lost delivery
+            error = (
+                "No worker started the export in time (its queue message was lost, or the queue is too long)."
+            )
         with writing():
-            if attempts < max_attempts:
+            if counted < max_attempts:
                 changed = db.session.execute(
-                    _this_attempt(job_id, attempts).values(status="queued", progress=0, heartbeat_at=None)
+                    this_one.values(status="queued", attempts=counted, progress=0, heartbeat_at=now)
                 )
                 if changed.rowcount == 1:  # type: ignore[attr-defined]
-                    requeued.append(job_id)
+                    requeued.append((job_id, status))
             else:
                 changed = db.session.execute(
-                    _this_attempt(job_id, attempts).values(
-                        status="failed",
-                        error="The worker stopped before the file was complete.",
-                        finished_at=now,
-                    )
+                    this_one.values(status="failed", attempts=counted, error=error, finished_at=now)
                 )
                 failed += changed.rowcount  # type: ignore[attr-defined]
             db.session.commit()
-    for job_id in requeued:
-        log.warning("export job %s lost its worker: queued again", job_id)
+    for job_id, status in requeued:
+        if status == "running":
+            log.warning("export job %s lost its worker: queued again", job_id)
+        else:
+            log.warning("export job %s was not started in time (queue message lost?): queued again", job_id)
         enqueue(RUN_TASK, job_id)
     return len(requeued), failed
 

@@ -81,6 +81,17 @@ class Activity(TimestampMixin, Base):
             "programme_id",
             "unit_id",
         ),
+        # The dashboard's "waiting for verification" gap: submissions oldest first, filters checked in the index.
+        Index(
+            "ix_activities_status_submitted",
+            "status",
+            "submitted_at",
+            "id",
+            "deleted_at",
+            "programme_id",
+            "unit_id",
+            "occurred_on",
+        ),
         Index("ix_activities_kind", "kind_id"),
         # Issue 14: the phone's UUID for the activity; a retried send finds the one it made (create-or-return).
         Index("ix_activities_client_id", "client_id", unique=True),

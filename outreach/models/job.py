@@ -55,7 +55,8 @@ class ExportJob(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    #: refreshed by the worker while it writes: a running job whose heartbeat stopped lost its worker
+    #: refreshed by the worker while it writes: a running job whose heartbeat stopped lost its worker; for a
+    #: queued job, when it was (last) queued: one queued too long lost its queue message (``jobs.exports.reap``)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

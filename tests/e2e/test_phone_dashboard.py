@@ -19,4 +19,8 @@ def test_phone_dashboard_folds_the_filters(browser: Browser, live_server: str) -
     page.get_by_test_id("filters-toggle").click()
     expect(page.locator("#dashboard-filters")).to_be_visible()
     expect(page.get_by_test_id("status-chips")).to_be_visible()
+    # The map and the gaps arrive after the figures, below them.
+    page.wait_for_selector("#dashboard-deferred[aria-busy=false] [data-testid=map-table]")
+    page.wait_for_selector("#dashboard-map path.leaflet-interactive", state="attached")
+    expect(page.get_by_test_id("card-activities")).to_be_in_viewport()
     assert not problems.seen, problems.seen

@@ -135,6 +135,9 @@ POLICY: dict[str, Rule] = {
     "activities.plan_approve": Rule(frozenset({COMMANDER}), POST_REDIRECT, scoped=True),
     "activities.plan_return": Rule(frozenset({COMMANDER}), {"POST": s(422)}, scoped=True),
     "dashboard.index": Rule(READERS, {"GET": s(302)}),  # adds the default filters
+    # issue 17: the dashboard's map and gaps, fetched after its figures; a page of its own when opened directly
+    # (without the script's X-Requested-With: fetch), so the accessibility walk scans it (the dashboard links it)
+    "dashboard.deferred": Rule(READERS, G200),
     # --- reports (pr, commander); imports (staff, commander)
     "reports.index": Rule(READERS, G200),
     "reports.programme_pdf": Rule(READERS, G200, serves=FILE),

@@ -305,6 +305,27 @@ def test_map_points_keep_the_most_visited(data: StatsData) -> None:
     assert stats.map_points(admin, _filters(data), limit=0) == ()
 
 
+@pytest.mark.parametrize(
+    ("username", "unit_code"),
+    [("admin", None), ("commander.a1", None), ("commander.a1", "POLSEK-A1X"), ("pr.a1", None)],
+)
+def test_visited_map_counts_the_summary_s_locations(
+    data: StatsData, username: str, unit_code: str | None
+) -> None:
+    """The deferred map's "N most visited of M": M is the summary's distinct locations, with or without
+    coordinates, whatever the limit that keeps the points."""
+    user = data.world.users[username]
+    filters = _filters(data, unit_code=unit_code)
+    total = stats.summarize(user, filters, today=TODAY).totals.locations
+    found = stats.visited_map(user, filters)
+    assert found.points == stats.map_points(user, filters)
+    assert found.locations == total
+    assert len(found.points) < total  # places without coordinates count too
+    if found.points:
+        assert stats.visited_map(user, filters, limit=1) == (found.points[:1], total)
+    assert stats.visited_map(user, filters, limit=0) == ((), 0)  # no row to read the total from
+
+
 def test_gaps_roll_activity_up_the_whole_tree(data: StatsData) -> None:
     """National scope: a unit is active when anything in its subtree is, however deep."""
     found = stats.gaps(data.world.users["admin"], _filters(data), today=date(2024, 1, 20))

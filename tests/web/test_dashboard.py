@@ -1,4 +1,5 @@
-"""The dashboard page: roles, filters in the URL, figures, drill-down, scope and the query bound."""
+"""The dashboard page: roles, filters in the URL, figures, drill-down, scope and the query bound; its map and
+gaps, loaded after the figures from /dashboard/deferred (as a fragment, or a page when opened directly)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from outreach.extensions import db
 from outreach.services import activities as svc
 from outreach.services import stats
 from tests import factories
+from tests.support.demo import demo_copy
 from tests.support.stats import StatsData, build_stats_data
 
 
@@ -25,10 +27,19 @@ def data(world: factories.World) -> StatsData:
     return build_stats_data(world)
 
 
-def _url(data: StatsData, **args: str) -> str:
+def _url(data: StatsData, path: str = "/dashboard/", **args: str) -> str:
     assert data.world.programme is not None
     query = "&".join(f"{k}={v}" for k, v in {"programme_id": str(data.world.programme.id), **args}.items())
-    return f"/dashboard/?{query}"
+    return f"{path}?{query}"
+
+
+def _deferred(data: StatsData, **args: str) -> str:
+    """The URL of the map and gaps for the same filters as ``_url(data, **args)``."""
+    return _url(data, "/dashboard/deferred", **args)
+
+
+#: What the dashboard's script sends: the map and gaps come as a fragment.
+FETCH = {"X-Requested-With": "fetch"}
 
 
 def _figure(html: str, key: str) -> str:
@@ -61,6 +72,7 @@ def count_statements(app: Flask) -> Iterator[list[str]]:
 def test_roles(data: StatsData, login_as, username: str, status: int) -> None:  # type: ignore[no-untyped-def]
     client = login_as(username)
     assert client.get(_url(data)).status_code == status
+    assert client.get(_deferred(data), headers=FETCH).status_code == status
 
 
 def test_anonymous_is_sent_to_login(client: FlaskClient, data: StatsData) -> None:
@@ -124,13 +136,81 @@ def test_figures_and_breakdowns(data: StatsData, login_as) -> None:  # type: ign
     assert block
     payload = json.loads(block.group(1))
     assert [r["activities"] for r in payload["by_month"]] == [1, 2, 1]
-    assert payload["points"][0]["name"] == "Ponpes POLSEK-A1X"
-    assert payload["tile_url"] == ""
     assert re.search(r"<script>(?!</script>)", html) is None
     assert 'data-testid="trend-week"' in html
-    assert 'data-testid="map-table"' in html
-    assert 'data-testid="map-limited"' not in html  # every visited location fits
-    assert "Panti Asuhan Sepi" in html  # a key location not yet visited
+    # The map and the gaps come after the figures (dashboard.deferred), with the same filters.
+    fragment = client.get(_deferred(data), headers=FETCH)
+    assert fragment.status_code == 200
+    assert "X-Requested-With" in fragment.headers["Vary"]
+    part = fragment.get_data(as_text=True)
+    assert "<html" not in part  # the sections alone, for the page to insert
+    block = re.search(r'<script type="application/json" id="dashboard-map-data">(.*?)</script>', part, re.S)
+    assert block
+    payload = json.loads(block.group(1))
+    assert payload["points"][0]["name"] == "Ponpes POLSEK-A1X"
+    assert payload["tile_url"] == ""
+    assert re.search(r"<script>(?!</script>)", part) is None
+    assert 'data-testid="map-table"' in part
+    assert 'data-testid="map-limited"' not in part  # every visited location fits
+    assert "Panti Asuhan Sepi" in part  # a key location not yet visited
+    assert "POLRES-A2" not in part
+    assert "Ponpes POLSEK-A2X" not in part
+
+
+def test_the_page_loads_its_map_and_gaps_after_the_figures(data: StatsData, login_as) -> None:  # type: ignore[no-untyped-def]
+    """The page holds the figures; the map and the gaps are fetched from a container, with the page's filters
+    (multi-valued ones too), and a plain link opens them without JavaScript."""
+    client = login_as("commander.a1")
+    html = client.get(_url(data, unit="POLSEK-A1X", status="submitted&status=verified")).get_data(
+        as_text=True
+    )
+    assert _figure(html, "activities") == "2"
+    assert 'data-testid="map-table"' not in html
+    assert 'id="dashboard-map"' not in html
+    assert 'data-testid="gaps-idle"' not in html and 'id="gaps-title"' not in html
+    container = re.search(r'<div id="dashboard-deferred" data-src="([^"]*)" aria-busy="true"([^>]*)>', html)
+    assert container
+    src = container.group(1).replace("&amp;", "&")
+    assert data.world.programme is not None
+    assert src.startswith("/dashboard/deferred?")
+    assert f"programme_id={data.world.programme.id}" in src
+    assert "unit=POLSEK-A1X" in src
+    assert "status=submitted&status=verified" in src
+    assert 'data-error="Peta dan daftar perlu perhatian tidak dapat dimuat."' in container.group(2)
+    assert 'data-retry="Coba lagi"' in container.group(2)
+    assert "Memuat peta dan daftar perlu perhatian…" in html
+    link = re.search(
+        r'<a href="([^"]*)"[^>]*data-testid="deferred-link">Tampilkan peta dan daftar perlu perhatian</a>',
+        html,
+    )
+    assert link and link.group(1) == container.group(1)
+    # The fragment answers for the drilled-down unit.
+    part = client.get(src, headers=FETCH).get_data(as_text=True)
+    assert "Ponpes POLSEK-A1X" in part and 'data-testid="map-table"' in part
+
+
+def test_the_map_and_gaps_open_on_a_page_of_their_own(data: StatsData, login_as) -> None:  # type: ignore[no-untyped-def]
+    """Without the script's header (the no-JavaScript link) the sections come in the base layout, with the map's
+    script and a way back to the dashboard with the same filters."""
+    client = login_as("commander.a1")
+    response = client.get(_deferred(data, unit="POLSEK-A1X"))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<html" in html and 'data-testid="logout"' in html
+    assert "<h1" in html and "Peta dan daftar perlu perhatian" in html
+    assert 'data-testid="map-table"' in html and 'id="dashboard-map-data"' in html
+    assert "js/dashboard" in html and "leaflet" in html
+    assert data.world.programme is not None
+    back = f'href="/dashboard/?programme_id={data.world.programme.id}&amp;unit=POLSEK-A1X"'
+    assert back in html
+
+
+def test_the_map_and_gaps_take_the_default_programme_as_the_page_does(data: StatsData, login_as) -> None:  # type: ignore[no-untyped-def]
+    client = login_as("commander.a1")
+    with_default = client.get(_deferred(data), headers=FETCH).get_data(as_text=True)
+    assert client.get("/dashboard/deferred", headers=FETCH).get_data(as_text=True) == with_default
+    bad = client.get("/dashboard/deferred?programme_id=x", headers=FETCH).get_data(as_text=True)
+    assert bad == with_default
 
 
 def test_figures_formatted_indonesian_style(data: StatsData, login_as) -> None:  # type: ignore[no-untyped-def]
@@ -173,6 +253,37 @@ def test_sibling_polres_is_not_found(data: StatsData, login_as) -> None:  # type
     client = login_as("commander.a1")
     assert client.get(_url(data, unit="POLRES-A2")).status_code == 404
     assert client.get(_url(data, unit="NOPE")).status_code == 404
+    # The map and gaps answer as the page does.
+    for headers in (FETCH, {}):
+        assert client.get(_deferred(data, unit="POLRES-A2"), headers=headers).status_code == 404
+        assert client.get(_deferred(data, unit="NOPE"), headers=headers).status_code == 404
+
+
+@pytest.mark.parametrize("extra", ["_anchor=x", "_method=POST", "_external=1&_scheme=javascript"])
+def test_parameters_named_like_url_for_s_own_are_passed_on_as_text(
+    data: StatsData, login_as, extra: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The links to the map and gaps and back, and the default programme's redirect, copy the query string
+    as it came: a parameter such as ``_anchor`` is never a keyword of ``url_for`` (a 500 before)."""
+    assert data.world.programme is not None
+    query = f"programme_id={data.world.programme.id}&amp;{extra.replace('&', '&amp;')}"
+    client = login_as("commander.a1")
+    redirected = client.get(f"/dashboard/?{extra}")
+    assert redirected.status_code == 302
+    assert redirected.headers["Location"].startswith(f"/dashboard/?{extra}&programme_id=")
+    html = client.get(f"{_url(data)}&{extra}").get_data(as_text=True)
+    assert f'data-src="/dashboard/deferred?{query}"' in html
+    page = client.get(f"{_deferred(data)}&{extra}")
+    assert page.status_code == 200
+    assert f'href="/dashboard/?{query}"' in page.get_data(as_text=True)
+
+
+def test_bad_filter_values_are_left_out_of_the_map_and_gaps(data: StatsData, login_as) -> None:  # type: ignore[no-untyped-def]
+    client = login_as("commander.a1")
+    good = client.get(_deferred(data), headers=FETCH).get_data(as_text=True)
+    response = client.get(_deferred(data, **{"from": "30-11-2023", "kind": "x"}), headers=FETCH)
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == good
 
 
 def test_bad_filter_values_show_errors(data: StatsData, login_as) -> None:  # type: ignore[no-untyped-def]
@@ -221,6 +332,22 @@ def test_query_count_is_bounded(app: Flask, data: StatsData, login_as) -> None: 
     assert len(large) <= 30
 
 
+def test_the_map_and_gaps_query_count_is_bounded(app: Flask, data: StatsData, login_as) -> None:  # type: ignore[no-untyped-def]
+    client = login_as("commander.a1")
+    url = _deferred(data)
+    client.get(url, headers=FETCH)
+    db.session.commit()
+    with count_statements(app) as small:
+        assert client.get(url, headers=FETCH).status_code == 200
+    _add_activities(data, 30)
+    with count_statements(app) as large:
+        response = client.get(url, headers=FETCH)
+    assert response.status_code == 200
+    assert "Tempat 29" in response.get_data(as_text=True)
+    assert len(small) == len(large)
+    assert len(large) <= 15
+
+
 # ------------------------------------------------------------------------------------------ demo
 
 
@@ -228,10 +355,9 @@ def test_demo_dashboard_for_kasat_blora(app: Flask, client: FlaskClient) -> None
     from sqlalchemy import select
 
     from outreach.models import Programme
-    from outreach.services.demo import DEMO_PROGRAMME, load_demo
+    from outreach.services.demo import DEMO_PROGRAMME
 
-    load_demo("demo-password-1")
-    db.session.commit()
+    demo_copy("demo-password-1")
     response = client.post("/login", data={"username": "kasat.blora", "password": "demo-password-1"})
     assert response.status_code == 302
     response = client.get("/", follow_redirects=True)
@@ -258,6 +384,9 @@ def test_map_shows_the_most_visited_and_says_so(
     """A national map would hold every visited location; it keeps the most visited and tells the reader."""
     monkeypatch.setattr(stats, "MAP_POINT_LIMIT", 1)  # what the page says
     monkeypatch.setattr("outreach.services.stats.gaps_map.MAP_POINT_LIMIT", 1)  # what the query takes
-    html = login_as("commander.a1").get(_url(data)).get_data(as_text=True)
+    client = login_as("commander.a1")
+    assert _figure(client.get(_url(data)).get_data(as_text=True), "locations") == "4"
+    html = client.get(_deferred(data), headers=FETCH).get_data(as_text=True)
     assert 'data-testid="map-limited"' in html
+    # The total is the page's distinct locations, places without coordinates included (one of four has them).
     assert "Peta dan tabel ini menampilkan 1 lokasi yang paling sering dikunjungi dari 4 lokasi" in html

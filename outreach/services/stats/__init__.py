@@ -28,7 +28,7 @@ from outreach.services.stats.filter import (
     programme_choices,
     unit_choices,
 )
-from outreach.services.stats.gaps_map import GAP_LIST_LIMIT, MAP_POINT_LIMIT, gaps, map_points
+from outreach.services.stats.gaps_map import GAP_LIST_LIMIT, MAP_POINT_LIMIT, gaps, map_points, visited_map
 from outreach.services.stats.serialize import map_points_to_list, summary_to_dict
 from outreach.services.stats.summary import TOP_LEADERS, runs_programme, summarize
 from outreach.services.stats.types import (
@@ -49,13 +49,15 @@ from outreach.services.stats.types import (
     UnitFigures,
     UnitRef,
     UnvisitedLocation,
+    VisitedMap,
     WaitingActivity,
 )
 
 __all__ = [
     "DEFAULT_STATUSES", "GAP_LIST_LIMIT", "MAP_POINT_LIMIT", "TOP_LEADERS", "DistrictRow", "Gaps", "IdleUnit",
     "ItemTotal", "KindRow", "LeaderRow", "LocationKindRow", "MapPoint", "MessageFigures", "ProgrammeRef", "StatsFilter",
-    "Summary", "TargetProgress", "Totals", "TrendRow", "UnitRef", "UnitFigures", "UnvisitedLocation", "WaitingActivity",
+    "Summary", "TargetProgress", "Totals", "TrendRow", "UnitRef", "UnitFigures", "UnvisitedLocation", "VisitedMap",
+    "WaitingActivity",
     "default_month", "default_programme_id", "effective_statuses", "gaps", "map_points", "map_points_to_list",
-    "programme_choices", "runs_programme", "summarize", "summary_to_dict", "unit_choices",
+    "programme_choices", "runs_programme", "summarize", "summary_to_dict", "unit_choices", "visited_map",
 ]  # fmt: skip

@@ -100,13 +100,16 @@ def resolve_scope(user: User, filters: StatsFilter) -> Scope:
 
 
 def activity_conditions(
-    root: Unit, filters: StatsFilter, statuses: list[ActivityStatus], *, dated: bool
+    scope: Scope, statuses: list[ActivityStatus], *, dated: bool
 ) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [
-        Activity.deleted_at.is_(None),
-        Activity.status.in_(statuses),
-        Activity.unit_id.in_(subtree_ids_query(root)),
-    ]
+    """Conditions on the raw activities of ``scope`` with these statuses (and its period when ``dated``).
+
+    The whole tree has no unit condition: SQLite takes ``unit_id IN (every unit)`` for a selective condition
+    and walks the unit index, then sorts, instead of the index the caller's order needs (as the lists do)."""
+    filters = scope.filters
+    conditions: list[ColumnElement[bool]] = [Activity.deleted_at.is_(None), Activity.status.in_(statuses)]
+    if scope.unit_ids is not None:
+        conditions.append(Activity.unit_id.in_(scope.unit_ids))
     if filters.programme_id is not None:
         conditions.append(Activity.programme_id == filters.programme_id)
     if dated and filters.date_from:

@@ -4,10 +4,11 @@ message, trends and the most active leaders — each one SQL ``GROUP BY`` over t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, case, distinct, func, or_, select
+from sqlalchemy import Integer, String, case, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from outreach.extensions import db
@@ -67,8 +68,9 @@ def summarize(user: User, filters: StatsFilter, *, today: date | None = None) ->
 
     targets_by_unit = _targets(programme)
     units = _child_units(root)
-    figures, totals_row = _unit_figures(scope)
-    by_location_kind = _by_location_kind(scope)
+    places = _place_figures(scope)
+    figures, totals_row = _unit_figures(scope, places.by_child)
+    by_location_kind = places.by_kind
     totals = Totals(
         activities=totals_row["activities"],
         verified_activities=totals_row["verified"],
@@ -96,6 +98,7 @@ def summarize(user: User, filters: StatsFilter, *, today: date | None = None) ->
 
     parent_code = next((u.code for u in units if u.id == root.parent_id), None) if root.parent_id else None
     by_month, by_week = _trends(scope)
+    dimensions = _dimensions(scope)
     return Summary(
         filters=filters,
         statuses=tuple(scope.statuses),
@@ -105,15 +108,15 @@ def summarize(user: User, filters: StatsFilter, *, today: date | None = None) ->
         else None,
         as_of=as_of,
         totals=totals,
-        items=_items(scope),
+        items=dimensions.items,
         by_unit=_by_unit(root, units, figures, targets_by_unit, programme, as_of),
-        by_kind=_by_kind(scope),
+        by_kind=dimensions.kinds,
         by_location_kind=by_location_kind,
-        by_district=_by_district(scope),
-        by_message=_by_message(scope),
+        by_district=places.by_district,
+        by_message=dimensions.messages,
         by_month=by_month,
         by_week=by_week,
-        leaders=_leaders(scope),
+        leaders=dimensions.leaders,
         targets=tuple(overall_targets),
     )
 
@@ -128,20 +131,6 @@ def runs_programme(root: Unit, programme: Programme) -> bool:
         return True
     runner = db.session.get(Unit, programme.unit_id)
     return runner is not None and runner.path.startswith(root.path) and runner.path != root.path
-
-
-def _items(scope: Scope) -> tuple[ItemTotal, ...]:
-    rows = db.session.execute(
-        select(ItemKind.code, ItemKind.label_id, ItemKind.label_en, func.sum(Rollup.amount).label("qty"))
-        .select_from(Rollup)
-        .outerjoin(ItemKind, ItemKind.id == Rollup.key_id)  # key 0: free-text items
-        .where(*scope.rollups("item"))
-        .group_by(ItemKind.id, ItemKind.code, ItemKind.label_id, ItemKind.label_en, ItemKind.sort_order)
-        .order_by(ItemKind.sort_order)
-    )
-    return tuple(
-        ItemTotal(r.code, r.label_id or "Lainnya", r.label_en or "Other", as_int(r.qty)) for r in rows
-    )
 
 
 def _targets(programme: Programme | None) -> dict[int | None, dict[Indicator, int]]:
@@ -193,20 +182,10 @@ def _child_units(root: Unit) -> list[_UnitInfo]:
     return [_UnitInfo(*r) for r in rows]
 
 
-def _child_key(root: Unit) -> ColumnElement[Any]:
-    """For an activity's unit (``Unit`` joined on ``Activity.unit_id``), the path of the child of ``root`` it
-    lies under (``root.path`` itself for the root's own activities): ``/1/4/9/12/`` under ``/1/4/`` gives
-    ``/1/4/9/``. Computed from the unit row, so the rollup is one equi-join on the primary key, not a
-    prefix join."""
-    size = len(root.path)
-    rest = func.substr(Unit.path, size + 1)
-    slash = func.strpos(rest, "/") if dialect() == "postgresql" else func.instr(rest, "/")
-    return func.substr(Unit.path, 1, size + slash)
-
-
-def _unit_figures(scope: Scope) -> tuple[dict[int, Any], dict[str, int]]:
-    """Activity figures and distinct locations per child of the root (by unit id; the root's own activities
-    under its own id), and the totals (the sums over the children: every activity lies under exactly one)."""
+def _unit_figures(scope: Scope, locations: dict[int, int]) -> tuple[dict[int, Any], dict[str, int]]:
+    """Activity figures per child of the root (by unit id; the root's own activities under its own id), with
+    the distinct ``locations`` per child, and the totals (the sums over the children: every activity lies under
+    exactly one)."""
     activity_rows = db.session.execute(
         select(
             Rollup.key_id,
@@ -223,16 +202,6 @@ def _unit_figures(scope: Scope) -> tuple[dict[int, Any], dict[str, int]]:
         .where(*scope.rollups("unit"))
         .group_by(Rollup.key_id)
     ).all()
-    key = _child_key(scope.root).label("child_key")
-    location_rows = db.session.execute(
-        select(key, func.count(distinct(LocationRollup.location_id)).label("locations"))
-        .select_from(LocationRollup)
-        .join(Unit, Unit.id == LocationRollup.unit_id)
-        .where(*scope.locations())
-        .group_by(key)
-    )
-    # The child key is the child's path ("/1/4/9/"): its last id is the child's.
-    locations = {int(r.child_key.rstrip("/").rsplit("/", 1)[-1]): as_int(r.locations) for r in location_rows}
     names = ("activities", "verified", "visits", "parcels", "beneficiaries", "messages")
     totals = {n: sum(as_int(getattr(r, n)) for r in activity_rows) for n in names}
     figures = {
@@ -244,6 +213,137 @@ def _unit_figures(scope: Scope) -> tuple[dict[int, Any], dict[str, int]]:
         for r in activity_rows
     }
     return figures, totals
+
+
+class _Places(NamedTuple):
+    by_child: dict[int, int]
+    by_kind: tuple[LocationKindRow, ...]
+    by_district: tuple[DistrictRow, ...]
+
+
+def _child_of(root: Unit) -> Any:
+    """Each unit of ``root``'s subtree with the child of ``root`` it lies under (``root`` for itself), computed
+    from the units' paths (``/1/4/9/12/`` under ``/1/4/`` lies under 9): thousands of unit rows, not a path
+    operation per location row."""
+    size = len(root.path)
+    rest = func.substr(Unit.path, size + 1)
+    slash = func.strpos(rest, "/") if dialect() == "postgresql" else func.instr(rest, "/")
+    child = case(
+        (Unit.id == root.id, root.id),
+        else_=func.cast(func.substr(Unit.path, size + 1, slash - 1), Integer),
+    )
+    return (
+        select(Unit.id.label("unit_id"), child.label("child_id"))
+        .where(Unit.path.startswith(root.path, autoescape=True))
+        .cte("child_of")
+    )
+
+
+def _place_figures(scope: Scope) -> _Places:
+    """Distinct locations per child of the root, and visits, distinct places, parcels and beneficiaries per kind
+    of location and per kecamatan, in one statement and one pass over the location rollups (they were three:
+    at the national scope each pass groups millions of rows).
+
+    The pass groups the rollups by (child, location); the child rows count the locations per child; a second,
+    small grouping by location (a place visited under two children counts once) feeds one row per (kind,
+    kecamatan). Every place has exactly one kind and one kecamatan, so the kind and kecamatan figures are sums
+    of those rows, added up here over at most kinds × kecamatan rows."""
+    child_of = _child_of(scope.root)
+    per_child = (
+        select(
+            child_of.c.child_id,
+            LocationRollup.location_id,
+            func.sum(LocationRollup.visits).label("visits"),
+            func.sum(LocationRollup.parcels).label("parcels"),
+            func.sum(LocationRollup.beneficiaries).label("beneficiaries"),
+        )
+        # An outer join, so that the rollups are the outer loop, read in their own order: as an inner join SQLite
+        # looped over the units and sought each one's rows (8 s against 3 s nationally at 1M). Every row's
+        # unit lies in the subtree (``scope.locations()`` says so), so no row goes without its child.
+        .outerjoin(child_of, child_of.c.unit_id == LocationRollup.unit_id)
+        .where(*scope.locations())
+        .group_by(child_of.c.child_id, LocationRollup.location_id)
+        .cte("per_child")
+    )
+    per_place = (
+        select(
+            per_child.c.location_id,
+            func.sum(per_child.c.visits).label("visits"),
+            func.sum(per_child.c.parcels).label("parcels"),
+            func.sum(per_child.c.beneficiaries).label("beneficiaries"),
+        )
+        .group_by(per_child.c.location_id)
+        .subquery("per_place")
+    )
+    children = select(
+        literal("child").label("part"),
+        per_child.c.child_id.label("key"),
+        null().label("district"),
+        func.count().label("locations"),
+        literal(0).label("visits"),
+        literal(0).label("parcels"),
+        literal(0).label("beneficiaries"),
+    ).group_by(per_child.c.child_id)
+    places = (
+        select(
+            literal("place").label("part"),
+            Location.kind_id.label("key"),
+            Location.district_code.label("district"),
+            func.count().label("locations"),
+            func.sum(per_place.c.visits).label("visits"),
+            func.sum(per_place.c.parcels).label("parcels"),
+            func.sum(per_place.c.beneficiaries).label("beneficiaries"),
+        )
+        .select_from(per_place)
+        .join(Location, Location.id == per_place.c.location_id)
+        .group_by(Location.kind_id, Location.district_code)
+    )
+    rows = db.session.execute(union_all(children, places)).all()
+    by_child = {int(r.key): as_int(r.locations) for r in rows if r.part == "child"}
+    kinds: dict[int, list[int]] = {}
+    districts: dict[str | None, list[int]] = {}
+    for r in rows:  # grouped rows: at most kinds × kecamatan, not one per visit or place
+        if r.part != "place":
+            continue
+        figures = (as_int(r.visits), as_int(r.locations), as_int(r.parcels), as_int(r.beneficiaries))
+        for sums in (
+            kinds.setdefault(int(r.key), [0, 0, 0, 0]),
+            districts.setdefault(r.district, [0, 0, 0, 0]),
+        ):
+            for i, value in enumerate(figures):
+                sums[i] += value
+    return _Places(by_child, _location_kinds(kinds), _districts(districts))
+
+
+def _location_kinds(found: dict[int, list[int]]) -> tuple[LocationKindRow, ...]:
+    """The kinds of location with their figures (visits, places, parcels, beneficiaries), most visited first."""
+    if not found:
+        return ()
+    labels = db.session.execute(
+        select(LocationKind.id, LocationKind.code, LocationKind.label_id, LocationKind.label_en).where(
+            LocationKind.id.in_(found)
+        )
+    )
+    rows = [LocationKindRow(r.code, r.label_id, r.label_en, *found[r.id]) for r in labels]
+    rows.sort(key=lambda r: (-r.visits, r.code))
+    return tuple(rows)
+
+
+def _districts(found: dict[str | None, list[int]]) -> tuple[DistrictRow, ...]:
+    """The kecamatan with their figures; the names come from ``services.regions`` (official, by code)."""
+    codes = {c for c in found if c}
+    names = regions.names_of(codes) | regions.names_of({c.rsplit(".", 1)[0] for c in codes})
+    out = [
+        DistrictRow(
+            code,
+            names.get(code, code) if code else "",
+            names.get(code.rsplit(".", 1)[0], "") if code else "",
+            *found[code],
+        )
+        for code in found
+    ]
+    out.sort(key=lambda r: (r.code is None, -r.visits, r.code or ""))
+    return tuple(out)
 
 
 def _by_unit(
@@ -301,136 +401,6 @@ def _by_unit(
     return tuple(rows)
 
 
-def _by_kind(scope: Scope) -> tuple[KindRow, ...]:
-    activities = func.sum(Rollup.activities)
-    rows = db.session.execute(
-        select(
-            ActivityKind.code,
-            ActivityKind.label_id,
-            ActivityKind.label_en,
-            activities.label("activities"),
-            func.sum(Rollup.visits).label("visits"),
-            func.sum(Rollup.parcels).label("parcels"),
-            func.sum(Rollup.beneficiaries).label("beneficiaries"),
-        )
-        .select_from(Rollup)
-        .join(ActivityKind, ActivityKind.id == Rollup.key_id)
-        .where(*scope.rollups("kind"))
-        .group_by(ActivityKind.id, ActivityKind.code, ActivityKind.label_id, ActivityKind.label_en)
-        .order_by(activities.desc(), ActivityKind.code)
-    )
-    return tuple(
-        KindRow(
-            r.code,
-            r.label_id,
-            r.label_en,
-            as_int(r.activities),
-            as_int(r.visits),
-            as_int(r.parcels),
-            as_int(r.beneficiaries),
-        )
-        for r in rows
-    )
-
-
-def _by_location_kind(scope: Scope) -> tuple[LocationKindRow, ...]:
-    per_location = scope.per_location()
-    visits = func.sum(per_location.c.visits)
-    rows = db.session.execute(
-        select(
-            LocationKind.code,
-            LocationKind.label_id,
-            LocationKind.label_en,
-            visits.label("visits"),
-            func.count().label("locations"),
-            func.sum(per_location.c.parcels).label("parcels"),
-            func.sum(per_location.c.beneficiaries).label("beneficiaries"),
-        )
-        .select_from(per_location)
-        .join(Location, Location.id == per_location.c.location_id)
-        .join(LocationKind, LocationKind.id == Location.kind_id)
-        .group_by(LocationKind.id, LocationKind.code, LocationKind.label_id, LocationKind.label_en)
-        .order_by(visits.desc(), LocationKind.code)
-    )
-    return tuple(
-        LocationKindRow(
-            r.code,
-            r.label_id,
-            r.label_en,
-            as_int(r.visits),
-            as_int(r.locations),
-            as_int(r.parcels),
-            as_int(r.beneficiaries),
-        )
-        for r in rows
-    )
-
-
-def _by_district(scope: Scope) -> tuple[DistrictRow, ...]:
-    """Visits, distinct places, parcels and beneficiaries per kecamatan: one aggregate over the scope's location
-    rollups joined to the places' district codes; the names come from ``services.regions`` (official, by code)."""
-    per_location = scope.per_location()
-    visits = func.sum(per_location.c.visits)
-    rows = db.session.execute(
-        select(
-            Location.district_code,
-            visits.label("visits"),
-            func.count().label("locations"),
-            func.sum(per_location.c.parcels).label("parcels"),
-            func.sum(per_location.c.beneficiaries).label("beneficiaries"),
-        )
-        .select_from(per_location)
-        .join(Location, Location.id == per_location.c.location_id)
-        .group_by(Location.district_code)
-    ).all()
-    names = regions.names_of({r.district_code for r in rows if r.district_code})
-    names |= regions.names_of({r.district_code.rsplit(".", 1)[0] for r in rows if r.district_code})
-    out = [
-        DistrictRow(
-            r.district_code,
-            names.get(r.district_code, r.district_code) if r.district_code else "",
-            names.get(r.district_code.rsplit(".", 1)[0], "") if r.district_code else "",
-            as_int(r.visits),
-            as_int(r.locations),
-            as_int(r.parcels),
-            as_int(r.beneficiaries),
-        )
-        for r in rows
-    ]
-    out.sort(key=lambda r: (r.code is None, -r.visits, r.code or ""))
-    return tuple(out)
-
-
-def _by_message(scope: Scope) -> tuple[MessageFigures, ...]:
-    deliveries = func.sum(Rollup.amount)
-    rows = db.session.execute(
-        select(
-            KamtibmasMessage.code,
-            KamtibmasMessage.label_id,
-            KamtibmasMessage.label_en,
-            deliveries.label("deliveries"),
-            func.sum(Rollup.activities).label("activities"),
-        )
-        .select_from(Rollup)
-        .outerjoin(KamtibmasMessage, KamtibmasMessage.id == Rollup.key_id)  # key 0: free text
-        .where(*scope.rollups("message"))
-        .group_by(
-            KamtibmasMessage.id, KamtibmasMessage.code, KamtibmasMessage.label_id, KamtibmasMessage.label_en
-        )
-        .order_by(deliveries.desc(), KamtibmasMessage.code)
-    )
-    return tuple(
-        MessageFigures(
-            r.code,
-            r.label_id or "Imbauan lain (teks bebas)",
-            r.label_en or "Other messages (free text)",
-            as_int(r.deliveries),
-            as_int(r.activities),
-        )
-        for r in rows
-    )
-
-
 def _fill(found: dict[date, TrendRow], grain: str) -> tuple[TrendRow, ...]:
     if not found:
         return ()
@@ -478,11 +448,94 @@ def _trends(scope: Scope) -> tuple[tuple[TrendRow, ...], tuple[TrendRow, ...]]:
     )
 
 
-def _leaders(scope: Scope) -> tuple[LeaderRow, ...]:
-    activities, visits = func.sum(Rollup.activities), func.sum(Rollup.visits)
-    leader_unit = aliased(Unit, name="leader_unit")
-    rows = db.session.execute(
+class _Dimensions(NamedTuple):
+    items: tuple[ItemTotal, ...]
+    kinds: tuple[KindRow, ...]
+    messages: tuple[MessageFigures, ...]
+    leaders: tuple[LeaderRow, ...]
+
+
+def _dimensions(scope: Scope) -> _Dimensions:
+    """The small breakdowns – activity kinds, items, kamtibmas messages and the most active leaders – in one
+    statement over the rollups (one ``UNION ALL`` arm per dimension, each labelled by ``part``): for a Polsek
+    the time goes to statements, not rows. Each arm returns tens of grouped rows (leaders: the top ten)."""
+    text_none, number = null().cast(String), literal(0)
+
+    def arm(part: str, code: Any, label_id: Any, label_en: Any, *, sort: Any = number, **sums: Any) -> Any:
+        values = {
+            name: sums.get(name, number) for name in ("activities", "visits", "parcels", "beneficiaries")
+        }
+        return [
+            literal(part).label("part"),
+            code.label("code"),
+            label_id.label("label_id"),
+            label_en.label("label_en"),
+            *(text_none.label(n) for n in ("rank", "name", "degrees", "nrp", "unit_name")),
+            *(value.label(name) for name, value in values.items()),
+            sums.get("amount", number).label("amount"),
+            sort.label("sort_key"),
+        ]
+
+    activities, visits, parcels = (
+        func.sum(Rollup.activities),
+        func.sum(Rollup.visits),
+        func.sum(Rollup.parcels),
+    )
+    kinds = (
         select(
+            *arm(
+                "kind",
+                ActivityKind.code,
+                ActivityKind.label_id,
+                ActivityKind.label_en,
+                activities=activities,
+                visits=visits,
+                parcels=parcels,
+                beneficiaries=func.sum(Rollup.beneficiaries),
+            )
+        )
+        .join(ActivityKind, ActivityKind.id == Rollup.key_id)
+        .where(*scope.rollups("kind"))
+        .group_by(ActivityKind.id, ActivityKind.code, ActivityKind.label_id, ActivityKind.label_en)
+    )
+    items = (
+        select(
+            *arm(
+                "item",
+                ItemKind.code,
+                ItemKind.label_id,
+                ItemKind.label_en,
+                amount=func.sum(Rollup.amount),
+                sort=ItemKind.sort_order,
+            )
+        )
+        .select_from(Rollup)
+        .outerjoin(ItemKind, ItemKind.id == Rollup.key_id)  # key 0: free-text items
+        .where(*scope.rollups("item"))
+        .group_by(ItemKind.id, ItemKind.code, ItemKind.label_id, ItemKind.label_en, ItemKind.sort_order)
+    )
+    messages = (
+        select(
+            *arm(
+                "message",
+                KamtibmasMessage.code,
+                KamtibmasMessage.label_id,
+                KamtibmasMessage.label_en,
+                activities=activities,
+                amount=func.sum(Rollup.amount),
+            )
+        )
+        .select_from(Rollup)
+        .outerjoin(KamtibmasMessage, KamtibmasMessage.id == Rollup.key_id)  # key 0: free text
+        .where(*scope.rollups("message"))
+        .group_by(
+            KamtibmasMessage.id, KamtibmasMessage.code, KamtibmasMessage.label_id, KamtibmasMessage.label_en
+        )
+    )
+    leader_unit = aliased(Unit, name="leader_unit")
+    top = (
+        select(
+            Leader.id,
             Leader.rank,
             Leader.name,
             Leader.degrees,
@@ -490,7 +543,7 @@ def _leaders(scope: Scope) -> tuple[LeaderRow, ...]:
             leader_unit.name.label("unit_name"),
             activities.label("activities"),
             visits.label("visits"),
-            func.sum(Rollup.parcels).label("parcels"),
+            parcels.label("parcels"),
         )
         .select_from(Rollup)
         .join(Leader, Leader.id == Rollup.key_id)
@@ -499,17 +552,70 @@ def _leaders(scope: Scope) -> tuple[LeaderRow, ...]:
         .group_by(Leader.id, Leader.rank, Leader.name, Leader.degrees, Leader.nrp, leader_unit.name)
         .order_by(activities.desc(), visits.desc(), Leader.name, Leader.id)
         .limit(TOP_LEADERS)
+        .subquery("top_leaders")
     )
-    return tuple(
-        LeaderRow(
-            r.rank,
-            r.name,
-            r.degrees,
-            as_int(r.activities),
-            as_int(r.visits),
-            as_int(r.parcels),
-            r.nrp,
-            r.unit_name,
-        )
-        for r in rows
+    leaders = select(
+        literal("leader").label("part"),
+        *(text_none.label(n) for n in ("code", "label_id", "label_en")),
+        top.c.rank,
+        top.c.name,
+        top.c.degrees,
+        top.c.nrp,
+        top.c.unit_name,
+        top.c.activities,
+        top.c.visits,
+        top.c.parcels,
+        number.label("beneficiaries"),
+        number.label("amount"),
+        top.c.id.label("sort_key"),
+    )
+    rows: Sequence[Any] = db.session.execute(union_all(kinds, items, messages, leaders)).all()
+    by_part: dict[str, list[Any]] = {"kind": [], "item": [], "message": [], "leader": []}
+    for r in rows:  # tens of grouped rows
+        by_part[r.part].append(r)
+    # The orders of the four statements this one replaced; an unlabelled key (free text) comes last.
+    by_part["kind"].sort(key=lambda r: (-as_int(r.activities), r.code or ""))
+    by_part["item"].sort(key=lambda r: (r.sort_key is None, r.sort_key or 0))
+    by_part["message"].sort(key=lambda r: (-as_int(r.amount), r.code is None, r.code or ""))
+    by_part["leader"].sort(key=lambda r: (-as_int(r.activities), -as_int(r.visits), r.name, r.sort_key))
+    return _Dimensions(
+        items=tuple(
+            ItemTotal(r.code, r.label_id or "Lainnya", r.label_en or "Other", as_int(r.amount))
+            for r in by_part["item"]
+        ),
+        kinds=tuple(
+            KindRow(
+                r.code,
+                r.label_id,
+                r.label_en,
+                as_int(r.activities),
+                as_int(r.visits),
+                as_int(r.parcels),
+                as_int(r.beneficiaries),
+            )
+            for r in by_part["kind"]
+        ),
+        messages=tuple(
+            MessageFigures(
+                r.code,
+                r.label_id or "Imbauan lain (teks bebas)",
+                r.label_en or "Other messages (free text)",
+                as_int(r.amount),
+                as_int(r.activities),
+            )
+            for r in by_part["message"]
+        ),
+        leaders=tuple(
+            LeaderRow(
+                r.rank,
+                r.name,
+                r.degrees,
+                as_int(r.activities),
+                as_int(r.visits),
+                as_int(r.parcels),
+                r.nrp,
+                r.unit_name,
+            )
+            for r in by_part["leader"]
+        ),
     )

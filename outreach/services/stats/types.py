@@ -225,3 +225,11 @@ class MapPoint(NamedTuple):
     visits: int
     parcels: int
     beneficiaries: int
+
+
+class VisitedMap(NamedTuple):
+    """The map's points (the most visited located places) and the number of distinct places visited in the
+    scope, located or not (the dashboard's "the N most visited of M")."""
+
+    points: tuple[MapPoint, ...]
+    locations: int

@@ -1,21 +1,28 @@
-/* Dashboard charts (Chart.js) and map (Leaflet). Data comes from the JSON block #dashboard-data: no inline script. */
+/* Dashboard charts (Chart.js) and map (Leaflet). No inline script: the charts' data comes from the JSON block
+   #dashboard-data; the map and the gaps come after the figures, fetched from #dashboard-deferred's data-src
+   (dashboard.deferred), whose JSON block #dashboard-map-data feeds the map. On the page of their own (opened
+   without JavaScript's fetch) the map is drawn from the same block, already there. */
 (function () {
   "use strict";
-  var block = document.getElementById("dashboard-data");
-  if (!block) { return; }
-  var data = JSON.parse(block.textContent || "{}");
-  var lang = data.lang === "en" ? "en-GB" : "id-ID";
-  var labels = data.labels || {};
-  var numberFormat = new Intl.NumberFormat(lang);
 
   function parseDay(iso) {
     var parts = iso.split("-");
     return new Date(Number(parts[0]), Number(parts[1]) - 1, Number(parts[2]));
   }
 
-  function drawTrend(canvasId, rows, dateOptions) {
+  function locale(data) {
+    return data.lang === "en" ? "en-GB" : "id-ID";
+  }
+
+  function readJson(block) {
+    return block ? JSON.parse(block.textContent || "{}") : null;
+  }
+
+  function drawTrend(data, canvasId, rows, dateOptions) {
     var canvas = document.getElementById(canvasId);
     if (!canvas || typeof Chart === "undefined" || !rows || !rows.length) { return; }
+    var lang = locale(data);
+    var labels = data.labels || {};
     var fmt = new Intl.DateTimeFormat(lang, dateOptions);
     new Chart(canvas, {
       type: "bar",
@@ -41,12 +48,14 @@
     });
   }
 
-  drawTrend("chart-week", data.by_week, { day: "numeric", month: "short" });
-  drawTrend("chart-month", data.by_month, { month: "short", year: "numeric" });
-
-  var mapBox = document.getElementById("dashboard-map");
-  var points = data.points || [];
-  if (mapBox && typeof L !== "undefined" && points.length) {
+  /* The map of the visited places, from the #dashboard-map-data block inside ``root``. */
+  function drawMap(root) {
+    var data = readJson(root.querySelector("#dashboard-map-data"));
+    var mapBox = root.querySelector("#dashboard-map");
+    var points = (data && data.points) || [];
+    if (!mapBox || typeof L === "undefined" || !points.length) { return; }
+    var labels = data.labels || {};
+    var numberFormat = new Intl.NumberFormat(locale(data));
     var map = L.map(mapBox, { attributionControl: Boolean(data.tile_attribution), scrollWheelZoom: false });
     if (data.tile_url) {
       L.tileLayer(data.tile_url, { maxZoom: 18, attribution: data.tile_attribution || "" }).addTo(map);
@@ -77,5 +86,56 @@
     } else {
       map.fitBounds(bounds, { padding: [20, 20] });
     }
+  }
+
+  /* The failure message with a retry link; the words come from the page (data-error, data-retry). */
+  function showFailure(box) {
+    var message = document.createElement("p");
+    message.className = "alert alert-warning";
+    message.setAttribute("role", "alert");
+    message.setAttribute("data-testid", "deferred-error");
+    message.appendChild(document.createTextNode((box.getAttribute("data-error") || "") + " "));
+    var retry = document.createElement("a");
+    retry.href = box.getAttribute("data-src");
+    retry.textContent = box.getAttribute("data-retry") || "";
+    retry.setAttribute("data-testid", "deferred-retry");
+    retry.addEventListener("click", function (event) {
+      event.preventDefault();
+      load(box);
+    });
+    message.appendChild(retry);
+    box.replaceChildren(message);
+    box.setAttribute("aria-busy", "false");
+  }
+
+  /* Fetch the map and the gaps into ``box``, then draw the map. A redirect (an expired session sent to the
+     login page) or an error status is a failure, never inserted. */
+  function load(box) {
+    var src = box.getAttribute("data-src");
+    box.setAttribute("aria-busy", "true");
+    fetch(src, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) {
+        if (!response.ok || response.redirected) { throw new Error(String(response.status)); }
+        return response.text();
+      })
+      .then(function (html) {
+        var parsed = new DOMParser().parseFromString(html, "text/html");
+        box.replaceChildren.apply(box, Array.prototype.slice.call(parsed.body.childNodes));
+        box.setAttribute("aria-busy", "false");
+        drawMap(box);
+      })
+      .catch(function () { showFailure(box); });
+  }
+
+  var data = readJson(document.getElementById("dashboard-data"));
+  if (data) {
+    drawTrend(data, "chart-week", data.by_week, { day: "numeric", month: "short" });
+    drawTrend(data, "chart-month", data.by_month, { month: "short", year: "numeric" });
+  }
+  var deferred = document.getElementById("dashboard-deferred");
+  if (deferred && deferred.getAttribute("data-src")) {
+    load(deferred);
+  } else {
+    drawMap(document);
   }
 })();
