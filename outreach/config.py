@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 
+from outreach.numerals import ascii_digits
 
 
 class Defaults:
@@ -154,7 +155,7 @@ def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, An
         elif key == "OUTREACH_RETENTION_MONTHS":
             found[key] = _positive_int(env_name, value)
         elif key in INT_KEYS:
-            if not value.strip().isdigit():
+            if not ascii_digits(value.strip()):
                 raise RuntimeError(f"{env_name} must be a whole number, not {value!r}.")
             found[key] = int(value)
         else:
@@ -164,7 +165,7 @@ def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, An
 
 def _positive_int(name: str, value: str) -> int:
     """A whole number of at least 1, or a clear start-up error naming the variable."""
-    if not value.strip().isdigit() or int(value) < 1:
+    if not ascii_digits(value.strip()) or int(value) < 1:
         raise RuntimeError(f"{name} must be a whole number of months (1 or more), not {value!r}.")
     return int(value)
 

@@ -16,6 +16,7 @@ from flask_login import LoginManager, current_user, logout_user
 from outreach.errors import json_error
 from outreach.extensions import db, write_intent
 from outreach.models import Role, User
+from outreach.numerals import ascii_digits
 from outreach.services.audit import AuditContext, audit_context
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,7 +39,7 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
 def load_user(identity: str) -> User | None:
     """Sessions carry ``"<id>:<epoch>"``; an old epoch (logout everywhere, password change) is refused."""
     user_id, _, epoch = identity.partition(":")
-    if not user_id.isdigit() or not epoch.isdigit():
+    if not ascii_digits(user_id) or not ascii_digits(epoch):
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.is_active or user.session_epoch != int(epoch):

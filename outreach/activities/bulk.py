@@ -19,7 +19,7 @@ from outreach.activities.forms import ActivityFilterForm
 from outreach.activities.views import _choices, _programmes
 from outreach.extensions import db
 from outreach.models import Role
-from outreach.models.types import MAX_ID
+from outreach.models.types import parse_id
 from outreach.security import role_required
 from outreach.services import bulk
 from outreach.services import filters as shared
@@ -43,7 +43,7 @@ def verify_all() -> Any:
     error = ""
     if request.method == "POST":
         raw = request.form.getlist("ids")
-        ids = [int(v) for v in raw if v.isdigit() and 0 < int(v) <= MAX_ID]
+        ids = [number for v in raw if (number := parse_id(v)) is not None]
         try:
             result = bulk.verify_many(current_user, ids)
         except Invalid as exc:

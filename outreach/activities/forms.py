@@ -37,6 +37,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from outreach.form_messages import NoControlCharacters, SubForm
 from outreach.models import ActivityStatus
 from outreach.models.types import parse_id
+from outreach.numerals import ascii_digits
 from outreach.services import filters as shared
 from outreach.services.activities import OTHER_ITEM
 from outreach.services.activity_list import ActivityFilter
@@ -400,7 +401,7 @@ def input_from_form(form: ActivityForm, rows: RowMap) -> ActivityInput:
         "messages": _lines(form.messages_text.data),
         "partners": partners,
         "coverage": coverage,
-        "plan_id": int(form.plan_id.data) if (form.plan_id.data or "").isdigit() else None,
+        "plan_id": int(form.plan_id.data) if ascii_digits(form.plan_id.data or "") else None,
         "client_id": _text(form.client_id).strip() or None,
     }
     return parse(ActivityInput, {k: v for k, v in wire.items() if v is not None})
@@ -543,9 +544,14 @@ def _field_for(form: ActivityForm, parts: list[str], rows: RowMap) -> Any:  # no
         return form.message_ids
     if head == "messages":
         return form.messages_text
-    if head == "partners" and len(parts) == 2 and parts[1].isdigit() and int(parts[1]) < len(rows.partners):
+    if (
+        head == "partners"
+        and len(parts) == 2
+        and ascii_digits(parts[1])
+        and int(parts[1]) < len(rows.partners)
+    ):
         return form.partners[rows.partners[int(parts[1])]].form.name
-    if len(parts) < 3 or not parts[1].isdigit():
+    if len(parts) < 3 or not ascii_digits(parts[1]):
         return None
     index = int(parts[1])
     if head == "officers" and index < len(rows.officers):
@@ -559,7 +565,7 @@ def _field_for(form: ActivityForm, parts: list[str], rows: RowMap) -> Any:  # no
         rest = ".".join(parts[2:])
         if rest in _VISIT:
             return visit[_VISIT[rest]]
-        if parts[2] == "items" and len(parts) == 5 and parts[3].isdigit():
+        if parts[2] == "items" and len(parts) == 5 and ascii_digits(parts[3]):
             item_rows = rows.items.get(index, [])
             j = int(parts[3])
             if j < len(item_rows):

@@ -55,6 +55,7 @@ from outreach.models import (
     Programme,
     Role,
 )
+from outreach.numerals import ascii_digits
 from outreach.offline import answers as outbox
 from outreach.security import ALL_FORM_FIELDS, reports_control_characters, role_required
 from outreach.services import activities, catalogues, downloads, offline, pending_photos, photos, repeat
@@ -283,7 +284,7 @@ def _row_action(form_data: MultiDict[str, str]) -> tuple[str, int] | None:
         if key in ("add_visit", "add_officer", "add_partner", "add_coverage"):
             return key, -1
         for prefix in ("remove_visit_", "add_item_"):
-            if key.startswith(prefix) and key[len(prefix) :].isdigit():
+            if key.startswith(prefix) and ascii_digits(key[len(prefix) :]):
                 return prefix.rstrip("_"), int(key[len(prefix) :])
     return None
 
@@ -294,7 +295,7 @@ def _without_visit(form_data: MultiDict[str, str], index: int) -> MultiDict[str,
     for key, value in form_data.items(multi=True):
         if key.startswith("visits-"):
             number, _sep, rest = key[len("visits-") :].partition("-")
-            if number.isdigit():
+            if ascii_digits(number):
                 n = int(number)
                 if n == index:
                     continue
@@ -532,7 +533,7 @@ def edit(activity_id: int) -> Any:
     if not form.validate():
         return _render_form(form, activity, status=422, pending=_hold_photos(form, held))
     rows = RowMap()
-    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    version = int(form.version.data) if ascii_digits(form.version.data or "") else None
     written: list[Any] = []
     folder = current_app.config["OUTREACH_UPLOAD_DIR"]
     try:
@@ -611,7 +612,7 @@ def photo_captions(activity_id: int) -> Any:
     captions = {
         int(key.removeprefix("caption-")): value
         for key, value in request.form.items()
-        if key.startswith("caption-") and key.removeprefix("caption-").isdigit()
+        if key.startswith("caption-") and ascii_digits(key.removeprefix("caption-"))
     }
     try:
         photos.set_captions(current_user, activity, captions)

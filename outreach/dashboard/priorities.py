@@ -17,6 +17,7 @@ from sqlalchemy import select
 from outreach.dashboard import bp
 from outreach.extensions import db
 from outreach.models import KamtibmasMessage, Role
+from outreach.numerals import ascii_digits
 from outreach.security import role_required
 from outreach.services import filters as shared
 from outreach.services import priorities, stats
@@ -53,11 +54,11 @@ def priorities_page() -> Any:
             priorities.create(
                 current_user,
                 unit_code=form.get("unit") or None,
-                message_id=int(form["message_id"]) if (form.get("message_id") or "").isdigit() else None,
+                message_id=int(form["message_id"]) if ascii_digits(form.get("message_id") or "") else None,
                 date_from=_date(form.get("from")),
                 date_to=_date(form.get("to")),
                 programme_id=int(form["programme_id"])
-                if (form.get("programme_id") or "").isdigit()
+                if ascii_digits(form.get("programme_id") or "")
                 else None,
             )
         except Invalid as exc:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from outreach.dashboard import bp
 from outreach.extensions import db
 from outreach.models import Indicator, Programme, Role, Unit
+from outreach.numerals import ascii_digits
 from outreach.security import role_required
 from outreach.services import allocation
 from outreach.services import filters as shared
@@ -64,7 +65,7 @@ def targets() -> Any:
                 if not raw:
                     # A column the parent has no target for is not shown: keep what is there.
                     wanted[indicator] = None if indicator in state.own else child.targets.get(indicator)
-                elif raw.isdigit() and int(raw) <= allocation.MAX_TARGET:
+                elif ascii_digits(raw) and int(raw) <= allocation.MAX_TARGET:
                     wanted[indicator] = int(raw)
                 else:
                     errors[name] = _("Enter a number of zero or more.")

@@ -8,16 +8,22 @@ from typing import Any
 
 from sqlalchemy import DateTime, Dialect, Enum, TypeDecorator
 
+from outreach.numerals import ascii_digits
+
 #: Largest id a client may send: primary keys are 32-bit INTEGER on PostgreSQL, and larger numbers overflow
 #: SQLite's driver. Every edge (URL converter, form coercion, API schema) refuses anything above it.
 MAX_ID = 2**31 - 1
 
 
 def parse_id(value: Any) -> int | None:
-    """An id from untrusted text: a whole number in 1..MAX_ID, else None."""
-    try:
+    """An id from untrusted text (or an int already): a whole number of ASCII digits in 1..MAX_ID, else None.
+
+    ``int()`` alone would also read ``" 7"``, ``"+7"``, ``"7_0"`` and the Arabic-Indic ``"٧"``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and ascii_digits(value) and len(value) <= 12:
         number = int(value)
-    except (TypeError, ValueError):
+    else:
         return None
     return number if 0 < number <= MAX_ID else None
 

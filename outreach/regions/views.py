@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from outreach.numerals import ascii_digits
 from outreach.regions import bp
 from outreach.services import regions
 
@@ -20,7 +21,7 @@ from outreach.services import regions
 @login_required
 def index() -> Response | tuple[Response, int]:
     level_arg = request.args.get("level", "").strip()
-    level = int(level_arg) if level_arg.isdigit() else None
+    level = int(level_arg) if ascii_digits(level_arg) else None
     if level_arg and level not in regions.LEVELS:
         return jsonify({"error": {"code": "invalid", "message": _("Level must be 1 to 4.")}}), 400
     found = regions.search(

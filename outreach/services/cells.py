@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from outreach.models import RANKS
+from outreach.numerals import ascii_digits
 
 SEPARATOR = " | "
 _RANK = "|".join(re.escape(r) for r in sorted(RANKS, key=len, reverse=True))
@@ -67,7 +68,7 @@ def _normal(kind: str, entry: dict[str, Any]) -> dict[str, Any]:
     for key in _KEYS[kind]:
         value = entry.get(key)
         if key == "quantity":
-            out[key] = int(value) if isinstance(value, int | str) and str(value).isdigit() else value
+            out[key] = int(value) if isinstance(value, int | str) and ascii_digits(str(value)) else value
         elif key == "kind":
             out[key] = value or None
         else:

@@ -36,7 +36,7 @@ from flask_babel import gettext as _
 
 from outreach.i18n import enum_label
 from outreach.models import ActivityStatus
-from outreach.models.types import MAX_ID
+from outreach.models.types import parse_id
 from outreach.services.errors import Invalid
 
 #: The statuses figures count when the caller names none: the dashboard, ``/api/v1/stats``, the laporan and
@@ -163,12 +163,8 @@ def parse_lenient(
 
     programme_id: int | None = None
     raw = _one(args, "programme_id", errors) if "programme_id" in allowed else ""
-    if raw:
-        number = int(raw) if raw.isdigit() and len(raw) <= 12 else 0
-        if 0 < number <= MAX_ID:
-            programme_id = number
-        else:
-            errors["programme_id"] = _("Not a valid programme.")
+    if raw and (programme_id := parse_id(raw)) is None:
+        errors["programme_id"] = _("Not a valid programme.")
 
     unit = _one(args, "unit", errors) if "unit" in allowed else ""
     if unit and not _CODE.match(unit):

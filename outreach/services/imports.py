@@ -45,6 +45,7 @@ from outreach.models import (
     Visit,
     utcnow,
 )
+from outreach.numerals import ascii_digits
 from outreach.services import activities as svc
 from outreach.services import audit, rollups
 from outreach.services.cells import parse_cell
@@ -181,7 +182,7 @@ class _Scan:
 
     def beyond_last_row(self, number: str) -> bool:
         """A row number past the header plus ``rows`` (a digit string too long for ``int`` is past it too)."""
-        return number.isdigit() and (len(number) > 9 or int(number) > self.limits.rows + 1)
+        return ascii_digits(number) and (len(number) > 9 or int(number) > self.limits.rows + 1)
 
     def chars(self, data: str) -> None:
         self.text += len(data)
@@ -551,7 +552,7 @@ def _parse_group(group: Group) -> None:
 def _field_to_cell(group: Group, path: str) -> tuple[int, str]:
     """A service field path (``visits.1.parcels``, ``leader.rank``, ``date``) → (row number, column key)."""
     parts = path.split(".")
-    if parts[0] == "visits" and len(parts) > 2 and parts[1].isdigit() and int(parts[1]) < len(group.rows):
+    if parts[0] == "visits" and len(parts) > 2 and ascii_digits(parts[1]) and int(parts[1]) < len(group.rows):
         row = group.rows[int(parts[1])]
         if parts[2] == "location":
             attr = parts[3] if len(parts) > 3 else "name"

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from outreach.extensions import db
 from outreach.models import Location, LocationKind, User
+from outreach.numerals import ascii_digits
 from outreach.services import regions
 from outreach.services.filters import like_pattern
 from outreach.services.schema.activity import LocationInput
@@ -86,7 +87,7 @@ def find_location(
 
 def area_condition(user: User) -> Any:
     """Locations a user may pick: unassigned ones, those of their subtree, and those of the units above them."""
-    ancestors = [int(p) for p in user.unit.path.strip("/").split("/") if p.isdigit()]
+    ancestors = [int(p) for p in user.unit.path.strip("/").split("/") if ascii_digits(p)]
     return or_(
         Location.unit_id.is_(None),
         Location.unit_id.in_(subtree_ids_query(user.unit)),

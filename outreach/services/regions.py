@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from outreach.numerals import ascii_digits
+
 #: Level number → the location's field that holds it.
 LEVELS: dict[int, str] = {1: "province", 2: "regency", 3: "district", 4: "village"}
 FIELD_LEVELS: dict[str, int] = {name: level for level, name in LEVELS.items()}
@@ -111,7 +113,7 @@ def _build() -> _Index:
 def normalize_code(code: str) -> str | None:
     """A code in its dotted form ("3316" → "33.16"), or None when it is not shaped like one."""
     text = code.strip()
-    if "." not in text and text.isdigit() and len(text) in (2, 4, 6, 10):
+    if "." not in text and ascii_digits(text) and len(text) in (2, 4, 6, 10):
         text = ".".join(p for p in (text[0:2], text[2:4], text[4:6], text[6:10]) if p)
     return text if _CODE.match(text) else None
 

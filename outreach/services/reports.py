@@ -54,6 +54,7 @@ from outreach.models import (
     User,
     Visit,
 )
+from outreach.numerals import ascii_digits
 from outreach.services import activities as activity_service
 from outreach.services import audit, stats
 from outreach.services import filters as shared
@@ -120,7 +121,7 @@ def root_unit(user: User, filters: ActivityFilter) -> Unit:
 def find_programme(name_or_id: str) -> Programme | None:
     """A programme by id or by (case-insensitive) name."""
     text = name_or_id.strip()
-    if text.isdigit():
+    if ascii_digits(text):
         found = db.session.get(Programme, int(text))
         if found is not None:
             return found
