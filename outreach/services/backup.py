@@ -277,8 +277,18 @@ def create_backup(
             url, env = libpq_url(engine.url)
             with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
                 snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+                # Only the app's own schema: a database shared with other schemas (another app's, a test
+                # run's) is neither copied nor, on restore, dropped and recreated in one transaction.
+                schema = conn.execute(text("SELECT current_schema()")).scalar_one()
                 _run(
-                    ["pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={work / member}", url],
+                    [
+                        "pg_dump",
+                        "--format=custom",
+                        f"--snapshot={snapshot}",
+                        f"--schema={schema}",
+                        f"--file={work / member}",
+                        url,
+                    ],
                     env,
                 )
                 tables, revision, photos = _database_facts(conn)

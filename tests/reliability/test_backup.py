@@ -7,13 +7,14 @@ import io
 import json
 import shutil
 import sqlite3
+import subprocess
 import tarfile
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 
 from outreach.extensions import db, writing
 from outreach.models import Activity, Photo, Unit, User
@@ -265,3 +266,38 @@ def test_libpq_url_drops_driver_and_password():
     url, env = backup.libpq_url(make_url("postgresql+psycopg://out:p%40ss@db:5433/outreach?sslmode=require"))
     assert url == "postgresql://out@db:5433/outreach?sslmode=require"
     assert env == {"PGPASSWORD": "p@ss"}
+
+
+@pytest.mark.skipif(not PG_URL, reason="schemas beside the app's are a PostgreSQL matter")
+def test_postgresql_backup_holds_only_the_apps_schema(app, world, runner, tmp_path):
+    """Another schema in the same database (another app's, or many: the lock table of one restore
+    transaction is finite) is neither copied nor dropped and recreated by a restore."""
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS t_neighbour CASCADE; CREATE SCHEMA t_neighbour"))
+        conn.execute(text("CREATE TABLE t_neighbour.notes (id integer PRIMARY KEY, body text)"))
+        conn.execute(text("INSERT INTO t_neighbour.notes VALUES (1, 'tetap')"))
+    try:
+        _build(app, world)
+        archive = tmp_path / "app-only.tar.gz"
+        assert runner.invoke(args=["backup", str(archive)]).exit_code == 0
+        with tarfile.open(archive) as tar:
+            (tmp_path / "db.pgdump").write_bytes(tar.extractfile("database.pgdump").read())  # type: ignore[union-attr]
+        listing = subprocess.run(
+            ["pg_restore", "--list", str(tmp_path / "db.pgdump")], capture_output=True, text=True, check=True
+        ).stdout
+        assert " activities " in listing
+        assert "t_neighbour" not in listing
+
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE t_neighbour.notes SET body = 'diubah sesudah cadangan'"))
+        result = runner.invoke(args=["restore", str(archive), "--yes"])
+        assert result.exit_code == 0, result.output
+        with db.engine.connect() as conn:
+            assert (
+                conn.execute(text("SELECT body FROM t_neighbour.notes")).scalar_one()
+                == "diubah sesudah cadangan"
+            )
+    finally:
+        db.session.remove()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS t_neighbour CASCADE"))
