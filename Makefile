@@ -2,6 +2,8 @@
 HOST ?= 127.0.0.1
 PORT ?= 5000
 N ?= 10000
+# pytest-xdist workers for `make test` (auto: one per core; 0 runs the suite in one process)
+TEST_WORKERS ?= auto
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -33,7 +35,7 @@ test: install-dev assets translations system-deps ## lint, types and the whole s
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check outreach tests bench
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

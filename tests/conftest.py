@@ -19,10 +19,23 @@ from tests import factories
 
 # The app factory and its recipes live in tests.support.app (shared by every conftest); the names stay
 # importable from here for the tests that still do.
-from tests.support.app import PASSWORD, PG_URL, base_config, isolated_pg_uri, login, make_app, sqlite_template
+from tests.support.app import (
+    PASSWORD,
+    PG_URL,
+    base_config,
+    create_worker_database,
+    isolated_pg_uri,
+    login,
+    make_app,
+    sqlite_template,
+)
 from tests.support.app import fresh_uri as _fresh_uri
 
 __all__ = ["PASSWORD", "PG_URL", "_fresh_uri", "base_config", "isolated_pg_uri", "login"]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    create_worker_database()  # PostgreSQL under pytest-xdist: this worker's own database
 
 
 @pytest.fixture(scope="session")

@@ -25,10 +25,11 @@ from outreach.extensions import db
 from outreach.models import Activity, ActivityStatus, Person, Programme, User
 from outreach.services import activities as svc
 from outreach.services import tokens
-from outreach.services.demo import DEMO_PROGRAMME, SEED_DATE, load_demo
+from outreach.services.demo import DEMO_PROGRAMME, SEED_DATE
 from tests import factories
 from tests.conftest import login
 from tests.reports.conftest import pdf_text
+from tests.support.demo import demo_copy
 
 FIGURES = ("activities", "visits", "locations", "parcels", "beneficiaries")
 Figures = dict[str, int]
@@ -308,8 +309,7 @@ def test_world_admin_sees_the_other_polres_too(built: factories.World, client: F
 
 
 def _demo(app: Flask) -> Programme:
-    load_demo(app.config["OUTREACH_DEMO_PASSWORD"])
-    db.session.commit()
+    demo_copy(app.config["OUTREACH_DEMO_PASSWORD"])
     programme = db.session.scalar(select(Programme).where(Programme.name == DEMO_PROGRAMME))
     assert programme is not None
     return programme

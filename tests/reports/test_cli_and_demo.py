@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from outreach.extensions import db
 from outreach.models import Activity, Programme
-from outreach.services.demo import DEMO_PROGRAMME, SEED_DATE, load_demo
+from outreach.services.demo import DEMO_PROGRAMME, SEED_DATE
 from tests.conftest import login
 from tests.reports.conftest import Seeded, pdf_text
+from tests.support.demo import demo_copy
 
 
 def test_cli_report_export_import(seeded: Seeded, runner: Any, tmp_path: Path) -> None:
@@ -100,8 +101,7 @@ def test_cli_report_export_import(seeded: Seeded, runner: Any, tmp_path: Path) -
 
 
 def test_demo_humas_downloads_programme_and_seed_reports(app: Any, client: Any) -> None:
-    load_demo(app.config["OUTREACH_DEMO_PASSWORD"])
-    db.session.commit()
+    demo_copy(app.config["OUTREACH_DEMO_PASSWORD"])
     programme = db.session.scalar(select(Programme).where(Programme.name == DEMO_PROGRAMME))
     seed = db.session.scalar(select(Activity).where(Activity.occurred_on == SEED_DATE).order_by(Activity.id))
     assert programme is not None

@@ -21,7 +21,8 @@ from sqlalchemy import select
 
 from outreach.extensions import db
 from outreach.models import Activity
-from outreach.services.demo import SEED_DATE, load_demo
+from outreach.services.demo import SEED_DATE
+from tests.support.demo import demo_copy
 
 TOOLS = ("soffice", "pdftotext", "pdftoppm")
 pytestmark = [
@@ -35,8 +36,7 @@ pytestmark = [
 
 @pytest.fixture
 def seed(app: Any) -> Activity:
-    load_demo(app.config["OUTREACH_DEMO_PASSWORD"])
-    db.session.commit()
+    demo_copy(app.config["OUTREACH_DEMO_PASSWORD"])
     activity = db.session.scalar(
         select(Activity).where(Activity.occurred_on == SEED_DATE).order_by(Activity.id)
     )

@@ -15,6 +15,7 @@ from outreach.models import Activity, ActivityStatus, AuditEntry, ImportBatch
 from outreach.services import activities as svc
 from outreach.services import exports, imports, reports, rollups
 from tests.reports.conftest import Seeded
+from tests.support.demo import demo_copy
 
 KEYS = ["activity_id", "date", "programme", "unit_code", "kind", "leader_rank", "leader_name",
         "location_name", "location_kind", "regency", "parcels", "beneficiaries"]  # fmt: skip
@@ -182,10 +183,9 @@ def test_demo_data_export_import_round_trip(app) -> None:  # noqa: ANN001 - the 
     from sqlalchemy import select, update
 
     from outreach.models import Activity, Programme, User
-    from outreach.services.demo import DEMO_PROGRAMME, load_demo
+    from outreach.services.demo import DEMO_PROGRAMME
 
-    load_demo("demo-outreach")
-    db.session.commit()
+    demo_copy("demo-outreach")
     admin = db.session.scalar(select(User).where(User.username == "admin"))
     programme = db.session.scalar(select(Programme).where(Programme.name == DEMO_PROGRAMME))
     filters = reports.report_filter(programme, statuses=[ActivityStatus.VERIFIED])

@@ -14,15 +14,15 @@ from sqlalchemy import select
 from outreach.exports.press import and_count
 from outreach.extensions import db
 from outreach.models import Activity, AuditEntry
-from outreach.services.demo import SEED_DATE, load_demo
+from outreach.services.demo import SEED_DATE
 from tests.conftest import login
 from tests.reports.conftest import pdf_text
+from tests.support.demo import demo_copy
 
 
 @pytest.fixture
 def seed(app: Any) -> Activity:
-    load_demo(app.config["OUTREACH_DEMO_PASSWORD"])
-    db.session.commit()
+    demo_copy(app.config["OUTREACH_DEMO_PASSWORD"])
     activity = db.session.scalar(
         select(Activity).where(Activity.occurred_on == SEED_DATE).order_by(Activity.id)
     )

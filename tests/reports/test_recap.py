@@ -10,15 +10,14 @@ from sqlalchemy import select
 from outreach.extensions import db
 from outreach.models import ApiToken, User
 from outreach.services import tokens
-from outreach.services.demo import load_demo
 from outreach.services.recap import MAX_CHARS
 from tests.conftest import login
+from tests.support.demo import demo_copy
 
 
 @pytest.fixture
 def demo(app: Any) -> None:
-    load_demo(app.config["OUTREACH_DEMO_PASSWORD"])
-    db.session.commit()
+    demo_copy(app.config["OUTREACH_DEMO_PASSWORD"])
 
 
 def test_cli_recap_of_the_seed_day(demo: None, runner: Any) -> None:
