@@ -22,7 +22,7 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support.browser import DESK, PHONE, PROGRAMME, Problems, login, pick_registered
+from tests.support.browser import DESK, PHONE, PROGRAMME, Problems, choose_language, login, pick_registered
 from tests.support.browser import new_context as _context
 
 DATE = "2024-02-08"  # a Thursday inside the programme period (19 Oct 2023 – 20 Oct 2024)
@@ -267,7 +267,7 @@ def test_record_return_fix_and_verify(browser: Browser, live_server: str, tmp_pa
 
     # Leave both users on the default language for whatever runs next.
     for page in (staff, boss):
-        page.click("button[name=lang][value=id]")
+        choose_language(page, "id")
     staff_ctx.close()
     boss_ctx.close()
     assert problems.seen == []

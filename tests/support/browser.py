@@ -55,8 +55,14 @@ def login(page: Page, base: str, username: str, lang: str) -> None:
     page.fill("#password", DEMO_PASSWORD)
     page.click("form:has(#username) button[type=submit]")
     expect(page.locator("[data-testid=logout]")).to_be_attached()
-    # The navbar language buttons post /language and remember the choice for the user.
-    page.click(f"button[name=lang][value={lang}]")
+    choose_language(page, lang)
+
+
+def choose_language(page: Page, lang: str) -> None:
+    """Press the language button (it posts /language, which remembers the choice and redirects back) and wait
+    for the page it leads to: the page already in ``lang`` is still the old one until the redirect lands."""
+    with page.expect_navigation():
+        page.click(f"button[name=lang][value={lang}]")
     expect(page.locator("html")).to_have_attribute("lang", lang)
 
 
