@@ -493,6 +493,30 @@ def test_leaders_with_the_same_rank_and_name_are_two_people(world: factories.Wor
     ]  # fmt: skip
 
 
+def test_top_leaders_are_the_first_ten_by_activities_visits_then_name(world: factories.World) -> None:
+    """The top-ten cut falls inside a tie: the leaders with as many activities and visits are taken by name."""
+    assert world.programme is not None
+    counts = {"Wahyu": 3, "Agus": 1, "Sri": 2, "Budi": 2, "Yuni": 1, "Dwi": 1, "Eko": 2, "Rina": 1,
+              "Hadi": 1, "Fitri": 3, "Tono": 1, "Citra": 1}  # fmt: skip
+    day = date(2023, 11, 1)
+    for name, count in counts.items():
+        for _ in range(count):
+            data = factories.activity_input(
+                world.programme, world.u("POLSEK-A1X"), [world.locations["POLSEK-A1X"]], occurred_on=day,
+                leader=PersonInput(rank="Bripka", name=name, nrp="", position="Bhabinkamtibmas"),
+            )  # fmt: skip
+            svc.submit_activity(world.users["staff.a1"], svc.create_activity(world.users["staff.a1"], data))
+    db.session.commit()
+    summary = stats.summarize(
+        world.users["commander.a1"], stats.StatsFilter(programme_id=world.programme.id), today=TODAY
+    )
+    ours = [(r.name, r.activities) for r in summary.leaders if r.name in counts]
+    expected = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+    assert len(summary.leaders) == stats.TOP_LEADERS
+    assert ours == expected[: len(ours)]
+    assert ("Tono", 1) not in ours and ("Yuni", 1) not in ours
+
+
 def test_monthly_pages_open_on_a_month_of_the_programme(world: factories.World) -> None:
     """ANEV and the priority matrix open on this month while the programme runs, else on its last (or first)
     month: a commander never lands on an empty month outside the programme."""

@@ -532,6 +532,21 @@ def _dimensions(scope: Scope) -> _Dimensions:
             KamtibmasMessage.id, KamtibmasMessage.code, KamtibmasMessage.label_id, KamtibmasMessage.label_en
         )
     )
+    # Summed per leader id first, then joined to the leaders: nationally the rollups hold about one leader row
+    # per activity (~1M at N = 1M), and joining each of them to its leader and unit before grouping took 2.5 s
+    # of SQLite's 8 s national summary, against 0.6 s for the grouping alone (the join then meets one row per
+    # leader). The ranking's ties are broken by name, so the join comes before the limit.
+    per_leader = (
+        select(
+            Rollup.key_id.label("leader_id"),
+            activities.label("activities"),
+            visits.label("visits"),
+            parcels.label("parcels"),
+        )
+        .where(*scope.rollups("leader"))
+        .group_by(Rollup.key_id)
+        .subquery("per_leader")
+    )
     leader_unit = aliased(Unit, name="leader_unit")
     top = (
         select(
@@ -541,16 +556,14 @@ def _dimensions(scope: Scope) -> _Dimensions:
             Leader.degrees,
             Leader.nrp,
             leader_unit.name.label("unit_name"),
-            activities.label("activities"),
-            visits.label("visits"),
-            parcels.label("parcels"),
+            per_leader.c.activities,
+            per_leader.c.visits,
+            per_leader.c.parcels,
         )
-        .select_from(Rollup)
-        .join(Leader, Leader.id == Rollup.key_id)
+        .select_from(per_leader)
+        .join(Leader, Leader.id == per_leader.c.leader_id)
         .outerjoin(leader_unit, leader_unit.id == Leader.unit_id)
-        .where(*scope.rollups("leader"))
-        .group_by(Leader.id, Leader.rank, Leader.name, Leader.degrees, Leader.nrp, leader_unit.name)
-        .order_by(activities.desc(), visits.desc(), Leader.name, Leader.id)
+        .order_by(per_leader.c.activities.desc(), per_leader.c.visits.desc(), Leader.name, Leader.id)
         .limit(TOP_LEADERS)
         .subquery("top_leaders")
     )
