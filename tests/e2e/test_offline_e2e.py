@@ -4,6 +4,7 @@ network returns; a lost answer is retried and finds the activity stored the firs
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,6 +133,14 @@ def test_recorded_offline_survives_a_reload_and_syncs_once(browser: Browser, ser
     page.wait_for_function("() => caches.match('/activities/new').then(Boolean)")
     manifest = page.locator("link[rel=manifest]").get_attribute("href")
     assert manifest == "/manifest.webmanifest"
+    # The worker's copy of the form (asked for by the landing page or by this one) is fetched in the background:
+    # cutting the network while it is written made the offline reload fail (ERR_FAILED) on a busy machine.
+    # Wait until the server has answered it, then for the cache write that follows (milliseconds).
+    deadline = time.monotonic() + 15
+    while server.hits.count("GET /activities/new") < 2 and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert server.hits.count("GET /activities/new") >= 2, server.hits
+    page.wait_for_timeout(500)
 
     context.set_offline(True)
     before = len(server.hits)
