@@ -248,7 +248,7 @@ def test_sibling_polres_never_counts_and_cannot_be_chosen(data: StatsData) -> No
     with pytest.raises(NotFound):
         stats.gaps(commander, _filters(data, unit_code="POLRES-A2"))
     with pytest.raises(NotFound):
-        stats.map_points(commander, _filters(data, unit_code="POLDA-A"))
+        stats.visited_map(commander, _filters(data, unit_code="POLDA-A"))
 
 
 def test_drill_down_to_a_polsek(data: StatsData) -> None:
@@ -291,7 +291,7 @@ def test_gaps(data: StatsData) -> None:
 
 
 def test_map_points(data: StatsData) -> None:
-    points = stats.map_points(data.world.users["commander.a1"], _filters(data))
+    points = stats.visited_map(data.world.users["commander.a1"], _filters(data)).points
     assert [(p.name, p.visits, p.parcels, p.latitude) for p in points] == [
         ("Ponpes POLSEK-A1X", 2, 10, -6.9262)
     ]
@@ -299,10 +299,10 @@ def test_map_points(data: StatsData) -> None:
 
 def test_map_points_keep_the_most_visited(data: StatsData) -> None:
     admin = data.world.users["admin"]
-    every = stats.map_points(admin, _filters(data))
+    every = stats.visited_map(admin, _filters(data)).points
     assert every
-    assert stats.map_points(admin, _filters(data), limit=1) == every[:1]
-    assert stats.map_points(admin, _filters(data), limit=0) == ()
+    assert stats.visited_map(admin, _filters(data), limit=1).points == every[:1]
+    assert stats.visited_map(admin, _filters(data), limit=0).points == ()
 
 
 @pytest.mark.parametrize(
@@ -318,7 +318,6 @@ def test_visited_map_counts_the_summary_s_locations(
     filters = _filters(data, unit_code=unit_code)
     total = stats.summarize(user, filters, today=TODAY).totals.locations
     found = stats.visited_map(user, filters)
-    assert found.points == stats.map_points(user, filters)
     assert found.locations == total
     assert len(found.points) < total  # places without coordinates count too
     if found.points:

@@ -28,7 +28,7 @@ from outreach.services.stats.filter import (
     programme_choices,
     unit_choices,
 )
-from outreach.services.stats.gaps_map import GAP_LIST_LIMIT, MAP_POINT_LIMIT, gaps, map_points, visited_map
+from outreach.services.stats.gaps_map import GAP_LIST_LIMIT, MAP_POINT_LIMIT, gaps, visited_map
 from outreach.services.stats.serialize import map_points_to_list, summary_to_dict
 from outreach.services.stats.summary import TOP_LEADERS, runs_programme, summarize
 from outreach.services.stats.types import (
@@ -58,6 +58,6 @@ __all__ = [
     "ItemTotal", "KindRow", "LeaderRow", "LocationKindRow", "MapPoint", "MessageFigures", "ProgrammeRef", "StatsFilter",
     "Summary", "TargetProgress", "Totals", "TrendRow", "UnitRef", "UnitFigures", "UnvisitedLocation", "VisitedMap",
     "WaitingActivity",
-    "default_month", "default_programme_id", "effective_statuses", "gaps", "map_points", "map_points_to_list",
+    "default_month", "default_programme_id", "effective_statuses", "gaps", "map_points_to_list",
     "programme_choices", "runs_programme", "summarize", "summary_to_dict", "unit_choices", "visited_map",
 ]  # fmt: skip

@@ -1,5 +1,5 @@
 """What is missing: units with no activity, registered places never visited, activities waiting for
-verification (:func:`gaps`), and the most visited places for the map (:func:`map_points`, :func:`visited_map`).
+verification (:func:`gaps`), and the most visited places for the map (:func:`visited_map`).
 """
 
 from __future__ import annotations
@@ -219,16 +219,11 @@ def gaps(
     )
 
 
-def map_points(user: User, filters: StatsFilter, limit: int | None = None) -> tuple[MapPoint, ...]:
-    """The ``limit`` (default :data:`MAP_POINT_LIMIT`) most visited locations that have coordinates, with their
-    visit counts (most visited first)."""
-    return visited_map(user, filters, limit).points
-
-
 def visited_map(user: User, filters: StatsFilter, limit: int | None = None) -> VisitedMap:
-    """:func:`map_points` and how many distinct locations the scope visited, coordinates or not: the total the
-    map's "the N most visited of M" sentence states (``summarize(...).totals.locations``, which the dashboard's
-    deferred map no longer computes beside it).
+    """The ``limit`` (default :data:`MAP_POINT_LIMIT`) most visited locations that have coordinates, with their
+    visit counts (most visited first), and how many distinct locations the scope visited, coordinates or not:
+    the total the map's "the N most visited of M" sentence states (``summarize(...).totals.locations``, which
+    the dashboard's deferred map no longer computes beside it).
 
     One statement: the count is a window over the per-location grouping the map reads anyway (every group is
     needed to sort by visits), taken before the coordinates are required, so the total costs no second read of
