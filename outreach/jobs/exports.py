@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Response, current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from outreach.extensions import db, write_intent, writing
 from outreach.jobs import builders
@@ -93,19 +93,10 @@ def _queued_timeout() -> timedelta:
     return timedelta(seconds=float(_config("OUTREACH_EXPORT_QUEUED_TIMEOUT_S")))
 
 
-def _queued_since(moment: datetime) -> Any:
-    """Jobs queued at ``moment`` or later (a job queued before ``heartbeat_at`` held the time has only
-    ``created_at``)."""
-    return (ExportJob.status == "queued") & or_(
-        ExportJob.heartbeat_at >= moment, ExportJob.heartbeat_at.is_(None) & (ExportJob.created_at >= moment)
-    )
-
-
-def _queued_before(moment: datetime) -> Any:
-    """Jobs queued before ``moment`` and still not started by a worker."""
-    return (ExportJob.status == "queued") & or_(
-        ExportJob.heartbeat_at < moment, ExportJob.heartbeat_at.is_(None) & (ExportJob.created_at < moment)
-    )
+def _queued_at() -> Any:
+    """When a job was (last) queued: ``heartbeat_at`` holds it while queued; a job queued before it did has
+    only ``created_at``."""
+    return func.coalesce(ExportJob.heartbeat_at, ExportJob.created_at)
 
 
 def create(
@@ -131,7 +122,10 @@ def create(
                 ExportJob.requester_id == user.id,
                 ExportJob.dataset == dataset,
                 ExportJob.format == fmt,
-                or_(ExportJob.status == "running", _queued_since(waiting_since)),
+                or_(
+                    ExportJob.status == "running",
+                    (ExportJob.status == "queued") & (_queued_at() >= waiting_since),
+                ),
             )
             .order_by(ExportJob.created_at.desc())
             .limit(1)
@@ -402,7 +396,7 @@ def reap(now: datetime | None = None) -> tuple[int, int]:
             or_(
                 (ExportJob.status == "running")
                 & or_(ExportJob.heartbeat_at < stalled, ExportJob.heartbeat_at.is_(None)),
-                _queued_before(now - _queued_timeout()),
+                (ExportJob.status == "queued") & (_queued_at() < now - _queued_timeout()),
             )
         )
     ).all()
