@@ -27,9 +27,10 @@ function start() {
   self.skipWaiting();
   workbox.core.clientsClaim();
 
-  // Never keep a page the server answered with a redirect (an expired session lands on /login) or an error.
+  // Never keep a page the server answered with a redirect (an expired session lands on /login) or an error;
+  // keep it whole (see whole()), so a network lost mid-page leaves the previous copy.
   const onlyTheRealPage = {
-    cacheWillUpdate: async ({ response }) => (response && response.status === 200 && !response.redirected ? response : null),
+    cacheWillUpdate: async ({ response }) => (isTheRealPage(response) ? whole(response) : null),
   };
 
   workbox.routing.registerRoute(
@@ -57,26 +58,46 @@ function start() {
 }
 if (started) start();
 
+function isTheRealPage(response) {
+  return Boolean(response) && response.status === 200 && !response.redirected;
+}
+
+// The answer with its whole body read. cache.put of a still-streaming answer that the network cuts mid-body
+// (an officer losing signal) stalled Chromium's later cache reads behind the half-written entry: the next
+// offline page failed (ERR_FAILED) instead of getting the previous copy. Read first, a cut rejects here and
+// the previous copy stays as it was.
+async function whole(response) {
+  const body = await response.blob();
+  const { status, statusText, headers } = response;
+  return new Response(body, { status, statusText, headers });
+}
+
+/** Fetch url and write it to cacheName; true once written. A redirect or an error is not kept (false). */
 async function keep(cacheName, url) {
   const response = await fetch(url, { credentials: "same-origin" });
-  if (response.status === 200 && !response.redirected) {
-    const cache = await caches.open(cacheName);
-    await cache.put(url, response);
-  }
+  if (!isTheRealPage(response)) return false;
+  const copy = await whole(response);
+  const cache = await caches.open(cacheName);
+  await cache.put(url, copy);
+  return true;
 }
 
 // The page tells the worker what it references (scripts, styles, icons) and which pages to keep: the app
-// shell is whatever the templates emit, fetched now, refreshed on each online visit.
+// shell is whatever the templates emit, fetched now, refreshed on each online visit. The answer says whether
+// every copy was written (ok), so the page records the shell as kept only then and otherwise asks again on
+// its next visit.
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "keep" && started) {
-    const work = [
-      ...(data.assets || []).map((url) => keep(STATIC, url)),
-      ...(data.pages || []).map((url) => keep(PAGES, url)),
+    const asked = [
+      ...(data.assets || []).map((url) => [STATIC, url]),
+      ...(data.pages || []).map((url) => [PAGES, url]),
     ];
+    const work = asked.map(([cacheName, url]) => keep(cacheName, url).catch(() => false));
     event.waitUntil(
-      Promise.allSettled(work).then(() => {
-        if (event.source) event.source.postMessage({ type: "kept" });
+      Promise.all(work).then((written) => {
+        const failed = asked.filter((_, i) => !written[i]).map(([, url]) => url);
+        if (event.source) event.source.postMessage({ type: "kept", ok: failed.length === 0, failed });
       }),
     );
   } else if (data.type === "purge") {

@@ -4,7 +4,7 @@ network returns; a lost answer is retried and finds the activity stored the firs
 
 from __future__ import annotations
 
-import time
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +22,60 @@ from tests import factories
 from tests.support.app import served, small_world_app
 from tests.support.browser import PHONE, Problems
 
+#: How long the service worker may take to answer (installing itself first), on a busy CI machine
+WORKER_MS = 15_000
+
+
+@dataclass
+class Copies:
+    """What the server does with the service worker's own copies of a page (a fetch(), not a navigation): a
+    ``held`` one is answered with its headers and half its body, the rest once ``release`` is set (a copy in
+    flight); a ``refused`` one is answered 503."""
+
+    held: set[str] = field(default_factory=set)
+    refused: set[str] = field(default_factory=set)
+    release: threading.Event = field(default_factory=threading.Event)
+    #: the paths of the held or refused copies asked for so far
+    asked: list[str] = field(default_factory=list)
+    _arrived: threading.Condition = field(default_factory=threading.Condition)
+
+    def answer(self, environ: dict[str, Any], start_response: Callable[..., Any], wsgi: Any) -> Any:
+        path = environ["PATH_INFO"]
+        copy = environ["REQUEST_METHOD"] == "GET" and environ.get("HTTP_SEC_FETCH_MODE") != "navigate"
+        if not copy or path not in self.held | self.refused:
+            return wsgi(environ, start_response)
+        with self._arrived:
+            self.asked.append(path)
+            self._arrived.notify_all()
+        if path in self.refused:
+            start_response("503 SERVICE UNAVAILABLE", [("Content-Type", "text/plain")])
+            return [b"refused by the test"]
+        return self._held_back(wsgi(environ, start_response), self.release)
+
+    @staticmethod
+    def _held_back(answer: Any, release: threading.Event) -> Iterator[bytes]:
+        try:
+            body = b"".join(answer)
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+        half = len(body) // 2
+        yield body[:half]  # the headers and half the page reach the browser (each write is flushed)
+        release.wait(30)
+        yield body[half:]
+
+    def wait_for(self, path: str, times: int) -> bool:
+        """Whether the worker has asked for ``path`` ``times`` times (the browser runs on while this waits)."""
+        with self._arrived:
+            return self._arrived.wait_for(lambda: self.asked.count(path) >= times, timeout=15)
+
+    def reset(self) -> None:
+        self.release.set()  # a held answer still waiting ends now
+        self.held.clear()
+        self.refused.clear()
+        self.asked.clear()
+        self.release = threading.Event()
+
 
 @dataclass
 class Server:
@@ -31,6 +85,7 @@ class Server:
     location_id: int
     #: "METHOD /path" of every request that reached the app
     hits: list[str] = field(default_factory=list)
+    copies: Copies = field(default_factory=Copies)
 
     def count(self, **where: Any) -> int:
         with self.app.app_context():
@@ -58,14 +113,24 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         lambda world: (world.programme.id, world.locations["POLSEK-A1X"].id),
     )
     hits: list[str] = []
+    copies = Copies()
     wsgi = app.wsgi_app
 
     def counting(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         hits.append(f"{environ['REQUEST_METHOD']} {environ['PATH_INFO']}")
-        return wsgi(environ, start_response)
+        return copies.answer(environ, start_response, wsgi)
 
     with served(app, counting) as base:
-        yield Server(base, app, programme_id, location_id, hits)
+        yield Server(base, app, programme_id, location_id, hits, copies)
+        copies.reset()
+
+
+@pytest.fixture
+def copies(server: Server) -> Iterator[Copies]:
+    """The server's handling of the worker's copies, for one test: nothing held or refused after it."""
+    server.copies.reset()
+    yield server.copies
+    server.copies.reset()
 
 
 def _phone(browser: Browser, problems: Problems, **options: Any) -> tuple[BrowserContext, Page]:
@@ -129,18 +194,12 @@ def test_recorded_offline_survives_a_reload_and_syncs_once(browser: Browser, ser
     context, page = _phone(browser, problems)
     _login(page, server.url)
     page.goto(f"{server.url}/activities/new")  # the one online visit
-    expect(page.locator("#offline-config")).to_have_attribute("data-shell-kept", "1")
-    page.wait_for_function("() => caches.match('/activities/new').then(Boolean)")
+    # "1": the worker's copy of the form is written (asked for by this page or the landing page), so the network
+    # may go now; a copy the landing page asked for may still be in flight, and cut, it is dropped whole.
+    expect(page.locator("#offline-config")).to_have_attribute("data-shell-kept", "1", timeout=WORKER_MS)
+    assert page.evaluate("() => caches.match('/activities/new').then(Boolean)")
     manifest = page.locator("link[rel=manifest]").get_attribute("href")
     assert manifest == "/manifest.webmanifest"
-    # The worker's copy of the form (asked for by the landing page or by this one) is fetched in the background:
-    # cutting the network while it is written made the offline reload fail (ERR_FAILED) on a busy machine.
-    # Wait until the server has answered it, then for the cache write that follows (milliseconds).
-    deadline = time.monotonic() + 15
-    while server.hits.count("GET /activities/new") < 2 and time.monotonic() < deadline:
-        page.wait_for_timeout(100)
-    assert server.hits.count("GET /activities/new") >= 2, server.hits
-    page.wait_for_timeout(500)
 
     context.set_offline(True)
     before = len(server.hits)
@@ -173,6 +232,60 @@ def test_recorded_offline_survives_a_reload_and_syncs_once(browser: Browser, ser
     assert server.count(client_id=client_id) == 1
     context.close()
     assert [p for p in problems.seen if not _offline_problem(p)] == []
+
+
+def _form_kept(page: Page) -> bool:
+    return bool(page.evaluate("() => caches.match('/activities/new').then(Boolean)"))
+
+
+def _kept_at(page: Page) -> Any:
+    return page.evaluate("() => localStorage.getItem('outreach-kept-at')")
+
+
+def test_the_shell_is_kept_only_once_the_workers_copy_is_written(
+    browser: Browser, server: Server, copies: Copies
+):
+    problems = Problems()
+    context, page = _phone(browser, problems)
+    config = page.locator("#offline-config")
+    copies.held.add("/activities/new")
+    _login(page, server.url)  # the landing page asks the worker to keep the form; the server holds the copy
+    assert copies.wait_for("/activities/new", 1), copies.asked
+    page.reload()  # the officer moves on while the copy is in flight: the next page asks for it again …
+    assert copies.wait_for("/activities/new", 2), "the next page took a copy still in flight for kept"
+    assert config.get_attribute("data-shell-kept") is None  # … and does not say "kept" yet
+    assert not _form_kept(page)
+    assert _kept_at(page) is None
+
+    copies.release.set()
+    expect(config).to_have_attribute("data-shell-kept", "1", timeout=WORKER_MS)
+    assert _form_kept(page)  # "kept" means written: the network may go now
+    assert _kept_at(page) is not None
+    context.close()
+    assert [p for p in problems.seen if not _offline_problem(p)] == []
+
+
+def test_a_failed_copy_is_not_taken_for_kept_and_is_asked_for_again(
+    browser: Browser, server: Server, copies: Copies
+):
+    problems = Problems()
+    context, page = _phone(browser, problems)
+    config = page.locator("#offline-config")
+    copies.refused.add("/activities/new")
+    _login(page, server.url)  # the landing page asks the worker to keep the form; the server refuses the copy
+    expect(config).to_have_attribute("data-shell-kept", "0", timeout=WORKER_MS)
+    assert not _form_kept(page)
+    assert _kept_at(page) is None  # not recorded: the next page asks again
+
+    copies.refused.clear()
+    page.reload()
+    expect(config).to_have_attribute("data-shell-kept", "1", timeout=WORKER_MS)
+    assert _form_kept(page)
+    assert _kept_at(page) is not None
+    assert copies.asked == ["/activities/new"]  # the one refused copy
+    context.close()
+    refused = f"503 GET {server.url}/activities/new"
+    assert [p for p in problems.seen if not _offline_problem(p) and p != refused] == []
 
 
 def test_a_lost_answer_is_retried_and_returns_the_same_activity(browser: Browser, server: Server):

@@ -85,6 +85,8 @@
     return urls.filter(function (url) { return url.indexOf(location.origin + "/") === 0; });
   }
 
+  // data-shell-kept: "1" once the worker's copies of the shell are written (now or within KEEP_EVERY_MS),
+  // "0" when the worker answered that a copy failed.
   function keepShell(registration) {
     var last = 0;
     try { last = Number(localStorage.getItem("outreach-kept-at") || 0); } catch (e) { /* private mode */ }
@@ -92,7 +94,15 @@
     if (!worker) { return; }
     if (Date.now() - last < KEEP_EVERY_MS) { config.setAttribute("data-shell-kept", "1"); return; }
     worker.postMessage({ type: "keep", assets: referencedFiles(), pages: pages });
-    try { localStorage.setItem("outreach-kept-at", String(Date.now())); } catch (e) { /* private mode */ }
+  }
+
+  // The time is recorded only when the worker answers that every copy is written: a copy still in flight
+  // when the officer moves on, cut by a lost network or refused by the server is asked for again next page.
+  function shellKept(answer) {
+    if (answer.ok === true) {
+      try { localStorage.setItem("outreach-kept-at", String(Date.now())); } catch (e) { /* private mode */ }
+    }
+    config.setAttribute("data-shell-kept", answer.ok === true ? "1" : "0");
   }
 
   if ("serviceWorker" in navigator && config.getAttribute("data-sw-url")) {
@@ -100,7 +110,7 @@
       .then(function () { return navigator.serviceWorker.ready; })
       .then(function (registration) {
         navigator.serviceWorker.addEventListener("message", function (event) {
-          if (event.data && event.data.type === "kept") { config.setAttribute("data-shell-kept", "1"); }
+          if (event.data && event.data.type === "kept") { shellKept(event.data); }
         });
         keepShell(registration);
       })
