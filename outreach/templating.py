@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
+from functools import cache
 from typing import Any
 
+from babel import Locale
+from babel.numbers import get_group_symbol, get_minus_sign_symbol, parse_pattern
 from flask import Flask, current_app
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 from outreach.i18n import current_language, enum_label, indicator_label
@@ -36,8 +39,28 @@ def time_short(value: time | None) -> str:
 
 
 def number(value: int | float | None) -> str:
-    """ "2.500" in Indonesian, "2,500" in English."""
-    return format_decimal(value or 0)
+    """ "2.500" in Indonesian, "2,500" in English.
+
+    Whole numbers (nearly all: a Polsek's dashboard shows ~230) are grouped here with the locale's own symbols,
+    the same text as Babel's ``format_decimal``, which costs ~40 µs a number; fractions go to Babel."""
+    value = value or 0
+    if type(value) is int:
+        locale = get_locale()
+        symbols = _integer_symbols(str(locale)) if locale is not None else None
+        if symbols is not None:
+            group, minus = symbols
+            grouped = f"{abs(value):,}".replace(",", group)
+            return minus + grouped if value < 0 else grouped
+    return str(format_decimal(value))
+
+
+@cache
+def _integer_symbols(locale: str) -> tuple[str, str] | None:
+    """The group and minus symbols of ``locale``, when its decimal pattern groups whole numbers by threes (as
+    ``id`` and ``en`` do); None for a locale that groups otherwise (Babel then formats)."""
+    if parse_pattern(Locale.parse(locale).decimal_formats[None]).grouping != (3, 3):
+        return None
+    return str(get_group_symbol(locale)), str(get_minus_sign_symbol(locale))
 
 
 def label(value: Any) -> str:

@@ -5,8 +5,9 @@ verification (:func:`gaps`), and the most visited places for the map (:func:`vis
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Executable, Integer, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from outreach.extensions import db
@@ -25,11 +26,13 @@ from outreach.services.clock import local_today
 from outreach.services.scope import subtree_ids_query
 from outreach.services.stats.filter import StatsFilter
 from outreach.services.stats.query import (
+    Shape,
     activity_conditions,
     as_date,
     as_int,
     as_of_date,
     level_value,
+    per_location,
     resolve_scope,
 )
 from outreach.services.stats.types import (
@@ -231,9 +234,30 @@ def visited_map(user: User, filters: StatsFilter, limit: int | None = None) -> V
     no point is returned (no located place, or ``limit=0``), when the map shows nothing and says no total.
     """
     scope = resolve_scope(user, filters)
-    per_location = scope.per_location()
-    counted = select(per_location, func.count().over().label("located_total")).subquery()
-    rows = db.session.execute(
+    limit = MAP_POINT_LIMIT if limit is None else limit
+    rows = db.session.execute(_map_statement(scope.shape), scope.params | {"limit": limit}).all()
+    points = tuple(
+        MapPoint(
+            r.id,
+            r.name,
+            float(r.latitude),
+            float(r.longitude),
+            r.kind_code,
+            r.label_id,
+            r.label_en,
+            as_int(r.visits),
+            as_int(r.parcels),
+            as_int(r.beneficiaries),
+        )
+        for r in rows
+    )
+    return VisitedMap(points, as_int(rows[0].located_total) if rows else 0)
+
+
+@cache
+def _map_statement(shape: Shape) -> Executable:
+    counted = select(per_location(shape), func.count().over().label("located_total")).subquery()
+    return (
         select(
             Location.id,
             Location.name,
@@ -252,21 +276,5 @@ def visited_map(user: User, filters: StatsFilter, limit: int | None = None) -> V
         .join(LocationKind, LocationKind.id == Location.kind_id)
         .where(Location.latitude.is_not(None), Location.longitude.is_not(None))
         .order_by(counted.c.visits.desc(), Location.name)
-        .limit(MAP_POINT_LIMIT if limit is None else limit)
-    ).all()
-    points = tuple(
-        MapPoint(
-            r.id,
-            r.name,
-            float(r.latitude),
-            float(r.longitude),
-            r.kind_code,
-            r.label_id,
-            r.label_en,
-            as_int(r.visits),
-            as_int(r.parcels),
-            as_int(r.beneficiaries),
-        )
-        for r in rows
+        .limit(bindparam("limit", type_=Integer))
     )
-    return VisitedMap(points, as_int(rows[0].located_total) if rows else 0)
