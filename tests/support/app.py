@@ -221,10 +221,32 @@ def small_world_app(tmp: Path, tag: str, build: Callable[[factories.World], T]) 
     return app, built
 
 
+def _always_closed(wsgi: Any) -> Any:
+    """``wsgi`` with every answer closed, even when werkzeug's development server does not close it. When the
+    browser drops a connection (a page left while a script still loads), the server skips ``close()`` on the
+    answer it was sending, and an open static file surfaced later as a ``ResourceWarning`` in whichever test ran
+    then (CI, 2026-12-02). Here the answer is handed out through a generator, whose ``finally`` runs on
+    ``close()`` or, when the server drops it, as soon as it is let go of. Answers still stream."""
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        answer = wsgi(environ, start_response)
+
+        def closing() -> Iterator[bytes]:
+            try:
+                yield from answer
+            finally:
+                if hasattr(answer, "close"):
+                    answer.close()
+
+        return closing()
+
+    return app
+
+
 @contextmanager
 def served(app: Flask, wsgi: Any = None) -> Iterator[str]:
     """Serve ``app`` (or a ``wsgi`` wrapper around it) on a free local port in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, wsgi or app, threaded=True)
+    server = make_server("127.0.0.1", 0, _always_closed(wsgi or app), threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
