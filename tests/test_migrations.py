@@ -1,5 +1,6 @@
 """Migrations build the schema the models describe, and run down and up again."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -78,4 +79,27 @@ def test_leader_migration_rekeys_leaders_by_person(empty_app):
         assert budi_count() == 2
         with db.engine.connect() as conn:
             assert rollups.check(conn).ok
+        db.session.remove()
+
+
+def test_location_rollups_key_carries_the_values_on_postgresql(empty_app):
+    """0022: on PostgreSQL the location rollups' primary key INCLUDEs their values (index-only reads of a
+    period); down removes them, up adds them again. SQLite's key is the table itself: nothing to check."""
+
+    def key_definition():
+        return db.session.scalar(text("SELECT pg_get_indexdef('pk_location_rollups'::regclass)"))
+
+    with empty_app.app_context():
+        upgrade()
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL only: SQLite keeps the rows in the primary key")
+        assert key_definition().endswith(
+            "(unit_id, day, location_id, programme_id, status) INCLUDE (visits, parcels, beneficiaries)"
+        )
+        db.session.remove()
+        downgrade(revision="0021")
+        assert "INCLUDE" not in key_definition()
+        db.session.remove()
+        upgrade()
+        assert "INCLUDE (visits, parcels, beneficiaries)" in key_definition()
         db.session.remove()

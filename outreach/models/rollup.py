@@ -62,7 +62,17 @@ class Rollup(Base):
 class LocationRollup(Base):
     __tablename__ = "location_rollups"
     __table_args__ = (
-        PrimaryKeyConstraint("unit_id", "day", "location_id", "programme_id", "status"),
+        # PostgreSQL keeps its rows in a heap: the values ride in the key's index (INCLUDE), so a Polda's period
+        # is read index-only instead of one heap page per row (a Polda's year at 1M: 148 → 29 ms). SQLite's
+        # table without rowid is its primary key already.
+        PrimaryKeyConstraint(
+            "unit_id",
+            "day",
+            "location_id",
+            "programme_id",
+            "status",
+            postgresql_include=["visits", "parcels", "beneficiaries"],
+        ),
         {"sqlite_with_rowid": False},
     )
 
